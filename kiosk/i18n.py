@@ -1,0 +1,90 @@
+"""Translations and locale-aware formatting, shared by the screens and the ticket.
+
+Message catalogs are standard gettext ``.po`` files under ``kiosk/locale/LANG/LC_MESSAGES/``,
+one domain per audience (``screens`` for the display, ``ticket`` for the paper). Message ids
+are English. The ``.po`` files are read with Babel at start-up (no compile step to forget);
+a missing catalog or message falls back to the English id, logged once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from pathlib import Path
+
+from babel.dates import format_datetime, format_time
+from babel.messages.pofile import read_po
+
+logger = logging.getLogger(__name__)
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
+
+
+class Translator:
+    """gettext-like lookups for one language and domain."""
+
+    def __init__(self, language: str, domain: str, messages: dict[str, str | tuple[str, ...]]):
+        self.language = language
+        self.domain = domain
+        self._messages = messages
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.language in RTL_LANGUAGES
+
+    def gettext(self, message: str) -> str:
+        text = self._messages.get(message)
+        return text if isinstance(text, str) and text else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = self._messages.get(singular)
+        if isinstance(forms, tuple) and all(forms):
+            # French and English both use: one form for 0-1 (fr) / 1 (en), another otherwise.
+            index = (0 if n <= 1 else 1) if self.language == "fr" else (0 if n == 1 else 1)
+            return forms[min(index, len(forms) - 1)]
+        return singular if n == 1 else plural
+
+    def __repr__(self) -> str:
+        return f"<Translator {self.language}/{self.domain} {len(self._messages)} messages>"
+
+
+@functools.lru_cache(maxsize=64)
+def translator(language: str, domain: str) -> Translator:
+    """The translator for ``language`` in ``domain`` (``screens`` or ``ticket``), cached."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+    messages: dict[str, str | tuple[str, ...]] = {}
+    if language != "en":
+        try:
+            with open(path, "rb") as f:
+                catalog = read_po(f, locale=language)
+        except FileNotFoundError:
+            logger.warning(
+                "no %s catalog for language %r (%s): showing English", domain, language, path
+            )
+        else:
+            for msg in catalog:
+                if not msg.id or msg.fuzzy:
+                    continue
+                if isinstance(msg.id, tuple | list):
+                    messages[msg.id[0]] = tuple(msg.string)
+                else:
+                    messages[msg.id] = msg.string
+    return Translator(language, domain, messages)
+
+
+def format_long_datetime(when: dt.datetime, language: str) -> str:
+    """``jeudi 26 novembre 2026, 09:41`` in French, ``Thursday 26 November 2026, 09:41`` in
+    English: the date written out, the time on 24 hours."""
+    date_part = format_datetime(when, "EEEE d MMMM y", locale=_babel_locale(language))
+    return f"{date_part}, {format_time(when, 'HH:mm', locale=_babel_locale(language))}"
+
+
+def format_short_time(when: dt.datetime, language: str) -> str:
+    """``09:41``: opening times on the screen and the ticket."""
+    return format_time(when, "HH:mm", locale=_babel_locale(language))
+
+
+def _babel_locale(language: str) -> str:
+    return {"en": "en_GB"}.get(language, language)

@@ -1,0 +1,149 @@
+"""What the screen and the controller say to each other, through queues.
+
+The display posts *intents* (a visitor wants a ticket of a category); the controller, in its
+worker thread, answers with *updates* (issued, printed, voided, refused) and publishes a
+:class:`KioskSnapshot` of everything the screens draw. Neither side waits for the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+# ---- intents: display -> controller -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """A visitor touched a category's button (or pressed the physical ticket button)."""
+
+    category_id: str
+    language: str
+    source: str = "touch"  # "touch" | "button" | "replay"
+
+
+@dataclass(frozen=True)
+class ReprintRequest:
+    """A technician asked to reprint the last ticket (same number, marked as a duplicate)."""
+
+
+@dataclass(frozen=True)
+class PrintTestRequest:
+    """A technician asked for a test ticket."""
+
+
+@dataclass(frozen=True)
+class PauseRequest:
+    """A technician paused (True) or resumed (False) issuing."""
+
+    is_paused: bool
+
+
+@dataclass(frozen=True)
+class QuitRequest:
+    """Shut down cleanly (replay ``quit``, SIGTERM, technician restart)."""
+
+    exit_code: int = 0
+
+
+Intent = TicketRequest | ReprintRequest | PrintTestRequest | PauseRequest | QuitRequest
+
+# ---- updates: controller -> display ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketIssued:
+    """The number is durably committed; printing starts now."""
+
+    ticket_id: str
+    number: str
+    category_id: str
+    language: str
+    people_ahead: int | None = None
+    wait_range_s: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class TicketPrinted:
+    ticket_id: str
+
+
+@dataclass(frozen=True)
+class TicketVoided:
+    """The ticket could not be printed; the visitor is sent to the desk."""
+
+    ticket_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TicketRefused:
+    """No ticket was issued. ``reason`` is closed, printer, cap, paused, store or unknown."""
+
+    category_id: str
+    reason: str
+    next_opening: dt.datetime | None = None
+
+
+Update = TicketIssued | TicketPrinted | TicketVoided | TicketRefused
+
+
+@dataclass(frozen=True)
+class CategoryQueue:
+    """The server's view of one category's queue, when fresh."""
+
+    waiting: int | None = None
+    estimated_wait_s: int | None = None
+    now_serving: str | None = None
+
+
+@dataclass(frozen=True)
+class KioskSnapshot:
+    """Everything the screens draw, published by the controller after each change."""
+
+    is_open: bool = True
+    next_opening: dt.datetime | None = None
+    printer_status: str = "unknown"
+    out_of_order_reason: str | None = None  # None when issuing works; else printer/store/paused
+    is_paused: bool = False
+    unavailable: Mapping[str, str] = field(default_factory=dict)  # category id -> reason
+    queues: Mapping[str, CategoryQueue] = field(default_factory=dict)  # only when fresh
+    message: Mapping[str, str] | None = None  # server banner per language
+    sync_text: str = ""  # for technicians only ("sync: authentication failed", ...)
+    outbox_depth: int = 0
+    counts_today: Mapping[str, int] = field(default_factory=dict)
+    last_ticket_number: str | None = None
+
+
+T = TypeVar("T")
+
+
+class Latest(Generic[T]):
+    """A thread-safe box holding the latest value and a version that grows on each change,
+    so a reader can redraw only when something changed."""
+
+    def __init__(self, value: T):
+        self._lock = threading.Lock()
+        self._value = value
+        self._version = 0
+
+    def set(self, value: T) -> None:
+        with self._lock:
+            if value != self._value:
+                self._value = value
+                self._version += 1
+
+    def get(self) -> tuple[int, T]:
+        with self._lock:
+            return self._version, self._value
+
+    @property
+    def value(self) -> T:
+        with self._lock:
+            return self._value
+
+    def __repr__(self) -> str:
+        return f"<Latest version={self._version} value={self._value!r}>"
