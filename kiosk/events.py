@@ -1,0 +1,67 @@
+"""Event records of protocol v1 (contract, section 4), built as plain data.
+
+The store gives each event its ``seq`` when it commits it; here we only decide the type, the
+time stamp format and the ``data`` of each event. Pure: the time and ids are passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+KIOSK_STARTED = "kiosk.started"
+KIOSK_HEARTBEAT = "kiosk.heartbeat"
+TICKET_ISSUED = "ticket.issued"
+TICKET_PRINTED = "ticket.printed"
+TICKET_VOIDED = "ticket.voided"
+PRINTER_STATUS = "printer.status"
+
+TICKET_EVENTS = frozenset({TICKET_ISSUED, TICKET_PRINTED, TICKET_VOIDED})
+
+# Void reasons (extensible; the server treats them as free text).
+VOID_INTERRUPTED = "interrupted"
+
+
+def rfc3339(when: dt.datetime) -> str:
+    """An RFC 3339 time stamp with its UTC offset and milliseconds, e.g.
+    ``2026-11-26T09:41:00.123+01:00``."""
+    if when.tzinfo is None:
+        raise ValueError("event times must be timezone-aware")
+    return when.isoformat(timespec="milliseconds")
+
+
+def started(version: str) -> dict[str, Any]:
+    return {"version": version}
+
+
+def ticket_issued(
+    *,
+    ticket_id: str,
+    number: str,
+    category: str,
+    service_day: dt.date,
+    language: str,
+    is_clock_unsure: bool,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "ticket_id": ticket_id,
+        "number": number,
+        "category": category,
+        "service_day": service_day.isoformat(),
+        "language": language,
+    }
+    if is_clock_unsure:
+        data["clock_unsynced"] = True
+    return data
+
+
+def ticket_printed(ticket_id: str) -> dict[str, Any]:
+    return {"ticket_id": ticket_id}
+
+
+def ticket_voided(ticket_id: str, reason: str) -> dict[str, Any]:
+    return {"ticket_id": ticket_id, "reason": reason}
+
+
+def printer_status(status: str) -> dict[str, Any]:
+    return {"status": status}
