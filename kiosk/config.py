@@ -7,6 +7,7 @@ Relative paths are relative to the configuration file's folder.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import zoneinfo
@@ -53,7 +54,6 @@ class CategoryConfig:
     cap: int | None = None
     pictogram: str | None = None
     parent: str | None = None
-    is_discreet: bool = False
 
     def label_for(self, language: str, default_language: str) -> str:
         """The label in ``language``, falling back to the default language."""
@@ -185,8 +185,10 @@ class _Reader:
         self.used.add(key)
         if key not in self.table:
             if default is ...:
+                near = difflib.get_close_matches(key, [k for k in self.table if k != key], 1)
+                hint = f' (found "{near[0]}": a typo?)' if near else ""
                 raise ConfigError(
-                    f"{self.path}: [{self.section}] {key} is missing: expected {expected}",
+                    f"{self.path}: [{self.section}] {key} is missing{hint}: expected {expected}",
                     path=str(self.path),
                     key=f"[{self.section}] {key}",
                 )
@@ -208,7 +210,7 @@ class _Reader:
             self.fail(key, value, expected)
         return value
 
-    def path(self, key: str, expected: str, default: Any = ...) -> Path | None:
+    def path_value(self, key: str, expected: str, default: Any = ...) -> Path | None:
         value = self.get(key, str, expected, default)
         if value is None:
             return None
@@ -235,7 +237,9 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "{...}"
+        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
     return repr(value)
 
 
@@ -327,7 +331,7 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
         or len(set(langs)) != len(langs)
     ):
         r.fail("languages", langs, 'a non-empty list of distinct language codes like ["fr", "en"]')
-    data_dir = r.path("data_dir", "a folder for the durable store", "/var/lib/kiosk")
+    data_dir = r.path_value("data_dir", "a folder for the durable store", "/var/lib/kiosk")
     retention = r.number("retention_days", "a whole number of days from 1 to 3650", 90, 1, 3650)
     if not isinstance(retention, int):
         r.fail("retention_days", retention, "a whole number of days from 1 to 3650")
@@ -381,7 +385,7 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
                 qr_url,
                 "a URL using only {kiosk}, {number}, {category}, {ticket_id}, {day}",
             )
-    logo = r.path("logo", "a PNG file for the top of the ticket", None)
+    logo = r.path_value("logo", "a PNG file for the top of the ticket", None)
     footer_raw = r.get("footer", dict, 'a table of lines per language: { fr = ["..."] }', {})
     footer: dict[str, tuple[str, ...]] = {}
     for lang, lines in footer_raw.items():
@@ -410,8 +414,10 @@ def _parse_server(r: _Reader) -> ServerSection:
     url = r.get("url", str, 'an http:// or https:// URL such as "https://file.example.org"')
     if not re.match(r"^https?://[^/\s]+", url):
         r.fail("url", url, 'an http:// or https:// URL such as "https://file.example.org"')
-    token_file = r.path("token_file", "the path of the file holding the kiosk's token")
-    ca_bundle = r.path("ca_bundle", "a PEM file of the certificate authorities to trust", None)
+    token_file = r.path_value("token_file", "the path of the file holding the kiosk's token")
+    ca_bundle = r.path_value(
+        "ca_bundle", "a PEM file of the certificate authorities to trust", None
+    )
     connect = r.number("connect_timeout_s", "seconds from 0.1 to 60", 3.05, 0.1, 60)
     read = r.number("read_timeout_s", "seconds from 0.1 to 120", 10.0, 0.1, 120)
     state_poll = r.number("state_poll_s", "seconds from 1 to 600", 15.0, 1, 600)
@@ -483,7 +489,6 @@ def _parse_categories(
         if cap is not None and not 1 <= cap <= 9999:
             r.fail("cap", cap, "a daily number of tickets from 1 to 9999")
         pictogram = r.get("pictogram", str, "a pictogram name", None)
-        discreet = r.get("discreet", bool, "true or false", False)
         r.finish()
         ids.add(cid)
         out.append(
@@ -494,7 +499,6 @@ def _parse_categories(
                 cap=cap,
                 pictogram=pictogram,
                 parent=parent,
-                is_discreet=discreet,
             )
         )
     parents = {c.parent for c in out if c.parent}

@@ -1,0 +1,314 @@
+"""The kiosk assembled: store, printer, sync, controller, GPIO and screen, wired together.
+
+Threads: the UI loop owns the main thread (pygame wants it); the controller runs ticket
+flows and printer polling in its own thread; the sync service talks to the server in
+another. They meet only through queues and the :class:`~kiosk.messages.Latest` snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import secrets
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk import events as ev
+from kiosk.clock import Clock, SystemClock
+from kiosk.config import Config, ServerSection, bundled_config_dir, load_config
+from kiosk.controller import Controller
+from kiosk.errors import ConfigError, StoreCorrupted, StoreError
+from kiosk.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
+from kiosk.replay import ReplayCommand, load_replay, validate_categories
+from kiosk.store import Store
+from kiosk.tickets import ticket_content
+from kiosk.trace import Trace
+
+logger = logging.getLogger(__name__)
+
+
+def use_headless_video() -> None:
+    """SDL's dummy video and audio drivers: no window, no screen, no sound card needed."""
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+def open_store(config: Config, clock: Clock) -> tuple[Store | None, str | None]:
+    """Open the store; a corrupted file is moved aside and a new store started. Returns the
+    store, or None and the reason (the kiosk then shows its out-of-order screen)."""
+
+    def attempt() -> Store:
+        return Store.open(
+            config.kiosk.data_dir,
+            kiosk_id=config.kiosk.id,
+            clock=clock,
+            timezone=config.kiosk.timezone,
+        )
+
+    try:
+        try:
+            return attempt(), None
+        except StoreCorrupted as err:
+            logger.error("%s", err)
+            return attempt(), None
+    except StoreError as err:
+        logger.error("%s", err)
+        return None, str(err)
+
+
+def prepare_store(store: Store, config: Config) -> None:
+    """Start-up housekeeping: void tickets a crash interrupted, prune old rows, record the
+    start."""
+    store.void_interrupted()
+    store.prune(retention_days=config.kiosk.retention_days)
+    store.append_event(ev.KIOSK_STARTED, ev.started(__version__))
+
+
+def run_kiosk(
+    config: Config,
+    *,
+    headless: bool = False,
+    replay: list[ReplayCommand] | None = None,
+    trace_path: Path | None = None,
+    clock: Clock | None = None,
+    window_size: tuple[int, int] | None = None,
+) -> int:
+    """Run the kiosk until a requested quit; returns the exit code."""
+    from display.app import DisplayApp
+    from printer.device import TicketPrinter
+    from printer.ticket import TicketLayout
+
+    clock = clock or SystemClock()
+    if headless:
+        use_headless_video()
+    if replay:
+        validate_categories(replay, {c.id for c in config.ticket_categories})
+    layout = TicketLayout.from_config(config.printer)
+    layout.load()  # reads the printer profile and dithers the logo once, before any visitor
+    printer = TicketPrinter.from_config(config.printer)
+    store, store_error = open_store(config, clock)
+    if store is not None:
+        try:
+            prepare_store(store, config)
+        except StoreError as err:
+            logger.error("%s", err)
+            store_error = str(err)
+    sync = _make_sync(config, store, clock)
+
+    intents: queue.Queue[Intent] = queue.Queue()
+    updates: queue.Queue[Update] = queue.Queue()
+    snapshot: Latest[KioskSnapshot] = Latest(KioskSnapshot())
+    with Trace(trace_path) as trace:
+        display = DisplayApp(
+            config,
+            intents=intents,
+            updates=updates,
+            snapshot=snapshot,
+            trace=trace,
+            clock=clock,
+            headless=headless,
+            replay=replay or (),
+            window_size=window_size,
+            on_frame=None,
+        )
+        controller = Controller(
+            config,
+            store=store,
+            printer=printer,
+            layout=layout,
+            make_content=ticket_content,
+            intents=intents,
+            updates=updates,
+            snapshot=snapshot,
+            trace=trace,
+            clock=clock,
+            sync=sync,
+            on_quit=display.request_quit,
+            open_store=lambda: _reopen(config, clock),
+            store_error=store_error,
+        )
+        display.on_frame = _watchdog_hook(controller, sync, clock)
+        gpio = _make_gpio(config, intents, display, snapshot, clock)
+        with _signals_quit(display):
+            try:
+                printer.open()
+                controller.start()
+                if sync is not None:
+                    sync.start()
+                return display.run()
+            finally:
+                logger.info("shutting down")
+                controller.stop()
+                if sync is not None:
+                    sync.stop()
+                if gpio is not None:
+                    gpio.close()
+                printer.close()
+                if store is not None:
+                    store.close()
+
+
+def _reopen(config: Config, clock: Clock) -> Store:
+    store = Store.open(
+        config.kiosk.data_dir, kiosk_id=config.kiosk.id, clock=clock, timezone=config.kiosk.timezone
+    )
+    prepare_store(store, config)
+    return store
+
+
+def _make_sync(config: Config, store: Store | None, clock: Clock) -> Any:
+    if config.server is None or store is None:
+        if config.server is None:
+            logger.info("no [server] configured: running offline, events stay in the outbox")
+        return None
+    from kiosk.sync.client import read_token
+    from kiosk.sync.service import SyncService
+
+    read_token(config.server.token_file)  # refuses a missing or world-readable token at start-up
+    return SyncService(server=config.server, kiosk_id=config.kiosk.id, store=store, clock=clock)
+
+
+def _make_gpio(
+    config: Config,
+    intents: queue.Queue[Intent],
+    display: Any,
+    snapshot: Latest[KioskSnapshot],
+    clock: Clock,
+) -> Any:
+    gpio = config.gpio
+    if not (gpio.ticket_button_pin or gpio.status_led_pin or gpio.technician_button_pin):
+        return None
+    from kiosk.gpio_panel import GpioPanel
+
+    category = gpio.ticket_button_category or ""
+    panel = GpioPanel(
+        gpio,
+        on_ticket=lambda: intents.put(
+            TicketRequest(category, config.kiosk.default_language, source="button")
+        ),
+        on_technician=display.open_technician_menu,
+        clock=clock,
+    )
+    panel.open()
+
+    def follow_snapshot() -> None:
+        version = -1
+        while True:
+            new_version, snap = snapshot.get()
+            if new_version != version:
+                version = new_version
+                panel.set_led(panel.led_mode_for(snap))
+            threading.Event().wait(0.5)
+
+    threading.Thread(target=follow_snapshot, name="gpio-led", daemon=True).start()
+    return panel
+
+
+def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> Any:
+    from kiosk.sdnotify import Watchdog
+
+    watchdog = Watchdog(
+        is_healthy=lambda: controller.is_alive() and (sync is None or sync.is_alive()),
+        clock=clock,
+    )
+    state = {"is_ready": False}
+
+    def on_frame() -> None:
+        if not state["is_ready"]:
+            state["is_ready"] = True
+            watchdog.ready()
+        watchdog.tick()
+
+    return on_frame
+
+
+@contextmanager
+def _signals_quit(display: Any) -> Iterator[None]:
+    """SIGTERM (systemd stop) and SIGINT (Ctrl-C) end the UI loop cleanly, exit code 0."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+
+    def handler(signum: int, frame: Any) -> None:
+        logger.info("signal %d: quitting", signum)
+        display.request_quit(0)
+
+    for s in previous:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+# ---- demo ---------------------------------------------------------------------------------
+
+
+def demo_config(out_dir: Path) -> Config:
+    """The bundled demo configuration, pointed at ``out_dir``: virtual printer, data."""
+    config = load_config(bundled_config_dir() / "demo.toml")
+    return replace(
+        config,
+        kiosk=replace(config.kiosk, data_dir=out_dir / "data"),
+        printer=replace(config.printer, url=f"virtual://{out_dir}"),
+    )
+
+
+def run_demo(
+    *,
+    out_dir: Path,
+    headless: bool = False,
+    replay: list[ReplayCommand] | None = None,
+    trace_path: Path | None = None,
+) -> int:
+    """The whole system on any machine: demo configuration, an in-process stub server on a
+    free loopback port, a virtual printer writing each ticket to ``out_dir``."""
+    from kiosk.stubserver import StubServer
+
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    config = demo_config(out_dir)
+    token = secrets.token_urlsafe(24)
+    token_file = out_dir / "token"
+    fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(token + "\n")
+    os.chmod(token_file, 0o600)
+    if replay is None and headless:
+        demo_replay = bundled_config_dir() / "demo.replay"
+        if demo_replay.is_file():
+            replay = load_replay(demo_replay)
+    server = StubServer(host="127.0.0.1", port=0, data_dir=out_dir / "server", token=token)
+    server.start()
+    try:
+        logger.info("demo: stub queue server at %s; tickets go to %s", server.url, out_dir)
+        config = replace(config, server=ServerSection(url=server.url, token_file=token_file))
+        return run_kiosk(config, headless=headless, replay=replay, trace_path=trace_path)
+    finally:
+        server.stop()
+
+
+def config_for_run(path: str | None) -> Config:
+    """``--config`` if given, else /etc/kiosk/kiosk.toml if it exists, else the demo one."""
+    from kiosk.config import DEFAULT_CONFIG_PATH, demo_config_path
+
+    if path:
+        return load_config(path)
+    if DEFAULT_CONFIG_PATH.exists():
+        return load_config(DEFAULT_CONFIG_PATH)
+    demo = demo_config_path()
+    if not demo.is_file():
+        raise ConfigError(
+            f"{DEFAULT_CONFIG_PATH}: file not found and no bundled demo configuration: "
+            "pass --config FILE"
+        )
+    return load_config(demo)

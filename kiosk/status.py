@@ -1,0 +1,112 @@
+"""``kiosk status``: what a technician needs at a glance, read from the store and printer.
+
+Safe to run while the kiosk runs: SQLite's WAL lets it read alongside, and the printer is
+only asked for its status (a USB printer held by the running kiosk reports ``unknown``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from kiosk.service_day import local_now
+from kiosk.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def collect_status(config: Config, *, query_printer: bool = True) -> dict[str, Any]:
+    """A JSON-ready report: printer, outbox, sync, today's counts, store health."""
+    report: dict[str, Any] = {"kiosk_id": config.kiosk.id, "site": config.kiosk.site}
+    report["printer"] = _printer_status(config) if query_printer else "not queried"
+    try:
+        store = Store.open(
+            config.kiosk.data_dir, kiosk_id=config.kiosk.id, timezone=config.kiosk.timezone
+        )
+    except KioskError as err:
+        report["store"] = {"error": str(err)}
+        return report
+    with store:
+        now = store.clock.now_utc()
+        oldest = store.oldest_pending_created_at()
+        today = local_now(now, config.kiosk.timezone).date()
+        report["store"] = {
+            "path": str(store.path),
+            "corrupted_files_moved_aside": [str(p) for p in store.corrupted_files()],
+        }
+        report["outbox"] = {
+            "depth": store.outbox_depth(),
+            "oldest_unsent_age_s": None
+            if oldest is None
+            else round((now - oldest).total_seconds(), 1),
+            "last_seq": store.last_seq(),
+            "rejected": [
+                {"seq": r.seq, "type": r.type, "status_code": r.status_code, "answer": r.answer}
+                for r in store.rejected_events()
+            ],
+        }
+        report["sync"] = _sync_status(store) if config.server else {"server": None}
+        report["today"] = {"service_day": today.isoformat(), "counts": store.counts_for_day(today)}
+        last = store.last_service_day()
+        if last and last > today:
+            report["today"]["warning"] = f"clock is behind the last service day {last.isoformat()}"
+    return report
+
+
+def _printer_status(config: Config) -> str:
+    from printer.device import TicketPrinter
+
+    try:
+        with TicketPrinter.from_config(config.printer) as printer:
+            return str(printer.status().value)
+    except KioskError as err:
+        logger.warning("%s", err)
+        return "unknown"
+
+
+def _sync_status(store: Store) -> dict[str, Any]:
+    try:
+        from kiosk.sync.service import sync_status_from_store
+    except ImportError:
+        return {}
+    result: dict[str, Any] = sync_status_from_store(store)
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in result.items()}
+
+
+def format_status(report: dict[str, Any]) -> str:
+    lines = [
+        f"kiosk {report['kiosk_id']} at {report['site']}",
+        f"printer status: {report['printer']}",
+    ]
+    store = report.get("store", {})
+    if "error" in store:
+        lines.append(f"store: ERROR {store['error']}")
+        return "\n".join(lines)
+    for path in store.get("corrupted_files_moved_aside", []):
+        lines.append(f"store: a corrupted database was moved aside: {path}")
+    out = report["outbox"]
+    age = out["oldest_unsent_age_s"]
+    lines.append(
+        f"outbox: {out['depth']} unsent"
+        + (f", oldest {age:.0f} s old" if age is not None else "")
+        + f", last seq {out['last_seq']}"
+    )
+    for r in out["rejected"]:
+        lines.append(
+            f"  rejected by the server: seq {r['seq']} {r['type']} ({r['status_code']}: {r['answer'][:80]})"
+        )
+    sync = report.get("sync", {})
+    if sync.get("server", "") is None:
+        lines.append("sync: no server configured (offline only)")
+    else:
+        for key, value in sync.items():
+            lines.append(f"sync {key.replace('_', ' ')}: {value if value is not None else '-'}")
+    today = report["today"]
+    counts = ", ".join(f"{k} {v}" for k, v in today["counts"].items()) or "no ticket yet"
+    lines.append(f"today ({today['service_day']}): {counts}")
+    if "warning" in today:
+        lines.append(f"warning: {today['warning']}")
+    return "\n".join(lines)

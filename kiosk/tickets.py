@@ -1,0 +1,57 @@
+"""What goes on a ticket: from a committed ticket row and the configuration to the content
+the printer lays out (:class:`printer.ticket.TicketContent`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.config import Config
+from kiosk.service_day import local_now
+from kiosk.store import Ticket
+
+if TYPE_CHECKING:
+    from printer.ticket import TicketContent
+
+
+def ticket_content(
+    config: Config,
+    ticket: Ticket,
+    *,
+    people_ahead: int | None = None,
+    wait_range_s: tuple[int, int] | None = None,
+    is_duplicate: bool = False,
+) -> TicketContent:
+    """The printable content of ``ticket`` in the visitor's language. The time is left out
+    when the clock was unsure at issue (a stale clock after a power cut)."""
+    from printer.ticket import TicketContent
+
+    category = config.category(ticket.category)
+    language = ticket.language
+    label = category.label_for(language, config.kiosk.default_language)
+    qr = None
+    if config.printer.qr_url:
+        qr = config.printer.qr_url.format(
+            kiosk=config.kiosk.id,
+            number=ticket.number,
+            category=ticket.category,
+            ticket_id=ticket.id,
+            day=ticket.service_day.isoformat(),
+        )
+    footer = config.printer.footer.get(language) or config.printer.footer.get(
+        config.kiosk.default_language, ()
+    )
+    wait_min = None if wait_range_s is None else (wait_range_s[0] // 60, wait_range_s[1] // 60)
+    return TicketContent(
+        site=config.kiosk.site,
+        number=ticket.number,
+        category_label=label,
+        language=language,
+        issued_at=None
+        if ticket.is_clock_unsure
+        else local_now(ticket.issued_at, config.kiosk.timezone),
+        people_ahead=people_ahead,
+        wait_range_min=wait_min,
+        qr_payload=qr,
+        footer_lines=tuple(footer),
+        is_duplicate=is_duplicate,
+    )
