@@ -1,0 +1,85 @@
+"""``kiosk stub-server``: run the development queue server in the foreground.
+
+Ctrl-C and SIGTERM stop it cleanly with exit code 0 (contract, section 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from kiosk.stubserver.server import StubServer
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``stub-server`` subcommand to the ``kiosk`` command line."""
+    parser = subparsers.add_parser(
+        "stub-server",
+        help="run a development queue server (protocol v1)",
+        description="A development queue server implementing protocol v1, with a web page "
+        "at / to call the next ticket of each category.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port (default %(default)s; 0 picks a free one)"
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path("stub-server-data"),
+        metavar="DIR",
+        help="folder for the server's SQLite file (default ./%(default)s)",
+    )
+    parser.add_argument(
+        "--token",
+        default=None,
+        help="require Authorization: Bearer TOKEN (default: any non-empty token)",
+    )
+    parser.add_argument(
+        "--enrol-code",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a one-time enrolment code to accept (repeatable)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print(f"kiosk: stub-server: --port {args.port}: expected 0 to 65535", file=sys.stderr)
+        return 2
+    server = StubServer(host=args.host, port=args.port, data_dir=args.data, token=args.token)
+    for code in args.enrol_code:
+        server.add_enrol_code(code)
+    try:
+        server.open()
+    except OSError as err:
+        print(
+            f"kiosk: stub-server: cannot listen on {args.host}:{args.port} or use {args.data} "
+            f"({err.strerror or err}): pick another --port or --data",
+            file=sys.stderr,
+        )
+        return 2
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    print(
+        f"stub server listening on {server.url} (data in {args.data}); Ctrl-C stops it", flush=True
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    return 0

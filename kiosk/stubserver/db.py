@@ -1,0 +1,279 @@
+"""The stub server's SQLite file: events (idempotent by id), tickets, calls, enrolment.
+
+One connection guarded by a lock: the server's request threads are few and the writes are
+tiny. Ticket events update a ``tickets`` table so the queue state is one query away.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.stubserver.validate import WireEvent
+
+DB_NAME = "stub-server.sqlite3"
+DEFAULT_PER_TICKET_S = 300  # five minutes a visitor, until calls give a real rate
+RATE_WINDOW_S = 3600.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    kiosk_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+    at TEXT NOT NULL, data TEXT NOT NULL, received_at REAL NOT NULL,
+    PRIMARY KEY (kiosk_id, id));
+CREATE TABLE IF NOT EXISTS tickets (
+    kiosk_id TEXT NOT NULL, ticket_id TEXT NOT NULL, number TEXT NOT NULL,
+    category TEXT NOT NULL, service_day TEXT NOT NULL, issued_seq INTEGER NOT NULL,
+    state TEXT NOT NULL, called_at REAL,
+    PRIMARY KEY (kiosk_id, ticket_id));
+CREATE TABLE IF NOT EXISTS calls (
+    kiosk_id TEXT NOT NULL, category TEXT NOT NULL, number TEXT NOT NULL,
+    service_day TEXT NOT NULL, called_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS enrol_codes (code TEXT PRIMARY KEY, used_by TEXT);
+CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL);
+"""
+
+
+def estimate_wait_s(
+    waiting: int,
+    call_times_s: Sequence[float],
+    now_s: float,
+    *,
+    window_s: float = RATE_WINDOW_S,
+    default_per_ticket_s: float = DEFAULT_PER_TICKET_S,
+) -> int:
+    """Seconds a new ticket will wait: people ahead times the recent time between calls
+    (at least two calls within ``window_s``), else a default per ticket. Pure."""
+    recent = sorted(t for t in call_times_s if now_s - window_s <= t <= now_s)
+    per_ticket_s = default_per_ticket_s
+    if len(recent) >= 2:
+        per_ticket_s = min(3600.0, max(30.0, (recent[-1] - recent[0]) / (len(recent) - 1)))
+    return round(waiting * per_ticket_s)
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    waiting: int
+    estimated_wait_s: int
+    now_serving: str | None
+
+
+class StubDatabase:
+    """Open with :meth:`open`, close with :meth:`close`."""
+
+    def __init__(self, path: Path, *, wall_s: Callable[[], float] = time.time):
+        self.path = Path(path)
+        self._wall_s = wall_s
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    def open(self) -> StubDatabase:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            self.path, timeout=5.0, check_same_thread=False, isolation_level=None
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # a development server: speed over power cuts
+        conn.executescript(_SCHEMA)
+        self._conn = conn
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __repr__(self) -> str:
+        return f"<StubDatabase {self.path} open={self._conn is not None}>"
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError(f"stub database {self.path} is not open")
+        return self._conn
+
+    # ---- events -----------------------------------------------------------------------------
+
+    def store_events(self, kiosk_id: str, events: Iterable[WireEvent]) -> list[str]:
+        """Store each event once (a known id is accepted again, not stored twice); returns
+        the ids, all of them now durably stored."""
+        now = self._wall_s()
+        ids: list[str] = []
+        with self._lock:
+            conn = self._db()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for e in events:
+                    cur = conn.execute(
+                        "INSERT OR IGNORE INTO events (kiosk_id, id, seq, type, at, data, "
+                        "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (kiosk_id, e.id, e.seq, e.type, e.at, json.dumps(e.data), now),
+                    )
+                    if cur.rowcount:
+                        _apply_ticket_event(conn, kiosk_id, e)
+                    ids.append(e.id)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return ids
+
+    def events(self, kiosk_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored events in the order they first arrived."""
+        sql = "SELECT kiosk_id, id, seq, type, at, data, received_at FROM events"
+        args: tuple[Any, ...] = ()
+        if kiosk_id is not None:
+            sql += " WHERE kiosk_id = ?"
+            args = (kiosk_id,)
+        with self._lock:
+            rows = self._db().execute(sql + " ORDER BY rowid", args).fetchall()
+        return [
+            {
+                "kiosk_id": r[0],
+                "id": r[1],
+                "seq": r[2],
+                "type": r[3],
+                "at": r[4],
+                "data": json.loads(r[5]),
+                "received_at": r[6],
+            }
+            for r in rows
+        ]
+
+    # ---- queues -------------------------------------------------------------------------------
+
+    def kiosks(self) -> list[str]:
+        with self._lock:
+            rows = self._db().execute("SELECT DISTINCT kiosk_id FROM events ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def queue_figures(self, kiosk_id: str) -> dict[str, CategoryFigures]:
+        """Per category of the kiosk's latest service day: printed tickets not yet called,
+        the estimated wait of a new ticket, and the last number called."""
+        now = self._wall_s()
+        with self._lock:
+            conn = self._db()
+            row = conn.execute(
+                "SELECT max(service_day) FROM tickets WHERE kiosk_id = ?", (kiosk_id,)
+            ).fetchone()
+            day = row[0]
+            if day is None:
+                return {}
+            categories = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT category FROM tickets WHERE kiosk_id = ? AND service_day = ? "
+                    "ORDER BY 1",
+                    (kiosk_id, day),
+                )
+            ]
+            figures: dict[str, CategoryFigures] = {}
+            for cat in categories:
+                waiting = conn.execute(
+                    "SELECT count(*) FROM tickets WHERE kiosk_id = ? AND service_day = ? "
+                    "AND category = ? AND state = 'printed' AND called_at IS NULL",
+                    (kiosk_id, day, cat),
+                ).fetchone()[0]
+                calls = conn.execute(
+                    "SELECT called_at, number FROM calls WHERE kiosk_id = ? AND service_day = ? "
+                    "AND category = ? ORDER BY called_at",
+                    (kiosk_id, day, cat),
+                ).fetchall()
+                figures[cat] = CategoryFigures(
+                    waiting=waiting,
+                    estimated_wait_s=estimate_wait_s(waiting, [c[0] for c in calls], now),
+                    now_serving=calls[-1][1] if calls else None,
+                )
+        return figures
+
+    def call_next(self, kiosk_id: str, category: str) -> str | None:
+        """An agent calls the oldest printed ticket not yet called; its number, or None."""
+        now = self._wall_s()
+        with self._lock:
+            conn = self._db()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute(
+                    "SELECT ticket_id, number, service_day FROM tickets WHERE kiosk_id = ? "
+                    "AND category = ? AND state = 'printed' AND called_at IS NULL AND "
+                    "service_day = (SELECT max(service_day) FROM tickets WHERE kiosk_id = ?) "
+                    "ORDER BY issued_seq LIMIT 1",
+                    (kiosk_id, category, kiosk_id),
+                ).fetchone()
+                if row is not None:
+                    conn.execute(
+                        "UPDATE tickets SET called_at = ? WHERE kiosk_id = ? AND ticket_id = ?",
+                        (now, kiosk_id, row[0]),
+                    )
+                    conn.execute(
+                        "INSERT INTO calls (kiosk_id, category, number, service_day, called_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (kiosk_id, category, row[1], row[2], now),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return None if row is None else str(row[1])
+
+    # ---- enrolment and tokens ---------------------------------------------------------------------
+
+    def add_enrol_code(self, code: str) -> None:
+        with self._lock:
+            self._db().execute("INSERT OR IGNORE INTO enrol_codes (code) VALUES (?)", (code,))
+
+    def enrol(self, kiosk_id: str, code: str) -> str | None:
+        """A new token for ``kiosk_id`` if ``code`` is known and unused (then used), else None."""
+        with self._lock:
+            conn = self._db()
+            cur = conn.execute(
+                "UPDATE enrol_codes SET used_by = ? WHERE code = ? AND used_by IS NULL",
+                (kiosk_id, code),
+            )
+            if cur.rowcount != 1:
+                return None
+            token = secrets.token_urlsafe(32)
+            conn.execute("INSERT INTO tokens (token, kiosk_id) VALUES (?, ?)", (token, kiosk_id))
+        return token
+
+    def token_kiosk(self, token: str) -> str | None:
+        """The kiosk an enrolled token belongs to, or None for an unknown token."""
+        with self._lock:
+            row = (
+                self._db()
+                .execute("SELECT kiosk_id FROM tokens WHERE token = ?", (token,))
+                .fetchone()
+            )
+        return None if row is None else str(row[0])
+
+
+def _apply_ticket_event(conn: sqlite3.Connection, kiosk_id: str, e: WireEvent) -> None:
+    data = e.data
+    ticket_id = data.get("ticket_id")
+    if not isinstance(ticket_id, str):
+        return
+    if e.type == "ticket.issued":
+        conn.execute(
+            "INSERT OR IGNORE INTO tickets (kiosk_id, ticket_id, number, category, service_day, "
+            "issued_seq, state) VALUES (?, ?, ?, ?, ?, ?, 'issued')",
+            (
+                kiosk_id,
+                ticket_id,
+                str(data.get("number", "?")),
+                str(data.get("category", "?")),
+                str(data.get("service_day", e.at[:10])),
+                e.seq,
+            ),
+        )
+    elif e.type in ("ticket.printed", "ticket.voided"):
+        state = "printed" if e.type == "ticket.printed" else "voided"
+        conn.execute(
+            "UPDATE tickets SET state = ? WHERE kiosk_id = ? AND ticket_id = ? AND state = 'issued'",
+            (state, kiosk_id, ticket_id),
+        )

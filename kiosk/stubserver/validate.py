@@ -1,0 +1,113 @@
+"""Strict validation of ``POST /api/v1/events`` bodies (contract, section 4). Pure.
+
+The stub is strict on purpose: a kiosk that passes against it sends what the contract says.
+Each problem is reported with the JSON path of the bad field, as the 400 answer's ``field``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+KIOSK_ID_RE = re.compile(r"^[a-z0-9-]{1,32}$")
+RFC3339_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+)
+MAX_EVENTS = 100
+
+
+class BodyError(ValueError):
+    """The body breaks the protocol; ``field`` is the JSON path ("events[3].at")."""
+
+    def __init__(self, field: str, message: str, *, event_id: str | None = None):
+        self.field = field
+        self.event_id = event_id
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class WireEvent:
+    id: str
+    seq: int
+    type: str
+    at: str
+    data: dict[str, Any]
+
+
+def parse_rfc3339(text: str) -> dt.datetime | None:
+    """An aware datetime from an RFC 3339 timestamp with its offset, or None."""
+    if not RFC3339_RE.match(text):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def validate_kiosk_id(value: Any, field: str = "kiosk_id") -> str:
+    if not isinstance(value, str) or not KIOSK_ID_RE.match(value):
+        raise BodyError(field, f"expected 1-32 characters of a-z 0-9 -, got {value!r}")
+    return value
+
+
+def validate_events_body(body: Any, *, max_events: int = MAX_EVENTS) -> tuple[str, list[WireEvent]]:
+    """(kiosk_id, events) from a decoded body, or BodyError naming the first bad field."""
+    if not isinstance(body, dict):
+        raise BodyError("$", "expected a JSON object with kiosk_id and events")
+    kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
+    raw = body.get("events")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= max_events:
+        shown = f"{len(raw)} events" if isinstance(raw, list) else repr(raw)[:40]
+        raise BodyError("events", f"expected a list of 1 to {max_events} events, got {shown}")
+    events: list[WireEvent] = []
+    for i, item in enumerate(raw):
+        where = f"events[{i}]"
+        if not isinstance(item, dict):
+            raise BodyError(where, "expected an object")
+        event_id = item.get("id")
+        if not isinstance(event_id, str) or not _is_uuid(event_id):
+            raise BodyError(f"{where}.id", f"expected a UUID string, got {event_id!r}")
+        seq = item.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            raise BodyError(
+                f"{where}.seq", f"expected a whole number >= 1, got {seq!r}", event_id=event_id
+            )
+        if events and seq <= events[-1].seq:
+            raise BodyError(
+                f"{where}.seq",
+                f"expected events in seq order, got {seq} after {events[-1].seq}",
+                event_id=event_id,
+            )
+        kind = item.get("type")
+        if not isinstance(kind, str) or not kind or len(kind) > 64:
+            raise BodyError(
+                f"{where}.type", f"expected an event type, got {kind!r}", event_id=event_id
+            )
+        at = item.get("at")
+        if not isinstance(at, str) or parse_rfc3339(at) is None:
+            raise BodyError(
+                f"{where}.at",
+                f"expected an RFC 3339 timestamp with its UTC offset, got {at!r}",
+                event_id=event_id,
+            )
+        data = item.get("data")
+        if not isinstance(data, dict):
+            raise BodyError(
+                f"{where}.data", f"expected an object, got {data!r}"[:120], event_id=event_id
+            )
+        events.append(WireEvent(id=event_id, seq=seq, type=kind, at=at, data=data))
+    return kiosk_id, events
+
+
+def _is_uuid(text: str) -> bool:
+    if len(text) != 36:
+        return False
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,373 @@
+"""Protocol v1 over one HTTP session (contract, section 4).
+
+:class:`ServerClient` does one request per call and maps every outcome onto the kiosk's
+exception tree: answers the protocol handles by splitting a batch (400, 413) come back as a
+:class:`PostResult`; 401/403 raise :class:`~kiosk.errors.AuthError`; 429, 5xx, timeouts,
+refused and reset connections raise a retryable :class:`~kiosk.errors.SyncError` (with the
+server's ``Retry-After`` when given). Messages never contain the token. It never retries by
+itself: the sync worker owns retries, so their schedule can live in the durable store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import logging
+import os
+import stat
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import requests
+
+import kiosk
+from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError
+from kiosk.sync.backoff import parse_retry_after
+from kiosk.sync.state import QueueState, parse_state
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = f"kiosk-borne/{kiosk.__version__}"
+MAX_ANSWER_CHARS = 500  # how much of a server's error answer is kept and logged
+
+
+class WireEvent(Protocol):
+    """An outbox event (``kiosk.store.OutboxEvent``) as far as sending it goes."""
+
+    id: str
+    seq: int
+
+    def to_wire(self) -> dict[str, Any]: ...
+
+
+class ServerBusyError(SyncError):
+    """429 or 5xx: the server asks to come back later (``retry_after_s`` when it said when).
+    Retrying is safe: sending events again is idempotent by id."""
+
+    def __init__(self, message: str, *, status_code: int, retry_after_s: float | None):
+        self.retry_after_s = retry_after_s
+        super().__init__(message, status_code=status_code, is_retryable=True)
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """The answer to one ``POST /api/v1/events``.
+
+    ``status_code`` is 200 (``accepted`` lists the stored ids), 400 (malformed: split the
+    batch to isolate the bad event) or 413 (too large: split). ``answer`` is the server's body
+    (shortened) for 400/413, kept with a rejected event. ``clock_offset_s`` is the server's
+    ``Date`` minus our wall clock, when the server sent a readable one.
+    """
+
+    status_code: int
+    accepted: frozenset[str] = frozenset()
+    answer: str = ""
+    retry_after_s: float | None = None
+    clock_offset_s: float | None = None
+
+    @property
+    def is_split_needed(self) -> bool:
+        return self.status_code in (400, 413)
+
+
+def read_token(path: Path) -> str:
+    """The bearer token stored in ``path``, stripped.
+
+    Refuses (ConfigError, one line) a missing, unreadable or empty file, and a file that
+    group or others may read, since the token lets anyone post events as this kiosk.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigError(
+                f"{path}: token file is accessible to group or others "
+                f"(mode {stat.S_IMODE(info.st_mode):o}): run chmod 600 {path}",
+                path=str(path),
+            )
+        text = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: token file not found: enrol the kiosk or copy its token there, "
+            f"then chmod 600 {path}",
+            path=str(path),
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path}: token file is not UTF-8 text: write the token on one line",
+            path=str(path),
+        ) from None
+    except OSError as err:
+        raise ConfigError(
+            f"{path}: token file cannot be read ({err.strerror}): check its owner, "
+            f"then chmod 600 {path}",
+            path=str(path),
+        ) from None
+    if not text:
+        raise ConfigError(
+            f"{path}: token file is empty: enrol the kiosk or write its token there",
+            path=str(path),
+        )
+    return text
+
+
+def write_token(path: Path, token: str) -> None:
+    """Store ``token`` in ``path`` readable by its owner only (mode 600), atomically."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, (token.strip() + "\n").encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def _clock_offset_s(response: requests.Response, local_utc: dt.datetime) -> float | None:
+    """Server ``Date`` minus local wall time at the answer (1 s resolution), or None."""
+    value = response.headers.get("Date")
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return (when - local_utc).total_seconds()
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_ANSWER_CHARS else text[: MAX_ANSWER_CHARS - 1] + "…"
+
+
+class ServerClient:
+    """One :class:`requests.Session` speaking protocol v1 to ``base_url``.
+
+    Not thread-safe: one worker thread owns it. ``open()`` is implicit (the session is made
+    here but connects only on the first request); ``close()`` is idempotent.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None,
+        kiosk_id: str,
+        connect_timeout_s: float = 3.05,
+        read_timeout_s: float = 10.0,
+        ca_bundle: Path | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self.connect_timeout_s = connect_timeout_s
+        self.read_timeout_s = read_timeout_s
+        self.ca_bundle = ca_bundle
+        self.user_agent = user_agent
+        self._token = token
+        self._session: requests.Session | None = requests.Session()
+        # TLS verification is always on; a municipal CA is trusted through ca_bundle.
+        self._session.verify = str(ca_bundle) if ca_bundle is not None else True
+        self._session.headers["User-Agent"] = user_agent
+        self._session.headers["Accept"] = "application/json"
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self._token)
+
+    def set_token(self, token: str | None) -> None:
+        """Use another token from the next request on (after a technician fixed it)."""
+        self._token = token
+
+    # ---- requests ------------------------------------------------------------------------
+
+    def post_events(self, events: Sequence[WireEvent]) -> PostResult:
+        """Send one batch (1 to 100 events, in seq order). Safe to repeat: idempotent by id."""
+        body = {"kiosk_id": self.kiosk_id, "events": [e.to_wire() for e in events]}
+        response = self._request("POST", "/api/v1/events", body=body, what="sending events")
+        offset = _clock_offset_s(response, dt.datetime.now(dt.UTC))
+        code = response.status_code
+        if code in (400, 413):
+            return PostResult(
+                status_code=code, answer=_shorten(response.text), clock_offset_s=offset
+            )
+        self._raise_for_status(response, "sending events")
+        payload = self._json(response, "sending events")
+        accepted = payload.get("accepted") if isinstance(payload, dict) else None
+        if not isinstance(accepted, list) or not all(isinstance(x, str) for x in accepted):
+            raise SyncError(
+                f"sending events: server answered {code} without an 'accepted' list of ids "
+                f"({_shorten(response.text)[:80]!r}): check server.url points to a protocol v1 "
+                "queue server",
+                status_code=code,
+            )
+        return PostResult(status_code=code, accepted=frozenset(accepted), clock_offset_s=offset)
+
+    def get_state(
+        self, *, fetched_at_mono_s: float, known_categories: frozenset[str] | None = None
+    ) -> QueueState:
+        """The server's queue state for this kiosk. Safe to repeat."""
+        path = f"/api/v1/kiosks/{urllib.parse.quote(self.kiosk_id, safe='')}/state"
+        response = self._request("GET", path, what="fetching queue state")
+        self._raise_for_status(response, "fetching queue state")
+        payload = self._json(response, "fetching queue state")
+        if not isinstance(payload, dict):
+            raise SyncError(
+                f"fetching queue state: server answered a JSON {type(payload).__name__}, "
+                "expected an object: check server.url",
+                status_code=response.status_code,
+            )
+        return parse_state(
+            payload, fetched_at_mono_s=fetched_at_mono_s, known_categories=known_categories
+        )
+
+    def enrol(self, code: str) -> str:
+        """Trade a one-time enrolment code for a token (no Authorization header is sent)."""
+        body = {"kiosk_id": self.kiosk_id, "code": code}
+        response = self._request(
+            "POST", "/api/v1/enrol", body=body, what="enrolling", is_authorized=False
+        )
+        if response.status_code == 403:
+            raise EnrolError(
+                f"enrolling kiosk {self.kiosk_id}: the server refused the code "
+                "(unknown or already used): ask for a new enrolment code",
+                status_code=403,
+            )
+        self._raise_for_status(response, "enrolling")
+        payload = self._json(response, "enrolling")
+        token = payload.get("token") if isinstance(payload, dict) else None
+        if not isinstance(token, str) or not token.strip():
+            raise SyncError(
+                "enrolling: server answered without a 'token': check server.url",
+                status_code=response.status_code,
+                is_retryable=False,
+            )
+        return token.strip()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def __enter__(self) -> ServerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._session is None else "open"
+        token = "set" if self._token else "none"
+        return f"<ServerClient {self.base_url} kiosk={self.kiosk_id} token={token} {state}>"
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        body: dict[str, Any] | None = None,
+        is_authorized: bool = True,
+    ) -> requests.Response:
+        if self._session is None:
+            raise SyncError(f"{what}: the server client is closed", is_retryable=False)
+        headers = {}
+        if is_authorized:
+            if not self._token:
+                raise AuthError(f"{what}: no token: enrol the kiosk or fill server.token_file")
+            headers["Authorization"] = f"Bearer {self._token}"
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        url = self.base_url + path
+        try:
+            return self._session.request(
+                method,
+                url,
+                data=data,
+                headers=headers,
+                timeout=(self.connect_timeout_s, self.read_timeout_s),
+                allow_redirects=False,
+            )
+        except requests.exceptions.SSLError as err:
+            raise SyncError(
+                f"{what}: TLS verification of {self.base_url} failed ({type(err).__name__}): "
+                "check server.ca_bundle and the machine's clock",
+            ) from None
+        except requests.exceptions.ConnectTimeout:
+            raise SyncError(
+                f"{what}: no connection to {self.base_url} within {self.connect_timeout_s} s"
+            ) from None
+        except requests.exceptions.ReadTimeout:
+            raise SyncError(
+                f"{what}: {self.base_url} did not answer within {self.read_timeout_s} s"
+            ) from None
+        except requests.exceptions.ConnectionError as err:
+            reason = _root_reason(err)
+            raise SyncError(f"{what}: cannot reach {self.base_url} ({reason})") from None
+        except requests.exceptions.RequestException as err:
+            raise SyncError(f"{what}: request failed ({type(err).__name__})") from None
+
+    def _raise_for_status(self, response: requests.Response, what: str) -> None:
+        code = response.status_code
+        if 200 <= code < 300:
+            return
+        answer = _shorten(response.text)[:120]
+        if code in (401, 403):
+            raise AuthError(
+                f"{what}: the server refused the token ({code}): check server.token_file "
+                "or enrol the kiosk again",
+                status_code=code,
+            )
+        if code == 429 or code >= 500:
+            retry_after = parse_retry_after(
+                response.headers.get("Retry-After"), now_utc=dt.datetime.now(dt.UTC)
+            )
+            raise ServerBusyError(
+                f"{what}: server answered {code} {response.reason or ''}".rstrip()
+                + (f", retry after {retry_after:.0f} s" if retry_after is not None else ""),
+                status_code=code,
+                retry_after_s=retry_after,
+            )
+        raise SyncError(
+            f"{what}: server answered {code} {response.reason or ''} ({answer!r}): "
+            "check server.url",
+            status_code=code,
+            is_retryable=False,
+        )
+
+    def _json(self, response: requests.Response, what: str) -> Any:
+        try:
+            return json.loads(response.content.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise SyncError(
+                f"{what}: server answered {response.status_code} with something that is not "
+                f"JSON ({_shorten(response.text)[:60]!r}): check server.url and any proxy",
+                status_code=response.status_code,
+            ) from None
+
+
+def _root_reason(err: BaseException) -> str:
+    """The innermost cause ("ConnectionRefusedError: [Errno 111] Connection refused"), found
+    through requests' and urllib3's wrappers; it names no header, so never the token."""
+    inner: BaseException = err
+    for _ in range(8):  # requests -> MaxRetryError -> NewConnectionError/ProtocolError -> OSError
+        nested = getattr(inner, "reason", None)
+        if not isinstance(nested, BaseException):
+            nested = next((a for a in reversed(inner.args) if isinstance(a, BaseException)), None)
+        if nested is None:
+            break
+        inner = nested
+    text = str(inner).rsplit(": ", 1)[-1] if str(inner) else ""
+    return f"{type(inner).__name__}: {text}" if text else type(inner).__name__

@@ -1,0 +1,441 @@
+"""The sync worker: drains the outbox to the queue server, so the screen never waits.
+
+One daemon thread runs :meth:`SyncService.run_once` in a loop. Each step may append a
+heartbeat, sends at most one batch (the 100 oldest unsent events, in seq order) and, when
+due, fetches the queue state. The rules are the contract's (section 4):
+
+- a 200 marks the listed ids accepted; the others are sent again, before anything newer;
+- 400 and 413 split the batch in halves, in order, until the bad event stands alone; it is
+  then set aside in the store's table of rejected events (kept, logged, counted);
+- 401/403 keep everything and back off; technicians see "sync: authentication failed";
+- 429, 5xx, timeouts, refused and reset connections back off with full jitter, capped at
+  5 minutes, honouring Retry-After.
+
+The backoff (attempt count, next attempt time), the last success and the last error live in
+the store's meta table, so a restart neither hammers a struggling server nor forgets it.
+Wall and monotonic time come from the injected Clock, so tests drive backoff with FakeClock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kiosk import events as ev
+from kiosk.clock import Clock
+from kiosk.config import ServerSection
+from kiosk.errors import AuthError, ConfigError, KioskError, SyncError
+from kiosk.sync.backoff import BackoffPolicy
+from kiosk.sync.client import ServerBusyError, ServerClient, read_token
+from kiosk.sync.state import QueueState
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+IDLE_WAKE_S = 1.0  # the loop looks at its schedule at least this often
+REQUESTS_PER_STEP = 16  # a bisection of 100 events takes at most 2*7 requests, plus state
+
+META_ATTEMPTS = "sync.attempts"
+META_NEXT_ATTEMPT_AT = "sync.next_attempt_at"
+META_LAST_SUCCESS_AT = "sync.last_success_at"
+META_LAST_ERROR = "sync.last_error"
+META_AUTH_FAILED = "sync.is_auth_failed"
+
+
+class OutboxStore(Protocol):
+    """What the sync worker needs of :class:`kiosk.store.Store`."""
+
+    def append_event(self, type: str, data: dict[str, Any]) -> Any: ...
+    def pending_events(self, limit: int = 100) -> list[Any]: ...
+    def mark_accepted(self, event_ids: Any) -> int: ...
+    def mark_rejected(self, event: Any, *, status_code: int, answer: str) -> None: ...
+    def rejected_events(self) -> list[Any]: ...
+    def outbox_depth(self) -> int: ...
+    def oldest_pending_created_at(self) -> dt.datetime | None: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """For technicians (never visitors): how far the outbox is from the server."""
+
+    last_success_at: dt.datetime | None
+    last_error: str | None
+    is_auth_failed: bool
+    outbox_depth: int
+    oldest_pending_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+    rejected_count: int
+    clock_offset_s: float | None
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def sync_status_from_store(store: OutboxStore, *, now_utc: dt.datetime | None = None) -> dict:
+    """What ``kiosk status`` prints about sync, read from the store alone (the kiosk may be
+    stopped): outbox depth, age of the oldest unsent event, last success, last error,
+    rejected count, and the next attempt time while backing off."""
+    now = now_utc or dt.datetime.now(dt.UTC)
+    oldest = store.oldest_pending_created_at()
+    return {
+        "outbox_depth": store.outbox_depth(),
+        "oldest_pending_at": oldest.isoformat() if oldest else None,
+        "oldest_pending_age_s": round((now - oldest).total_seconds()) if oldest else None,
+        "last_success_at": store.get_meta(META_LAST_SUCCESS_AT),
+        "last_error": store.get_meta(META_LAST_ERROR),
+        "is_auth_failed": store.get_meta(META_AUTH_FAILED) == "1",
+        "next_attempt_at": store.get_meta(META_NEXT_ATTEMPT_AT),
+        "rejected_count": len(store.rejected_events()),
+    }
+
+
+class SyncService:
+    """Sends the outbox, heartbeats and polls the queue state in one daemon thread."""
+
+    def __init__(
+        self,
+        *,
+        server: ServerSection,
+        kiosk_id: str,
+        store: OutboxStore,
+        clock: Clock,
+        heartbeat_data: Callable[[], dict] | None = None,
+        client: ServerClient | None = None,
+        backoff: BackoffPolicy | None = None,
+    ):
+        self.server = server
+        self.kiosk_id = kiosk_id
+        self.store = store
+        self.clock = clock
+        self.heartbeat_data = heartbeat_data
+        self.backoff = backoff or BackoffPolicy()
+        self._client = client
+        self._owns_client = client is None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started_mono_s = clock.monotonic_s()
+        self._beat_mono_s = self._started_mono_s
+        self._is_loaded = False
+        # Schedule, in monotonic seconds.
+        self._next_send_mono_s = 0.0
+        self._next_heartbeat_mono_s = self._started_mono_s + server.heartbeat_s
+        self._next_state_mono_s = 0.0
+        # State mirrored in the store's meta table.
+        self._attempts = 0
+        self._last_success_at: dt.datetime | None = None
+        self._last_error: str | None = None
+        self._is_auth_failed = False
+        self._clock_offset_s: float | None = None
+        self._queue_state: QueueState | None = None
+        self._outbox_depth = 0
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> SyncService:
+        """Load the persisted backoff and start the worker thread (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._load()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="kiosk-sync", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Ask the worker to finish its current request and end; close the client we made."""
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+            if thread.is_alive():
+                logger.warning("sync worker still busy after %.1f s; leaving it", timeout_s)
+                return
+        self._thread = None
+        if self._client is not None and self._owns_client:
+            self._client.close()
+            self._client = None
+
+    def nudge(self) -> None:
+        """Events were just committed: send them now (unless backing off). Never blocks."""
+        self._wake.set()
+
+    def is_alive(self) -> bool:
+        """For the systemd watchdog: the worker runs and its last step did not hang."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            return False
+        step_limit_s = (
+            REQUESTS_PER_STEP * (self.server.connect_timeout_s + self.server.read_timeout_s)
+            + IDLE_WAKE_S
+            + 10.0
+        )
+        with self._lock:
+            return self.clock.monotonic_s() - self._beat_mono_s <= step_limit_s
+
+    def __repr__(self) -> str:
+        alive = self._thread is not None and self._thread.is_alive()
+        return (
+            f"<SyncService {self.server.url} kiosk={self.kiosk_id} running={alive} "
+            f"attempts={self._attempts} auth_failed={self._is_auth_failed}>"
+        )
+
+    # ---- what the controller reads ----------------------------------------------------------
+
+    def queue_state(self) -> QueueState | None:
+        """The latest queue state, or None when missing or older than 5 minutes."""
+        with self._lock:
+            state = self._queue_state
+        if state is None or not state.is_fresh(self.clock.monotonic_s()):
+            return None
+        return state
+
+    def status(self) -> SyncStatus:
+        """A snapshot for technicians; never raises (store errors show as the last error)."""
+        error: str | None = None
+        oldest: dt.datetime | None = None
+        rejected = 0
+        try:
+            depth = self.store.outbox_depth()
+            oldest = self.store.oldest_pending_created_at()
+            rejected = len(self.store.rejected_events())
+        except KioskError as err:
+            depth = self._outbox_depth
+            error = str(err)
+        with self._lock:
+            now_mono = self.clock.monotonic_s()
+            next_at = None
+            if self._next_send_mono_s > now_mono:
+                next_at = self.clock.now_utc() + dt.timedelta(
+                    seconds=self._next_send_mono_s - now_mono
+                )
+            self._outbox_depth = depth
+            return SyncStatus(
+                last_success_at=self._last_success_at,
+                last_error=error or self._last_error,
+                is_auth_failed=self._is_auth_failed,
+                outbox_depth=depth,
+                oldest_pending_at=oldest,
+                next_attempt_at=next_at,
+                rejected_count=rejected,
+                clock_offset_s=self._clock_offset_s,
+            )
+
+    # ---- the worker ---------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        logger.info("sync worker started for %s", self.server.url)
+        while not self._stop.is_set():
+            try:
+                wait_s = self.run_once()
+            except Exception:  # the thread must never die: log, back off, carry on
+                logger.exception("sync step failed unexpectedly")
+                wait_s = IDLE_WAKE_S
+            if wait_s > 0 and not self._stop.is_set():
+                self._wake.wait(min(wait_s, IDLE_WAKE_S))
+            self._wake.clear()
+        logger.info("sync worker stopped")
+
+    def run_once(self) -> float:
+        """One step of the worker; returns the seconds until the next step is due (0 means
+        more is waiting now). Called by the thread, or directly by tests."""
+        now = self.clock.monotonic_s()
+        with self._lock:
+            self._beat_mono_s = now
+        if not self._is_loaded:
+            self._load()
+        try:
+            if now >= self._next_heartbeat_mono_s:
+                self._append_heartbeat(now)
+            if now < self._next_send_mono_s:
+                return self._until_next(now)
+            batch = self.store.pending_events(limit=BATCH_SIZE)
+            is_state_due = now >= self._next_state_mono_s
+            if not batch and not is_state_due:
+                return self._until_next(now)
+            client = self._ready_client()
+            is_more_waiting = False
+            if batch:
+                is_complete = self._deliver(client, batch)
+                is_more_waiting = not is_complete or len(batch) == BATCH_SIZE
+                if any(e.type in ev.TICKET_EVENTS for e in batch):
+                    is_state_due = True  # the waiting figures just changed
+            if is_state_due:
+                self._poll_state(client)
+            self._succeeded()
+            return 0.0 if is_more_waiting else self._until_next(self.clock.monotonic_s())
+        except ServerBusyError as err:
+            self._failed(err, retry_after_s=err.retry_after_s)
+        except (SyncError, ConfigError) as err:
+            self._failed(err)
+        except KioskError as err:  # the store failed: try again later, the data is safe
+            self._failed(err)
+        return self._until_next(self.clock.monotonic_s())
+
+    def _until_next(self, now: float) -> float:
+        due = [self._next_heartbeat_mono_s, self._next_state_mono_s]
+        due.append(max(self._next_send_mono_s, now))
+        return max(0.0, min(due) - now)
+
+    def _ready_client(self) -> ServerClient:
+        """The client, made on first use; the token file is read again after an auth
+        failure, so a technician's fix is picked up without a restart."""
+        if self._client is None:
+            self._client = ServerClient(
+                self.server.url,
+                token=read_token(self.server.token_file),
+                kiosk_id=self.kiosk_id,
+                connect_timeout_s=self.server.connect_timeout_s,
+                read_timeout_s=self.server.read_timeout_s,
+                ca_bundle=self.server.ca_bundle,
+            )
+            self._owns_client = True
+        elif self._is_auth_failed or not self._client.has_token:
+            try:
+                self._client.set_token(read_token(self.server.token_file))
+            except ConfigError:
+                if not self._client.has_token:
+                    raise
+        return self._client
+
+    def _deliver(self, client: ServerClient, events: Sequence[Any]) -> bool:
+        """Send ``events``; True when each was accepted or set aside. Splits on 400/413."""
+        result = client.post_events(events)
+        if result.clock_offset_s is not None:
+            with self._lock:
+                self._clock_offset_s = result.clock_offset_s
+        if not result.is_split_needed:
+            ids = {e.id for e in events} & result.accepted
+            if not ids:
+                raise SyncError(f"sending events: the server accepted none of {len(events)}")
+            self.store.mark_accepted([e.id for e in events if e.id in ids])
+            return len(ids) == len(events)
+        if len(events) == 1:
+            self.store.mark_rejected(
+                events[0], status_code=result.status_code, answer=result.answer
+            )
+            return True
+        mid = len(events) // 2
+        logger.info(
+            "server answered %d to %d events (seq %d-%d): splitting",
+            result.status_code,
+            len(events),
+            events[0].seq,
+            events[-1].seq,
+        )
+        return self._deliver(client, events[:mid]) and self._deliver(client, events[mid:])
+
+    def _poll_state(self, client: ServerClient) -> None:
+        now = self.clock.monotonic_s()
+        self._next_state_mono_s = now + self.server.state_poll_s
+        state = client.get_state(fetched_at_mono_s=now)
+        with self._lock:
+            self._queue_state = state
+
+    def _append_heartbeat(self, now: float) -> None:
+        self._next_heartbeat_mono_s = now + self.server.heartbeat_s
+        data: dict[str, Any] = {"printer": "unknown"}
+        if self.heartbeat_data is not None:
+            try:
+                data.update(self.heartbeat_data())
+            except Exception:  # a broken provider must not stop the heartbeat itself
+                logger.exception("heartbeat data provider failed")
+        data["uptime_s"] = int(now - self._started_mono_s)
+        data["outbox_depth"] = self.store.outbox_depth()
+        with self._lock:
+            if self._clock_offset_s is not None:
+                data["clock_offset_s"] = round(self._clock_offset_s, 1)
+        self.store.append_event(ev.KIOSK_HEARTBEAT, data)
+
+    # ---- backoff state, mirrored in the store -------------------------------------------------
+
+    def _load(self) -> None:
+        """Read the persisted backoff; a pending next attempt is honoured (at most 5 min)."""
+        self._is_loaded = True
+        try:
+            attempts = self.store.get_meta(META_ATTEMPTS)
+            next_at = _parse_time(self.store.get_meta(META_NEXT_ATTEMPT_AT))
+            last_ok = _parse_time(self.store.get_meta(META_LAST_SUCCESS_AT))
+            last_error = self.store.get_meta(META_LAST_ERROR)
+            is_auth_failed = self.store.get_meta(META_AUTH_FAILED) == "1"
+        except KioskError as err:
+            logger.error("sync: cannot read the saved backoff (%s); starting afresh", err)
+            return
+        with self._lock:
+            self._attempts = int(attempts) if attempts and attempts.isdigit() else 0
+            self._last_success_at = last_ok
+            self._last_error = last_error
+            self._is_auth_failed = is_auth_failed
+            if next_at is not None:
+                remaining_s = (next_at - self.clock.now_utc()).total_seconds()
+                remaining_s = min(self.backoff.cap_s, max(0.0, remaining_s))
+                self._next_send_mono_s = self.clock.monotonic_s() + remaining_s
+
+    def _failed(self, err: KioskError, *, retry_after_s: float | None = None) -> None:
+        now_mono = self.clock.monotonic_s()
+        with self._lock:
+            self._attempts += 1
+            delay_s = self.backoff.delay_s(self._attempts, retry_after_s)
+            self._next_send_mono_s = now_mono + delay_s
+            self._last_error = str(err)
+            is_auth = isinstance(err, AuthError) or (
+                isinstance(err, ConfigError) and "token" in str(err)
+            )
+            self._is_auth_failed = is_auth
+            attempts = self._attempts
+        next_at = self.clock.now_utc() + dt.timedelta(seconds=delay_s)
+        log = logger.warning if attempts <= 3 or attempts % 10 == 0 else logger.debug
+        log("sync: %s; attempt %d, next in %.1f s", err, attempts, delay_s)
+        self._save(
+            {
+                META_ATTEMPTS: str(attempts),
+                META_NEXT_ATTEMPT_AT: next_at.isoformat(),
+                META_LAST_ERROR: str(err),
+                META_AUTH_FAILED: "1" if is_auth else None,
+            }
+        )
+
+    def _succeeded(self) -> None:
+        now = self.clock.now_utc()
+        with self._lock:
+            was_failing = self._attempts > 0 or self._last_error or self._is_auth_failed
+            self._attempts = 0
+            self._last_error = None
+            self._is_auth_failed = False
+            self._next_send_mono_s = 0.0
+            self._last_success_at = now
+        if was_failing:
+            logger.info("sync: the server answers again")
+        values: dict[str, str | None] = {META_LAST_SUCCESS_AT: now.isoformat()}
+        if was_failing:
+            values.update(
+                {
+                    META_ATTEMPTS: None,
+                    META_NEXT_ATTEMPT_AT: None,
+                    META_LAST_ERROR: None,
+                    META_AUTH_FAILED: None,
+                }
+            )
+        self._save(values)
+
+    def _save(self, values: dict[str, str | None]) -> None:
+        try:
+            for key, value in values.items():
+                self.store.set_meta(key, value)
+        except KioskError as err:
+            logger.error("sync: cannot save the backoff state (%s)", err)

@@ -1,0 +1,97 @@
+"""The server's view of the queues (``GET /api/v1/kiosks/{id}/state``), parsed leniently.
+
+Pure: no I/O. The contract says any field may be missing, unknown categories and extra keys
+are ignored; a field of the wrong type is dropped on its own, so one bad figure never hides
+the others. State older than five minutes is not shown (nor printed) at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.messages import CategoryQueue
+
+MAX_AGE_S = 300.0
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """Queues per category id and the optional banner per language, as last fetched.
+
+    ``fetched_at_mono_s`` is the monotonic time of the fetch, so freshness survives wall-clock
+    jumps.
+    """
+
+    categories: Mapping[str, CategoryQueue] = field(default_factory=dict)
+    message: Mapping[str, str] | None = None
+    fetched_at_mono_s: float = 0.0
+
+    def is_fresh(self, now_mono_s: float, max_age_s: float = MAX_AGE_S) -> bool:
+        """True while the state is recent enough to show waiting figures."""
+        return 0.0 <= now_mono_s - self.fetched_at_mono_s <= max_age_s
+
+
+def _count(value: Any) -> int | None:
+    """A non-negative whole number, or None (bools and floats with decimals are refused)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and value >= 0:
+        return value
+    return None
+
+
+def _number(value: Any) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= 16:
+        return value
+    return None
+
+
+def _category(value: Any) -> CategoryQueue | None:
+    if not isinstance(value, Mapping):
+        return None
+    return CategoryQueue(
+        waiting=_count(value.get("waiting")),
+        estimated_wait_s=_count(value.get("estimated_wait_s")),
+        now_serving=_number(value.get("now_serving")),
+    )
+
+
+def _message(value: Any) -> Mapping[str, str] | None:
+    if not isinstance(value, Mapping):
+        return None
+    texts = {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and v}
+    return texts or None
+
+
+def parse_state(
+    json_obj: Any,
+    *,
+    fetched_at_mono_s: float,
+    known_categories: frozenset[str] | None = None,
+) -> QueueState:
+    """Build a :class:`QueueState` from the decoded JSON answer; never raises.
+
+    ``known_categories``, when given, drops categories this kiosk does not have.
+    """
+    if not isinstance(json_obj, Mapping):
+        return QueueState(fetched_at_mono_s=fetched_at_mono_s)
+    categories: dict[str, CategoryQueue] = {}
+    raw = json_obj.get("categories")
+    if isinstance(raw, Mapping):
+        for cid, value in raw.items():
+            if not isinstance(cid, str):
+                continue
+            if known_categories is not None and cid not in known_categories:
+                continue
+            queue = _category(value)
+            if queue is not None:
+                categories[cid] = queue
+    return QueueState(
+        categories=categories,
+        message=_message(json_obj.get("message")),
+        fetched_at_mono_s=fetched_at_mono_s,
+    )
