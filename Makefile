@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up
+# on a fresh Debian 12 / Raspberry Pi OS machine that has python3 and python3-venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint bench screenshots clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kiosk demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(STAMP) lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+# README pictures: the category screen and a printed ticket, from the real code.
+screenshots: $(STAMP)
+	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 800x480
+	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1080x1920
+	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1024x600
+
+clean:
+	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,0 +1,28 @@
+"""The pure core imports no I/O library: it can be reasoned about and tested alone."""
+
+import subprocess
+import sys
+
+PURE = [
+    "kiosk.hours",
+    "kiosk.service_day",
+    "kiosk.numbering",
+    "kiosk.events",
+    "kiosk.queue_info",
+    "kiosk.config",
+    "kiosk.messages",
+    "kiosk.clock",
+    "kiosk.replay",
+]
+FORBIDDEN = ["pygame", "serial", "requests", "gpiozero", "escpos", "usb", "urllib3", "sqlite3"]
+
+
+def test_core_modules_import_no_io_library():
+    code = (
+        "import sys\n"
+        f"for m in {PURE!r}: __import__(m)\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
