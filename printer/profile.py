@@ -1,0 +1,104 @@
+"""What a printer model can do, read from python-escpos's capability database.
+
+Importing python-escpos 3.1 has side effects: it calls ``logging.basicConfig()`` and parses
+its capability database into a new temporary folder on every start (0.3 s, and one stray
+folder per run). So it is imported here only, lazily, once the application has configured
+logging, with ``ESCPOS_CAPABILITIES_PICKLE_DIR`` pointing at one reused cache folder.
+Model differences come from this data (paper width, columns, native QR, code page slots),
+never from ``if model == ...``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import functools
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+# Configuration names of the code pages the kiosk offers -> python-escpos names.
+CODEPAGES = {"WPC1252": "CP1252", "CP858": "CP858"}
+
+
+@dataclasses.dataclass(frozen=True)
+class PrinterProfile:
+    """The capabilities of one printer model that the ticket layout needs."""
+
+    name: str
+    paper_width_dots: int
+    columns: int
+    has_native_qr: bool
+    has_cut: bool
+    codepage_slots: Mapping[str, int]  # python-escpos code page name -> ESC t slot
+
+    @property
+    def decoder_codepages(self) -> dict[int, str]:
+        """``ESC t`` slot -> Python codec, for :func:`printer.decoder.decode`."""
+        slots: dict[int, str] = {}
+        for name, slot in self.codepage_slots.items():
+            codec = name.lower().replace("iso_", "iso").replace("-", "_")
+            try:
+                codecs.lookup(codec)
+            except LookupError:
+                continue
+            slots[slot] = codec
+        return slots
+
+
+def import_escpos() -> Any:
+    """Import python-escpos with its capability cache in one reused folder; returns the module."""
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+        cache = Path(tempfile.gettempdir()) / f"kiosk-escpos-{os.getuid()}"
+        cache.mkdir(mode=0o700, exist_ok=True)
+        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+    import escpos.printer
+
+    return escpos.printer
+
+
+@functools.lru_cache(maxsize=16)
+def load_profile(name: str) -> PrinterProfile:
+    """The capabilities of profile ``name``; :class:`ConfigError` when it does not exist."""
+    import_escpos()
+    from escpos.capabilities import get_profile
+
+    try:
+        profile = get_profile(name)
+    except (KeyError, Exception) as err:  # 3.1 raises a bare KeyError or NotSupported
+        from escpos.capabilities import PROFILES
+
+        raise ConfigError(
+            f"[printer] profile {name!r} is not a python-escpos profile; use one of "
+            + ", ".join(sorted(PROFILES)),
+            key="profile",
+        ) from err
+    data = profile.profile_data
+    font_a = data.get("fonts", {}).get("0", {})
+    columns = font_a.get("columns") if isinstance(font_a.get("columns"), int) else None
+    pixels = data.get("media", {}).get("width", {}).get("pixels")
+    if not isinstance(pixels, int) or pixels < 200:
+        pixels = 12 * (columns or 32)  # width unknown: assume the narrowest common paper
+    columns = columns or pixels // 12
+    features = data.get("features", {})
+    slots = {str(n): int(s) for n, s in profile.get_code_pages().items() if n != "Unknown"}
+    return PrinterProfile(
+        name=name,
+        paper_width_dots=pixels,
+        columns=columns,
+        has_native_qr=bool(features.get("qrCode")),
+        has_cut=bool(features.get("paperFullCut") or features.get("paperPartCut")),
+        codepage_slots=slots,
+    )
+
+
+def new_dummy(name: str) -> Any:
+    """A python-escpos ``Dummy`` printer for profile ``name`` (bytes collected in memory)."""
+    return import_escpos().Dummy(profile=name)

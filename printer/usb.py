@@ -1,0 +1,134 @@
+"""USB printers through pyusb directly.
+
+Why not python-escpos's ``Usb`` class: its 3.1 constructor opens the device (I/O in a
+constructor), its positional arguments changed between 2.x and 3.x, its endpoints default to
+0x82/0x01 whatever the model, its timeout of 0 means "wait forever", and a silent printer
+raises instead of reading nothing. Here the bulk endpoints are read from the device's own
+descriptors, every transfer has a timeout of at least 5 s, and a read timeout is silence
+(``b""``), as for the other connections.
+
+Epson printers have vendor id 04b8 (TM-T20III 0e28 or 0202, TM-T88VI 0e21 or 0202). The
+kiosk user needs a udev rule giving it the device; ``Resource busy`` means usblp or CUPS
+holds it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kiosk.errors import PrinterError
+from printer.connections import Connection
+
+logger = logging.getLogger(__name__)
+
+MIN_TIMEOUT_MS = 5000
+
+
+class UsbConnection(Connection):
+    """One USB printer, found by vendor and product id, spoken to over its bulk endpoints."""
+
+    def __init__(self, vendor_id: int, product_id: int, *, timeout_s: float = 5.0):
+        self.vendor_id = vendor_id
+        self.product_id = product_id
+        self.timeout_s = timeout_s
+        self._device: Any = None
+        self._out: Any = None
+        self._in: Any = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.vendor_id:04x}:{self.product_id:04x}"
+
+    @property
+    def is_open(self) -> bool:
+        return self._device is not None
+
+    def open(self) -> None:
+        if self._device is not None:
+            return
+        import usb.core
+        import usb.util
+
+        try:
+            device = usb.core.find(idVendor=self.vendor_id, idProduct=self.product_id)
+        except (usb.core.USBError, usb.core.NoBackendError) as err:
+            raise PrinterError(f"USB printer {self.name}: {err}", status="offline") from err
+        if device is None:
+            raise PrinterError(
+                f"no USB printer {self.name} plugged in (check the cable and `lsusb`)",
+                status="offline",
+            )
+        try:
+            config = device.get_active_configuration()
+            interface = config[(0, 0)]
+            if device.is_kernel_driver_active(interface.bInterfaceNumber):
+                device.detach_kernel_driver(interface.bInterfaceNumber)
+            usb.util.claim_interface(device, interface.bInterfaceNumber)
+        except usb.core.USBError as err:
+            raise PrinterError(
+                f"USB printer {self.name}: {err} (permissions: udev rule; busy: usblp or CUPS)",
+                status="offline",
+            ) from err
+
+        def direction_is(direction: int) -> Any:
+            return lambda ep: usb.util.endpoint_direction(ep.bEndpointAddress) == direction
+
+        self._out = usb.util.find_descriptor(
+            interface, custom_match=direction_is(usb.util.ENDPOINT_OUT)
+        )
+        self._in = usb.util.find_descriptor(
+            interface, custom_match=direction_is(usb.util.ENDPOINT_IN)
+        )
+        if self._out is None:
+            raise PrinterError(f"USB device {self.name} has no output endpoint: is it a printer?")
+        self._device = device
+
+    def close(self) -> None:
+        device, self._device = self._device, None
+        if device is None:
+            return
+        import usb.util
+
+        try:
+            usb.util.dispose_resources(device)
+        except Exception as err:  # pyusb raises bare USBError subclasses and OSErrors here
+            logger.debug("releasing USB printer %s: %s", self.name, err)
+
+    @property
+    def is_bidirectional(self) -> bool:
+        return self._in is not None or self._device is None
+
+    def write(self, data: bytes) -> None:
+        import usb.core
+
+        if self._device is None:
+            raise PrinterError(f"USB printer {self.name} is not open", status="offline")
+        timeout_ms = max(MIN_TIMEOUT_MS, int(self.timeout_s * 1000))
+        try:
+            written = self._out.write(data, timeout=timeout_ms)
+        except usb.core.USBError as err:
+            self.close()
+            raise PrinterError(f"USB printer {self.name}: write failed: {err}") from err
+        if written != len(data):
+            raise PrinterError(f"USB printer {self.name}: wrote {written} of {len(data)} bytes")
+
+    def read(self, max_bytes: int, timeout_s: float) -> bytes:
+        import usb.core
+
+        if self._device is None or self._in is None:
+            return b""
+        try:
+            return bytes(
+                self._in.read(
+                    max(max_bytes, self._in.wMaxPacketSize), timeout=max(1, int(timeout_s * 1000))
+                )
+            )[:max_bytes]
+        except usb.core.USBTimeoutError:
+            return b""
+        except usb.core.USBError as err:
+            self.close()
+            raise PrinterError(f"USB printer {self.name}: read failed: {err}") from err
+
+    def __repr__(self) -> str:
+        return f"<UsbConnection {self.name} {'open' if self._device is not None else 'closed'}>"
