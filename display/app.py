@@ -1,0 +1,300 @@
+"""The display application: owns pygame, runs the UI loop, never waits on anything else.
+
+Each loop iteration: call ``on_frame`` (systemd watchdog), wait for input with a timeout,
+apply touches, controller updates and the latest snapshot, advance the replay script, and
+redraw only when something visible changed. The loop polls the updates queue and snapshot
+every ``IDLE_POLL_S`` when idle (they are plain queues and boxes, not pygame events).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Sequence
+
+import pygame
+
+from display.flow import TECHNICIAN, ScreenFlow
+from display.layout import Layout
+from display.render import Renderer
+from display.replay_driver import ReplayDriver
+from display.screens import ScreenContext, build_visitor
+from display.technician import build_technician, ip_address
+from display.text import TextCache
+from display.theme import theme_for
+from display.touch import (
+    PressTracker,
+    finger_events,
+    logical_size,
+    pointer_from_event,
+    to_logical,
+    to_window,
+)
+from display.view import Action, Frame
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.messages import Intent, KioskSnapshot, Latest, QuitRequest, Update
+from kiosk.replay import ReplayCommand
+from kiosk.trace import Trace
+
+logger = logging.getLogger(__name__)
+
+IDLE_POLL_S = 0.1  # latency of controller updates when nothing else happens
+BUSY_POLL_S = 0.005  # while a replay script runs
+WATCHDOG_PERIOD_S = 1.0  # on_frame() is called at least this often
+
+
+class DisplayApp:
+    """The touch screen. ``run()`` in the main thread; ``request_quit`` and
+    ``open_technician_menu`` from any thread."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        intents: queue.Queue[Intent],
+        updates: queue.Queue[Update],
+        snapshot: Latest[KioskSnapshot],
+        trace: Trace,
+        clock: Clock,
+        headless: bool = False,
+        replay: Sequence[ReplayCommand] = (),
+        on_frame: Callable[[], None] | None = None,
+        window_size: tuple[int, int] | None = None,
+    ):
+        self.config = config
+        self.intents = intents
+        self.updates = updates
+        self.snapshot = snapshot
+        self.trace = trace
+        self.clock = clock
+        self.is_headless = headless
+        self.on_frame = on_frame
+        self.window_size = window_size
+        self.replay = ReplayDriver(replay, config) if replay else None
+        self._lock = threading.Lock()
+        self._quit_code: int | None = None
+        self._is_technician_requested = False
+        self.flow: ScreenFlow | None = None
+        self.frame: Frame | None = None
+        self.frames_drawn = 0
+        self._window: tuple[int, int] = (config.display.width, config.display.height)
+        self._rotation = config.display.rotation
+
+    def __repr__(self) -> str:
+        return f"<DisplayApp {self._window} rotation={self._rotation} flow={self.flow} frames={self.frames_drawn}>"
+
+    # ---- thread-safe controls ------------------------------------------------------------
+
+    def request_quit(self, exit_code: int = 0) -> None:
+        with self._lock:
+            if self._quit_code is None:
+                self._quit_code = exit_code
+
+    def open_technician_menu(self) -> None:
+        with self._lock:
+            self._is_technician_requested = True
+
+    # ---- the loop -------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Initialise pygame's display and fonts, run until a quit is requested, quit pygame;
+        returns the exit code."""
+        if self.is_headless:
+            os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        pygame.display.init()
+        pygame.font.init()
+        try:
+            return self._loop()
+        finally:
+            pygame.font.quit()
+            pygame.display.quit()
+
+    def _open_window(self) -> pygame.Surface:
+        is_fullscreen = (
+            self.config.display.fullscreen and self.window_size is None and not self.is_headless
+        )
+        size = self.window_size or (self.config.display.width, self.config.display.height)
+        window = pygame.display.set_mode(size, pygame.FULLSCREEN if is_fullscreen else 0)
+        pygame.display.set_caption(f"kiosk {self.config.kiosk.id}")
+        self._is_fullscreen = is_fullscreen
+        if is_fullscreen:
+            pygame.mouse.set_visible(False)
+        self._window = window.get_size()
+        return window
+
+    def _loop(self) -> int:
+        window = self._open_window()
+        logical = logical_size(self._window, self._rotation)
+        self._surface = window if self._rotation == 0 else pygame.Surface(logical)
+        d = self.config.display
+        # panel_width_mm spans config.display.width pixels, whatever the rotation
+        self.layout = Layout.for_size(logical, d.width, d.panel_width_mm)
+        self.renderer = Renderer(theme_for(d.theme), TextCache(), self.layout.scale)
+        now = self.clock.monotonic_s()
+        self.flow = ScreenFlow(self.config, post=self.intents.put, emit=self.trace.emit, now_s=now)
+        self.tracker = PressTracker(self.layout.min_target_px)
+        self._ip = ip_address()
+        self._drawn_key: tuple[object, ...] | None = None
+        self._drawn_pressed: Action | None = None
+        self._is_ready = False
+        self._draw()
+        while True:
+            if self.on_frame is not None:
+                self.on_frame()
+            with self._lock:
+                code = self._quit_code
+                is_technician = self._is_technician_requested
+                self._is_technician_requested = False
+            if code is None and self.flow.quit_code is not None:
+                code = self.flow.quit_code
+            if code is not None:
+                logger.info("display stops (exit code %d)", code)
+                return code
+            for event in self._events(self._timeout_s()):
+                self._on_event(event)
+            now = self.clock.monotonic_s()
+            self._drain_updates(now)
+            if is_technician or self.tracker.corner_held(now):
+                self.flow.open_technician(now)
+            if self.replay is not None:
+                self.replay.advance(self, now)
+            self.flow.tick(now)
+            self._draw()
+
+    def _timeout_s(self) -> float:
+        if self.replay is not None and self.replay.is_busy:
+            return BUSY_POLL_S
+        return IDLE_POLL_S
+
+    def _events(self, timeout_s: float) -> list[pygame.event.Event]:
+        first = pygame.event.wait(max(1, int(timeout_s * 1000)))
+        if first.type == pygame.NOEVENT:
+            return []
+        return [first, *pygame.event.get()]
+
+    def _on_event(self, event: pygame.event.Event) -> None:
+        assert self.flow is not None and self.frame is not None
+        if event.type == pygame.QUIT:
+            if self._is_fullscreen:
+                logger.info("window close ignored in fullscreen")
+            else:
+                self.request_quit(0)
+            return
+        pointer = pointer_from_event(event, self._window)
+        if pointer is None:
+            return
+        now = self.clock.monotonic_s()
+        pos = to_logical(pointer.window_pos, self._window, self._rotation)
+        target = self.frame.hit(pos)
+        if pointer.is_down:
+            self.tracker.down(pos, target, now)
+            self.flow.last_input_s = now
+            return
+        action = self.tracker.up(target)
+        if isinstance(action, Action):
+            _, snap = self.snapshot.get()
+            self.flow.on_action(action, now, snap)
+
+    def _drain_updates(self, now: float) -> None:
+        assert self.flow is not None
+        while True:
+            try:
+                update = self.updates.get_nowait()
+            except queue.Empty:
+                return
+            self.flow.on_update(update, now)
+
+    # ---- drawing ---------------------------------------------------------------------
+
+    def _build(self, snap: KioskSnapshot) -> Frame:
+        assert self.flow is not None
+        ctx = ScreenContext(
+            self.config, self.layout, self.flow.language, snap, self.clock.now_utc()
+        )
+        screen = self.flow.visible(snap)
+        if screen in TECHNICIAN:
+            return build_technician(ctx, self.flow, screen, self._ip)
+        return build_visitor(ctx, self.flow, screen)
+
+    def _draw(self) -> None:
+        assert self.flow is not None
+        snap_version, snap = self.snapshot.get()
+        minute = self.clock.now_utc().replace(second=0, microsecond=0)
+        key = (self.flow.version, snap_version, minute, self.flow.visible(snap))
+        pressed = self.tracker.pressed if isinstance(self.tracker.pressed, Action) else None
+        if key != self._drawn_key or self.frame is None:
+            self.frame = self._build(snap)
+            self.renderer.draw(self._surface, self.frame, pressed)
+            self._present(None)
+        elif pressed != self._drawn_pressed:
+            dirty = []
+            for action in (self._drawn_pressed, pressed):
+                button = self.frame.button_for(action) if action else None
+                if button is not None:
+                    dirty.append(
+                        self.renderer.draw_button(
+                            self._surface, button, is_pressed=action == pressed
+                        )
+                    )
+            self._present(dirty)
+        else:
+            return
+        self._drawn_key = key
+        self._drawn_pressed = pressed
+        self.frames_drawn += 1
+        if not self._is_ready:
+            self._is_ready = True
+            self.trace.emit("ready")
+            logger.info("display ready: %dx%d rotation %d", *self._window, self._rotation)
+
+    def _present(self, dirty: list[pygame.Rect] | None) -> None:
+        if self._rotation == 0:
+            if dirty is None:
+                pygame.display.flip()
+            else:
+                pygame.display.update(dirty)
+            return
+        window = pygame.display.get_surface()
+        window.blit(pygame.transform.rotate(self._surface, self._rotation), (0, 0))
+        pygame.display.flip()
+
+    # ---- ReplayHost -----------------------------------------------------------------------
+
+    def visible_screen(self) -> str:
+        assert self.flow is not None
+        return self.flow.visible(self.snapshot.value)
+
+    def parent_id(self) -> str | None:
+        assert self.flow is not None
+        return self.flow.parent_id
+
+    def button_center(self, action: Action) -> tuple[int, int] | None:
+        if self.frame is None:
+            return None
+        button = self.frame.button_for(action)
+        if button is not None:
+            return button.box.center
+        if self.frame.background_action == action:
+            return self.layout.screen.center
+        return None
+
+    def post_touch(self, pos: tuple[int, int], is_down: bool) -> None:
+        down, up = finger_events(to_window(pos, self._window, self._rotation), self._window)
+        pygame.event.post(down if is_down else up)
+
+    def flow_counts(self) -> tuple[int, int, bool]:
+        assert self.flow is not None
+        flow = self.flow.flow
+        return self.flow.flows_started, self.flow.flows_ended, flow is not None and flow.is_pending
+
+    def request_directly(self, category_id: str) -> None:
+        assert self.flow is not None
+        self.flow.request_directly(category_id, self.clock.monotonic_s())
+
+    def quit(self, exit_code: int) -> None:
+        self.intents.put(QuitRequest(exit_code))
+        self.request_quit(exit_code)

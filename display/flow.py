@@ -1,0 +1,275 @@
+"""Which screen shows, and what a touch or a controller update does to it. No pygame.
+
+The visitor's path: home -> categories (-> sub-categories) -> ticket (or refused) -> home.
+Technicians: PIN pad -> menu. The closed and out-of-order screens are not states here: they
+replace home and categories whenever the snapshot says so (see :meth:`ScreenFlow.visible`).
+
+Side effects go through two callables given at construction: ``post`` (an intent to the
+controller) and ``emit`` (a trace event), so the flow is tested without a screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from display.pin import verify_pin
+from display.view import Action
+from kiosk.config import Config
+from kiosk.messages import (
+    Intent,
+    KioskSnapshot,
+    PauseRequest,
+    PrintTestRequest,
+    QuitRequest,
+    ReprintRequest,
+    TicketIssued,
+    TicketPrinted,
+    TicketRefused,
+    TicketRequest,
+    TicketVoided,
+    Update,
+)
+
+logger = logging.getLogger(__name__)
+
+VISITOR_BROWSING = ("home", "categories")
+TECHNICIAN = ("tech_pin", "tech_menu")
+PENDING_TIMEOUT_S = 60.0  # a controller that never answers must not freeze the screen
+PIN_MAX_DIGITS = 12
+
+
+@dataclass
+class TicketFlow:
+    """One visitor's ticket, from the touch to its outcome."""
+
+    category_id: str
+    issued: TicketIssued | None = None
+    outcome: str | None = None  # None while pending; printed | voided | refused
+    refused: TicketRefused | None = None
+    started_s: float = 0.0
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome is None
+
+
+class ScreenFlow:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        post: Callable[[Intent], None],
+        emit: Callable[..., Any],
+        now_s: float,
+    ):
+        self.config = config
+        self._post = post
+        self._emit = emit
+        self.screen = "home"
+        self.parent_id: str | None = None
+        self.language = config.kiosk.default_language
+        self.flow: TicketFlow | None = None
+        self.flows_started = 0
+        self.flows_ended = 0
+        self.deadline_s: float | None = None
+        self.last_input_s = now_s
+        self.pin_digits = ""
+        self.is_pin_wrong = False
+        self.quit_code: int | None = None  # set when the flow asks the app to stop
+        self.version = 0  # grows on every change that needs a redraw
+
+    def __repr__(self) -> str:
+        return (
+            f"<ScreenFlow screen={self.screen} lang={self.language} parent={self.parent_id} "
+            f"flow={self.flow} started={self.flows_started} ended={self.flows_ended}>"
+        )
+
+    # ---- what shows -------------------------------------------------------------------
+
+    def visible(self, snapshot: KioskSnapshot) -> str:
+        """The screen to draw: closed and out-of-order replace home and categories."""
+        if self.screen in VISITOR_BROWSING:
+            if snapshot.out_of_order_reason:
+                return "out_of_order"
+            if not snapshot.is_open:
+                return "closed"
+        return self.screen
+
+    def _go(self, screen: str, now_s: float, deadline_s: float | None = None) -> None:
+        self.screen = screen
+        self.deadline_s = deadline_s
+        if screen != "categories":
+            self.parent_id = None
+        if screen not in TECHNICIAN:
+            self.pin_digits = ""
+            self.is_pin_wrong = False
+        self.version += 1
+
+    def go_home(self, now_s: float, *, reset_language: bool = False) -> None:
+        if reset_language:
+            self.language = self.config.kiosk.default_language
+        self._go("home", now_s)
+
+    # ---- touches ---------------------------------------------------------------------
+
+    def on_action(self, action: Action, now_s: float, snapshot: KioskSnapshot) -> None:
+        """A button (or the background) was released."""
+        self.last_input_s = now_s
+        kind, arg = action.kind, action.arg
+        if kind == "start":
+            self._go("categories", now_s)
+        elif kind == "language" and arg:
+            self.language = arg
+            self.version += 1
+        elif kind == "parent" and arg:
+            self.parent_id = arg
+            self.version += 1
+        elif kind == "back":
+            if self.parent_id is not None:
+                self.parent_id = None
+                self.version += 1
+            else:
+                self._go("home", now_s)
+        elif kind == "category" and arg:
+            self._start_ticket(arg, now_s)
+        elif kind == "dismiss":
+            if self.flow is None or not self.flow.is_pending:
+                self._go("home", now_s)
+        elif kind.startswith("pin_") or kind.startswith("tech_"):
+            self._on_technician(kind, arg, now_s)
+
+    def _start_ticket(self, category_id: str, now_s: float) -> None:
+        if self.flow is not None and self.flow.is_pending:
+            logger.info("touch on %s ignored: a ticket is already on its way", category_id)
+            return
+        self.flow = TicketFlow(category_id, started_s=now_s)
+        self.flows_started += 1
+        self._emit("touch", category=category_id)
+        self._post(TicketRequest(category_id, self.language))
+        self._go("ticket", now_s)
+
+    def request_directly(self, category_id: str, now_s: float) -> None:
+        """Replay on a screen without buttons (closed, out of order): the intent alone."""
+        self.flow = TicketFlow(category_id, started_s=now_s)
+        self.flows_started += 1
+        self._post(TicketRequest(category_id, self.language, source="replay"))
+        self.version += 1
+
+    # ---- controller updates -------------------------------------------------------------
+
+    def on_update(self, update: Update, now_s: float) -> None:
+        flow = self.flow
+        end_s = now_s + self.config.display.ticket_screen_s
+        if isinstance(update, TicketIssued):
+            if flow is None or not flow.is_pending or flow.issued is not None:
+                # a ticket not asked for on screen (the physical button): show it too
+                flow = self.flow = TicketFlow(update.category_id, started_s=now_s)
+                self.flows_started += 1
+            flow.issued = update
+            if self.screen not in TECHNICIAN:
+                self._go("ticket", now_s)
+            self.version += 1
+        elif isinstance(update, TicketPrinted | TicketVoided):
+            if flow is None or flow.issued is None or flow.issued.ticket_id != update.ticket_id:
+                logger.debug("update for another ticket ignored on screen: %s", update)
+                return
+            if flow.is_pending:
+                flow.outcome = "printed" if isinstance(update, TicketPrinted) else "voided"
+                self.flows_ended += 1
+                if self.screen == "ticket":
+                    self.deadline_s = end_s
+                self.version += 1
+        elif isinstance(update, TicketRefused):
+            if flow is None or not flow.is_pending or flow.issued is not None:
+                flow = self.flow = TicketFlow(update.category_id, started_s=now_s)
+                self.flows_started += 1
+            flow.outcome = "refused"
+            flow.refused = update
+            self.flows_ended += 1
+            if self.screen not in TECHNICIAN:
+                self._go("refused", now_s, end_s)
+            self.version += 1
+
+    # ---- time ----------------------------------------------------------------------------
+
+    def tick(self, now_s: float) -> None:
+        """Apply deadlines: the ticket screen's end, the idle timeout, a stuck flow."""
+        flow = self.flow
+        if flow is not None and flow.is_pending and now_s - flow.started_s > PENDING_TIMEOUT_S:
+            logger.warning(
+                "no answer from the controller for %s after %.0f s",
+                flow.category_id,
+                PENDING_TIMEOUT_S,
+            )
+            flow.outcome = "lost"
+            self.flows_ended += 1
+            self._go("home", now_s)
+            return
+        if self.deadline_s is not None and now_s >= self.deadline_s:
+            self.go_home(now_s, reset_language=True)
+            return
+        idle = self.config.display.idle_timeout_s
+        if now_s - self.last_input_s >= idle:
+            is_away = self.screen in ("categories", *TECHNICIAN)
+            is_foreign = (
+                self.screen == "home" and self.language != self.config.kiosk.default_language
+            )
+            if is_away or is_foreign:
+                self.go_home(now_s, reset_language=True)
+
+    def next_deadline_s(self) -> float | None:
+        """When :meth:`tick` may next change something (for the loop's wait timeout)."""
+        candidates = [self.last_input_s + self.config.display.idle_timeout_s]
+        if self.deadline_s is not None:
+            candidates.append(self.deadline_s)
+        if self.flow is not None and self.flow.is_pending:
+            candidates.append(self.flow.started_s + PENDING_TIMEOUT_S)
+        return min(candidates)
+
+    # ---- technicians ------------------------------------------------------------------------
+
+    def open_technician(self, now_s: float) -> bool:
+        """Show the PIN pad; refused (logged) without a configured PIN hash."""
+        if not self.config.technician.pin_hash:
+            logger.warning(
+                "technician menu requested but [technician] pin_hash is not set: set it with kiosk hash-pin"
+            )
+            return False
+        if self.flow is not None and self.flow.is_pending:
+            logger.info("technician menu deferred: a ticket is on its way")
+            return False
+        self.last_input_s = now_s
+        self._go("tech_pin", now_s)
+        return True
+
+    def _on_technician(self, kind: str, arg: str | None, now_s: float) -> None:
+        if kind == "pin_digit" and arg and len(self.pin_digits) < PIN_MAX_DIGITS:
+            self.pin_digits += arg
+            self.is_pin_wrong = False
+        elif kind == "pin_clear":
+            self.pin_digits = ""
+        elif kind == "pin_ok":
+            pin_hash = self.config.technician.pin_hash
+            if pin_hash and verify_pin(self.pin_digits, pin_hash):
+                logger.info("technician menu opened")
+                self._go("tech_menu", now_s)
+                return
+            logger.warning("technician PIN refused")
+            self.pin_digits = ""
+            self.is_pin_wrong = True
+        elif kind == "tech_close":
+            self.go_home(now_s, reset_language=True)
+            return
+        elif kind == "tech_print_test":
+            self._post(PrintTestRequest())
+        elif kind == "tech_reprint":
+            self._post(ReprintRequest())
+        elif kind == "tech_pause":
+            self._post(PauseRequest(is_paused=arg == "pause"))
+        elif kind == "tech_restart":
+            self._post(QuitRequest(exit_code=0))
+            self.quit_code = 0
+        self.version += 1

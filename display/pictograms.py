@@ -1,0 +1,275 @@
+"""Simple vector pictograms drawn with pygame.draw.
+
+Drawn rather than taken from an icon font because no icon font is guaranteed on a bare
+Raspberry Pi OS Lite, and shapes drawn from the box scale crisply to every panel size.
+Categories name theirs with ``pictogram = "..."``; an unknown name draws the default ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+
+RGB = tuple[int, int, int]
+Painter = Callable[[pygame.Surface, pygame.Rect, RGB, int], None]
+
+
+def _square(box: pygame.Rect) -> pygame.Rect:
+    side = min(box.width, box.height)
+    r = pygame.Rect(0, 0, side, side)
+    r.center = box.center
+    return r
+
+
+def _ticket(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    body = r.inflate(-r.width // 5, -r.height // 2.5)
+    pygame.draw.rect(s, c, body, w, border_radius=w * 2)
+    for i in range(1, 4):
+        y = body.y + body.height * i // 4
+        pygame.draw.line(s, c, (body.x + body.width // 5, y), (body.right - body.width // 5, y), w)
+
+
+def _person(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    head = r.width // 6
+    pygame.draw.circle(s, c, (r.centerx, r.y + r.height // 4), head, w)
+    torso = pygame.Rect(0, 0, r.width * 3 // 5, r.height // 2)
+    torso.midbottom = (r.centerx, r.bottom - r.height // 12)
+    pygame.draw.rect(
+        s,
+        c,
+        torso,
+        w,
+        border_top_left_radius=torso.width // 2,
+        border_top_right_radius=torso.width // 2,
+    )
+
+
+def _family(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    big = r.inflate(-r.width // 3, -r.height // 6).move(-r.width // 6, 0)
+    _person(s, big, c, w)
+    small = r.inflate(-r.width // 2, -r.height // 2).move(r.width // 4, r.height // 5)
+    _person(s, small, c, w)
+
+
+def _document(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    page = r.inflate(-r.width // 3, -r.height // 8)
+    pygame.draw.rect(s, c, page, w)
+    for i in range(1, 5):
+        y = page.y + page.height * i // 5
+        pygame.draw.line(s, c, (page.x + page.width // 5, y), (page.right - page.width // 5, y), w)
+
+
+def _id_card(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    card = r.inflate(-r.width // 10, -r.height // 3)
+    pygame.draw.rect(s, c, card, w, border_radius=w * 2)
+    pygame.draw.circle(s, c, (card.x + card.width // 4, card.centery), card.height // 4, w)
+    for i in (1, 2):
+        y = card.y + card.height * i // 3
+        pygame.draw.line(s, c, (card.centerx, y), (card.right - card.width // 8, y), w)
+
+
+def _house(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    base = pygame.Rect(r.x + r.width // 5, r.centery, r.width * 3 // 5, r.height * 2 // 5)
+    pygame.draw.rect(s, c, base, w)
+    pygame.draw.lines(
+        s,
+        c,
+        False,
+        [
+            (r.x + r.width // 10, r.centery + w),
+            (r.centerx, r.y + r.height // 8),
+            (r.right - r.width // 10, r.centery + w),
+        ],
+        w,
+    )
+    door = pygame.Rect(0, 0, base.width // 4, base.height // 2)
+    door.midbottom = base.midbottom
+    pygame.draw.rect(s, c, door, w)
+
+
+def _euro(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    inner = r.inflate(-r.width // 4, -r.height // 4)
+    pygame.draw.arc(s, c, inner, 0.8, 5.5, w + 1)
+    for dy in (-inner.height // 8, inner.height // 8):
+        y = inner.centery + dy
+        pygame.draw.line(
+            s, c, (inner.x - inner.width // 8, y), (inner.centerx + inner.width // 6, y), w
+        )
+
+
+def _health(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    t = r.width // 5
+    pygame.draw.rect(
+        s, c, pygame.Rect(r.centerx - t // 2, r.y + r.height // 6, t, r.height * 2 // 3)
+    )
+    pygame.draw.rect(s, c, pygame.Rect(r.x + r.width // 6, r.centery - t // 2, r.width * 2 // 3, t))
+
+
+def _calendar(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    page = r.inflate(-r.width // 6, -r.height // 5)
+    pygame.draw.rect(s, c, page, w)
+    pygame.draw.line(
+        s, c, (page.x, page.y + page.height // 4), (page.right, page.y + page.height // 4), w
+    )
+    for i in range(3):
+        for j in range(2):
+            x = page.x + page.width * (i + 1) // 4
+            y = page.y + page.height * (j + 2) // 4
+            pygame.draw.circle(s, c, (x, y), max(2, w))
+
+
+def _info(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pygame.draw.circle(s, c, r.center, r.width * 2 // 5, w)
+    pygame.draw.circle(s, c, (r.centerx, r.y + r.height * 3 // 10), max(2, w))
+    pygame.draw.line(
+        s,
+        c,
+        (r.centerx, r.centery - r.height // 12),
+        (r.centerx, r.bottom - r.height * 3 // 10),
+        w + 1,
+    )
+
+
+def _hand(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    finger = pygame.Rect(
+        r.centerx - r.width // 10, r.y + r.height // 8, r.width // 5, r.height // 2
+    )
+    pygame.draw.rect(s, c, finger, w, border_radius=finger.width // 2)
+    palm = pygame.Rect(r.x + r.width // 4, r.centery, r.width // 2, r.height * 3 // 8)
+    pygame.draw.rect(s, c, palm, w, border_radius=palm.width // 4)
+    pygame.draw.circle(s, c, (r.centerx, r.y + r.height // 8), r.width // 4, w)
+
+
+def _arrow_down(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    t = r.width // 6
+    pygame.draw.rect(s, c, pygame.Rect(r.centerx - t // 2, r.y + r.height // 8, t, r.height // 2))
+    pygame.draw.polygon(
+        s,
+        c,
+        [
+            (r.x + r.width // 5, r.centery),
+            (r.right - r.width // 5, r.centery),
+            (r.centerx, r.bottom - r.height // 10),
+        ],
+    )
+
+
+def _arrow_left(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    t = r.height // 6
+    pygame.draw.rect(s, c, pygame.Rect(r.centerx, r.centery - t // 2, r.width * 3 // 8, t))
+    pygame.draw.polygon(
+        s,
+        c,
+        [
+            (r.centerx, r.y + r.height // 5),
+            (r.centerx, r.bottom - r.height // 5),
+            (r.x + r.width // 10, r.centery),
+        ],
+    )
+
+
+def _clock(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pygame.draw.circle(s, c, r.center, r.width * 2 // 5, w)
+    pygame.draw.line(s, c, r.center, (r.centerx, r.y + r.height // 4), w + 1)
+    pygame.draw.line(s, c, r.center, (r.centerx + r.width // 5, r.centery), w + 1)
+
+
+def _no_entry(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pygame.draw.circle(s, c, r.center, r.width * 2 // 5, w)
+    pygame.draw.line(
+        s, c, (r.x + r.width // 4, r.centery), (r.right - r.width // 4, r.centery), w + 2
+    )
+
+
+def _warning(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pts = [
+        (r.centerx, r.y + r.height // 10),
+        (r.right - r.width // 12, r.bottom - r.height // 8),
+        (r.x + r.width // 12, r.bottom - r.height // 8),
+    ]
+    pygame.draw.polygon(s, c, pts, w)
+    pygame.draw.line(
+        s, c, (r.centerx, r.y + r.height * 4 // 10), (r.centerx, r.y + r.height * 6 // 10), w + 1
+    )
+    pygame.draw.circle(s, c, (r.centerx, r.y + r.height * 7 // 10), max(2, w))
+
+
+def _printer(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    body = pygame.Rect(
+        r.x + r.width // 10, r.y + r.height * 3 // 8, r.width * 4 // 5, r.height * 3 // 8
+    )
+    pygame.draw.rect(s, c, body, w, border_radius=w * 2)
+    paper = pygame.Rect(r.x + r.width // 4, r.y + r.height // 8, r.width // 2, r.height // 4)
+    pygame.draw.rect(s, c, paper, w)
+    out = pygame.Rect(r.x + r.width // 4, body.bottom - w, r.width // 2, r.height // 5)
+    pygame.draw.rect(s, c, out, w)
+
+
+def _check(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pts = [
+        (r.x + r.width // 6, r.centery),
+        (r.x + r.width * 5 // 12, r.bottom - r.height // 4),
+        (r.right - r.width // 6, r.y + r.height // 4),
+    ]
+    pygame.draw.lines(s, c, False, pts, w + 2)
+
+
+def _wrench(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pygame.draw.line(
+        s,
+        c,
+        (r.x + r.width // 4, r.bottom - r.height // 4),
+        (r.right - r.width // 3, r.y + r.height // 3),
+        w + 3,
+    )
+    pygame.draw.circle(s, c, (r.right - r.width // 3, r.y + r.height // 3), r.width // 6, w)
+
+
+PAINTERS: dict[str, Painter] = {
+    "ticket": _ticket,
+    "person": _person,
+    "family": _family,
+    "document": _document,
+    "id-card": _id_card,
+    "house": _house,
+    "euro": _euro,
+    "health": _health,
+    "calendar": _calendar,
+    "info": _info,
+    "hand": _hand,
+    "arrow-down": _arrow_down,
+    "back": _arrow_left,
+    "clock": _clock,
+    "no-entry": _no_entry,
+    "warning": _warning,
+    "printer": _printer,
+    "check": _check,
+    "wrench": _wrench,
+}
+ALIASES = {
+    "etat-civil": "family",
+    "civil": "family",
+    "passport": "id-card",
+    "identity": "id-card",
+    "papers": "document",
+    "social": "person",
+    "housing": "house",
+    "money": "euro",
+    "payment": "euro",
+    "medical": "health",
+    "appointment": "calendar",
+    "school": "calendar",
+}
+DEFAULT = "ticket"
+
+
+def draw_pictogram(surface: pygame.Surface, name: str | None, box: pygame.Rect, color: RGB) -> None:
+    """Draw pictogram ``name`` centred in ``box`` (a square inside it), ``DEFAULT`` when
+    unknown."""
+    key = ALIASES.get(name or "", name or DEFAULT)
+    painter = PAINTERS.get(key, PAINTERS[DEFAULT])
+    square = _square(box)
+    if square.width < 8:
+        return
+    painter(surface, square, color, max(2, square.width // 16))

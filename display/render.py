@@ -1,0 +1,167 @@
+"""Draws a :class:`~display.view.Frame` on a surface with a theme.
+
+Every text box is drawn through :meth:`Renderer.draw_text`, which records a
+:class:`Placement` (the box, the rectangle the text really covers, its pixel size), so tests
+can measure that nothing overflows on any screen, size and language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from display.pictograms import draw_pictogram
+from display.text import TextCache
+from display.theme import Theme
+from display.view import Action, Button, Fill, Frame, Icon, Text
+
+
+@dataclass(frozen=True)
+class Placement:
+    text: str
+    box: pygame.Rect
+    used: pygame.Rect
+    px: int
+    min_px: int
+    is_truncated: bool
+
+
+class Renderer:
+    def __init__(self, theme: Theme, texts: TextCache, scale: float = 1.0):
+        self.theme = theme
+        self.texts = texts
+        self.scale = scale
+        self.placements: list[Placement] = []
+
+    @property
+    def border_px(self) -> int:
+        return max(2, round(self.theme.border_px_at_480 * self.scale))
+
+    def draw(self, surface: pygame.Surface, frame: Frame, pressed: Action | None = None) -> None:
+        """Draw the whole frame; ``pressed`` is the button held down, drawn highlighted."""
+        self.placements = []
+        surface.fill(self.theme.background)
+        for item in frame.items:
+            if isinstance(item, Fill):
+                surface.fill(getattr(self.theme, item.role), item.box)
+            elif isinstance(item, Text):
+                self.draw_text(surface, item)
+            elif isinstance(item, Icon):
+                fg, _ = self.theme.text_pairs()[item.role]
+                draw_pictogram(surface, item.name, item.box, fg)
+            else:
+                self.draw_button(surface, item, is_pressed=item.action == pressed)
+
+    def draw_text(self, surface: pygame.Surface, item: Text) -> pygame.Rect:
+        fg, _ = self.theme.text_pairs()[item.role]
+        box = item.box
+        fitted = self.texts.fit(
+            item.text, box.width, box.height, item.max_px, item.min_px, item.is_bold
+        )
+        y = box.y + (box.height - fitted.height) // 2
+        used = pygame.Rect(box.x, y, 0, 0)
+        for line in fitted.lines:
+            line_surface = self.texts.render_line(line, fitted.px, fitted.bold, fg)
+            w = line_surface.get_width()
+            x = box.x if item.align == "left" else box.x + (box.width - w) // 2
+            rect = surface.blit(line_surface, (x, y))
+            rect.height = fitted.line_height
+            used = used.union(rect) if used.width else rect
+            y += fitted.line_height
+        self.placements.append(
+            Placement(item.text, box.copy(), used, fitted.px, item.min_px, fitted.is_truncated)
+        )
+        return used
+
+    def draw_button(
+        self, surface: pygame.Surface, button: Button, is_pressed: bool = False
+    ) -> pygame.Rect:
+        """Draw one button (also used alone for press feedback); returns its rectangle."""
+        t = self.theme
+        if is_pressed:
+            bg, role = t.pressed_bg, "pressed"
+        elif not button.is_enabled:
+            bg, role = t.disabled_bg, "disabled"
+        else:
+            bg, role = t.button_bg, "button"
+        radius = max(4, button.box.height // 10)
+        surface.fill(t.background, button.box)
+        pygame.draw.rect(surface, bg, button.box, border_radius=radius)
+        border = self.border_px * (2 if button.is_primary else 1)
+        if button.is_enabled or is_pressed:
+            pygame.draw.rect(surface, t.button_border, button.box, border, border_radius=radius)
+        else:
+            _dashed_rect(surface, t.disabled_text, button.box, self.border_px)
+        fg = t.text_pairs()[role][0]
+        inner = button.box.inflate(-2 * (border + self.border_px), -2 * (border + self.border_px))
+        note_h = inner.height * 3 // 10 if button.note else 0
+        note_box = pygame.Rect(inner.x, inner.bottom - note_h, inner.width, note_h)
+        body = pygame.Rect(inner.x, inner.y, inner.width, inner.height - note_h)
+        if button.pictogram:
+            if body.width >= body.height * 2.2:  # wide: pictogram on the left
+                side = min(body.height, body.width // 4)
+                picto = pygame.Rect(body.x, body.y + (body.height - side) // 2, side, side)
+                label_box = pygame.Rect(
+                    picto.right + self.border_px * 2,
+                    body.y,
+                    body.right - picto.right - self.border_px * 2,
+                    body.height,
+                )
+            else:  # tall: pictogram above
+                side = body.height * 2 // 5
+                picto = pygame.Rect(body.x, body.y, body.width, side)
+                label_box = pygame.Rect(body.x, picto.bottom, body.width, body.height - side)
+            draw_pictogram(
+                surface, button.pictogram, picto.inflate(-self.border_px, -self.border_px), fg
+            )
+        else:
+            label_box = body
+        self.draw_text(
+            surface, Text(button.label, label_box, role, button.label_px, button.min_px, True)
+        )
+        if button.note:
+            if button.note_icon:
+                icon = pygame.Rect(note_box.x, note_box.y, note_box.height, note_box.height)
+                draw_pictogram(surface, button.note_icon, icon, fg)
+                note_box = pygame.Rect(
+                    icon.right + self.border_px,
+                    note_box.y,
+                    note_box.width - icon.width - self.border_px,
+                    note_box.height,
+                )
+            self.draw_text(
+                surface, Text(button.note, note_box, role, button.min_px, button.min_px * 3 // 4)
+            )
+        return button.box
+
+
+def _dashed_rect(
+    surface: pygame.Surface, color: tuple[int, int, int], box: pygame.Rect, width: int
+) -> None:
+    """A dashed outline: disabled buttons differ by shape, not by colour alone."""
+    dash = max(6, width * 4)
+    for x in range(box.left, box.right, dash * 2):
+        end = min(x + dash, box.right)
+        pygame.draw.line(
+            surface, color, (x, box.top + width // 2), (end, box.top + width // 2), width
+        )
+        pygame.draw.line(
+            surface,
+            color,
+            (x, box.bottom - 1 - width // 2),
+            (end, box.bottom - 1 - width // 2),
+            width,
+        )
+    for y in range(box.top, box.bottom, dash * 2):
+        end = min(y + dash, box.bottom)
+        pygame.draw.line(
+            surface, color, (box.left + width // 2, y), (box.left + width // 2, end), width
+        )
+        pygame.draw.line(
+            surface,
+            color,
+            (box.right - 1 - width // 2, y),
+            (box.right - 1 - width // 2, end),
+            width,
+        )

@@ -1,0 +1,451 @@
+"""The visitor screens, built as :class:`~display.view.Frame` data from the state.
+
+home, categories (two levels), ticket, refused, closed, out_of_order. Every string goes
+through the ``screens`` translation domain; message ids are English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from dataclasses import dataclass
+
+import pygame
+from babel import Locale
+
+from display.flow import ScreenFlow
+from display.layout import Layout
+from display.view import Action, Button, Fill, Frame, Icon, Text
+from kiosk.config import Config
+from kiosk.hours import WEEKDAYS
+from kiosk.i18n import Translator, format_long_datetime, translator
+from kiosk.messages import KioskSnapshot
+
+REASON_ICONS = {"closed": "clock", "cap": "no-entry"}
+WEEKDAY_NAMES = {
+    "monday": "Monday",
+    "tuesday": "Tuesday",
+    "wednesday": "Wednesday",
+    "thursday": "Thursday",
+    "friday": "Friday",
+    "saturday": "Saturday",
+    "sunday": "Sunday",
+}
+
+
+@dataclass(frozen=True)
+class ScreenContext:
+    """Everything a screen builder reads."""
+
+    config: Config
+    layout: Layout
+    language: str
+    snapshot: KioskSnapshot
+    now_utc: dt.datetime
+
+    @property
+    def tr(self) -> Translator:
+        return translator(self.language, "screens")
+
+    def _(self, message: str) -> str:
+        return self.tr.gettext(message)
+
+    @property
+    def now_local(self) -> dt.datetime:
+        return self.now_utc.astimezone(zoneinfo.ZoneInfo(self.config.kiosk.timezone))
+
+    def text(
+        self,
+        text: str,
+        box: pygame.Rect,
+        role: str = "body",
+        size_at_480: int = 28,
+        *,
+        is_bold: bool = False,
+        align: str = "center",
+    ) -> Text:
+        lay = self.layout
+        return Text(
+            text,
+            box,
+            role,
+            max(lay.px(size_at_480), lay.min_text_px),
+            lay.min_text_px,
+            is_bold,
+            align,
+        )
+
+    def button(
+        self, action: Action, box: pygame.Rect, label: str, size_at_480: int = 28, **kw: object
+    ) -> Button:
+        lay = self.layout
+        return Button(
+            action, box, label, max(lay.px(size_at_480), lay.min_text_px), lay.min_text_px, **kw
+        )  # type: ignore[arg-type]
+
+    def when(self, moment: dt.datetime) -> str:
+        local = (
+            moment.astimezone(zoneinfo.ZoneInfo(self.config.kiosk.timezone))
+            if moment.tzinfo
+            else moment
+        )
+        return format_long_datetime(local, self.language)
+
+
+@functools.lru_cache(maxsize=16)
+def language_name(code: str) -> str:
+    """A language's name in itself ("Français", "English"), for the language buttons."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
+    builders = {
+        "home": _home,
+        "categories": _categories,
+        "ticket": _ticket,
+        "refused": _refused,
+        "closed": _closed,
+        "out_of_order": _out_of_order,
+    }
+    return builders[screen](ctx, flow)
+
+
+# ---- shared parts --------------------------------------------------------------------
+
+
+def header_band(ctx: ScreenContext, frame: Frame, title: str, *, is_clock: bool = True) -> int:
+    """The top band: ``title`` and the date and time; returns its bottom."""
+    lay = ctx.layout
+    h = lay.header
+    frame.items.append(Fill(h, "header_bg"))
+    m = lay.margin
+    inner = h.inflate(-2 * m, -lay.px(6))
+    if is_clock:
+        when = format_long_datetime(ctx.now_local, ctx.language)
+        if lay.is_portrait:
+            top, bottom = inner.copy(), inner.copy()
+            top.height = inner.height // 2
+            bottom.y, bottom.height = top.bottom, inner.height - top.height
+            frame.items.append(ctx.text(title, top, "header", 28, is_bold=True, align="left"))
+            frame.items.append(ctx.text(when, bottom, "header", 24, align="left"))
+        else:
+            left = pygame.Rect(inner.x, inner.y, inner.width * 9 // 20, inner.height)
+            right = pygame.Rect(left.right + m, inner.y, inner.right - left.right - m, inner.height)
+            frame.items.append(ctx.text(title, left, "header", 28, is_bold=True, align="left"))
+            frame.items.append(ctx.text(when, right, "header", 24))
+    else:
+        frame.items.append(ctx.text(title, inner, "header", 30, is_bold=True, align="left"))
+    return h.bottom
+
+
+def _banner(ctx: ScreenContext, frame: Frame, top: int) -> int:
+    """The server's message, in the visitor's language (else the default); returns bottom."""
+    message = ctx.snapshot.message
+    if not message:
+        return top
+    text = message.get(ctx.language) or message.get(ctx.config.kiosk.default_language)
+    if not text:
+        return top
+    lay = ctx.layout
+    box = pygame.Rect(0, top, lay.width, lay.px(56 if lay.is_portrait else 48))
+    frame.items.append(Fill(box, "banner_bg"))
+    icon = pygame.Rect(lay.margin, box.y, box.height, box.height).inflate(-lay.px(8), -lay.px(8))
+    frame.items.append(Icon("info", icon, "banner"))
+    text_box = pygame.Rect(
+        icon.right + lay.margin, box.y, lay.width - icon.right - 2 * lay.margin, box.height
+    )
+    frame.items.append(ctx.text(text, text_box, "banner", 24, align="left"))
+    return box.bottom
+
+
+def _interactive_top(ctx: ScreenContext, top: int) -> int:
+    return max(top + ctx.layout.margin, ctx.layout.reach_top)
+
+
+def _back_button(ctx: ScreenContext, frame: Frame) -> pygame.Rect:
+    lay = ctx.layout
+    bar = lay.bottom_bar()
+    box = pygame.Rect(bar.x, bar.y, max(lay.min_target_px, bar.width // 3), bar.height)
+    frame.items.append(ctx.button(Action("back"), box, ctx._("Back"), pictogram="back"))
+    return bar
+
+
+# ---- screens -------------------------------------------------------------------------
+
+
+def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    frame = Frame("home", background_action=Action("start"))
+    top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
+    languages = ctx.config.kiosk.languages
+    bottom = lay.height - lay.margin
+    if len(languages) > 1:
+        bar = lay.bottom_bar()
+        for code, box in zip(languages, lay.row(bar, len(languages), lay.px(260)), strict=True):
+            is_current = code == ctx.language
+            frame.items.append(
+                ctx.button(
+                    Action("language", code),
+                    box,
+                    language_name(code),
+                    pictogram="check" if is_current else None,
+                    is_primary=is_current,
+                )
+            )
+        bottom = bar.y - lay.gap
+    if lay.is_portrait:
+        welcome = pygame.Rect(
+            lay.margin,
+            top + lay.margin,
+            lay.width - 2 * lay.margin,
+            lay.reach_top - top - 2 * lay.margin,
+        )
+        frame.items.append(ctx.text(ctx._("Welcome"), welcome, "body", 44, is_bold=True))
+    start = pygame.Rect(lay.margin, _interactive_top(ctx, top), lay.width - 2 * lay.margin, 0)
+    start.height = bottom - start.y
+    frame.items.append(
+        ctx.button(
+            Action("start"),
+            start,
+            ctx._("Touch the screen to take a ticket"),
+            40,
+            pictogram="hand",
+            is_primary=True,
+        )
+    )
+    return frame
+
+
+def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str | None]:
+    """The second line of a category button: why it is unavailable, or the queue."""
+    reason = ctx.snapshot.unavailable.get(category_id)
+    if reason:
+        words = {
+            "closed": ctx._("Closed"),
+            "cap": ctx._("No more tickets today"),
+        }.get(reason, ctx._("Unavailable"))
+        return words, REASON_ICONS.get(reason, "warning")
+    queue = ctx.snapshot.queues.get(category_id)
+    if queue is not None and queue.waiting is not None:
+        n = queue.waiting
+        return ctx.tr.ngettext("%(n)d person waiting", "%(n)d people waiting", n) % {"n": n}, None
+    return None, None
+
+
+def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    cfg = ctx.config
+    frame = Frame("categories")
+    if flow.parent_id:
+        title = cfg.category(flow.parent_id).label_for(ctx.language, cfg.kiosk.default_language)
+        shown = cfg.children_of(flow.parent_id)
+    else:
+        title = ctx._("Choose your request")
+        shown = cfg.top_categories
+    top = _banner(ctx, frame, header_band(ctx, frame, title, is_clock=False))
+    bar = _back_button(ctx, frame)
+    area = pygame.Rect(lay.margin, _interactive_top(ctx, top), lay.width - 2 * lay.margin, 0)
+    area.height = bar.y - lay.gap - area.y
+    if lay.is_portrait and flow.parent_id is None:
+        hint = pygame.Rect(
+            lay.margin, top + lay.margin, lay.width - 2 * lay.margin, area.y - top - 2 * lay.margin
+        )
+        frame.items.append(ctx.text(ctx._("Touch the button of your request"), hint, "body", 36))
+    parents = {c.parent for c in cfg.categories if c.parent}
+    for category, box in zip(shown, lay.grid(area, len(shown)), strict=True):
+        label = category.label_for(ctx.language, cfg.kiosk.default_language)
+        if category.id in parents:
+            frame.items.append(
+                ctx.button(
+                    Action("parent", category.id),
+                    box,
+                    label,
+                    28,
+                    pictogram=category.pictogram or "document",
+                )
+            )
+            continue
+        note, icon = category_note(ctx, category.id)
+        is_enabled = category.id not in ctx.snapshot.unavailable
+        frame.items.append(
+            ctx.button(
+                Action("category", category.id),
+                box,
+                label,
+                28,
+                pictogram=category.pictogram if is_enabled else None,
+                note=note,
+                note_icon=icon,
+                is_enabled=is_enabled,
+            )
+        )
+    return frame
+
+
+def _wait_text(ctx: ScreenContext, wait_range_s: tuple[int, int]) -> str:
+    lo, hi = (max(1, round(s / 60)) for s in wait_range_s)
+    if lo == hi:
+        return ctx._("Estimated wait: about %(minutes)d min") % {"minutes": lo}
+    return ctx._("Estimated wait: %(low)d to %(high)d min") % {"low": lo, "high": hi}
+
+
+def stack(ctx: ScreenContext, area: pygame.Rect, weights: list[int]) -> list[pygame.Rect]:
+    """Split ``area`` vertically by ``weights``."""
+    total = sum(weights)
+    boxes, y = [], area.y
+    for w in weights:
+        h = area.height * w // total
+        boxes.append(pygame.Rect(area.x, y, area.width, h))
+        y += h
+    return boxes
+
+
+def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    frame = Frame("ticket")
+    ticket = flow.flow
+    if ticket is not None and not ticket.is_pending:
+        frame.background_action = Action("dismiss")
+    area = lay.screen.inflate(-2 * lay.margin, -2 * lay.margin)
+    cat_label = ""
+    if ticket is not None:
+        try:
+            cat_label = ctx.config.category(ticket.category_id).label_for(
+                ctx.language, ctx.config.kiosk.default_language
+            )
+        except KeyError:
+            cat_label = ticket.category_id
+    if ticket is None or ticket.issued is None:
+        title, body = stack(ctx, area, [3, 2])
+        frame.items.append(
+            Icon("printer", title.inflate(-title.width // 2, -title.height // 3), "body")
+        )
+        frame.items.append(
+            ctx.text(ctx._("Please wait, your ticket is coming"), body, "body", 40, is_bold=True)
+        )
+        return frame
+    if ticket.outcome == "voided":
+        icon, head, body = stack(ctx, area, [2, 2, 2])
+        frame.items.append(Icon("warning", icon, "body"))
+        frame.items.append(
+            ctx.text(
+                ctx._("Sorry, your ticket could not be printed."), head, "body", 36, is_bold=True
+            )
+        )
+        frame.items.append(
+            ctx.text(ctx._("Please ask at the desk"), body, "body", 40, is_bold=True)
+        )
+        return frame
+    issued = ticket.issued
+    details: list[str] = []
+    if issued.people_ahead is not None:
+        n = issued.people_ahead
+        details.append(
+            ctx.tr.ngettext("%(n)d person ahead of you", "%(n)d people ahead of you", n) % {"n": n}
+        )
+    if issued.wait_range_s is not None:
+        details.append(_wait_text(ctx, issued.wait_range_s))
+    label_box, number_box, detail_box, take_box = stack(ctx, area, [2, 5, 2 if details else 0, 3])
+    frame.items.append(ctx.text(cat_label, label_box, "body", 32, is_bold=True))
+    frame.items.append(
+        Text(issued.number, number_box, "number", number_box.height * 4 // 5, lay.min_text_px, True)
+    )
+    if details:
+        frame.items.append(ctx.text("\n".join(details), detail_box, "body", 28))
+    take = (
+        ctx._("Take your ticket below") if ticket.is_pending or ticket.outcome == "printed" else ""
+    )
+    arrow = pygame.Rect(take_box.x, take_box.y, take_box.height, take_box.height)
+    frame.items.append(Icon("arrow-down", arrow, "body"))
+    text_box = pygame.Rect(
+        arrow.right + lay.margin,
+        take_box.y,
+        take_box.width - 2 * (arrow.width + lay.margin),
+        take_box.height,
+    )
+    frame.items.append(ctx.text(take, text_box, "body", 36, is_bold=True))
+    return frame
+
+
+def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    frame = Frame("refused", background_action=Action("dismiss"))
+    refused = flow.flow.refused if flow.flow is not None else None
+    reason = refused.reason if refused is not None else "unknown"
+    why = {
+        "closed": ctx._("The desk is closed."),
+        "cap": ctx._("No more tickets for this request today."),
+        "printer": ctx._("The ticket printer is not working."),
+    }.get(reason, ctx._("No ticket can be given right now."))
+    if refused is not None and refused.next_opening is not None:
+        then = ctx._("Please come back: %(when)s") % {"when": ctx.when(refused.next_opening)}
+    else:
+        then = ctx._("Please ask at reception")
+    bar = lay.bottom_bar()
+    ok = lay.row(bar, 1, lay.px(300))[0]
+    frame.items.append(ctx.button(Action("dismiss"), ok, ctx._("OK"), 32, is_primary=True))
+    area = pygame.Rect(lay.margin, lay.margin, lay.width - 2 * lay.margin, bar.y - 2 * lay.margin)
+    icon, head, body = stack(ctx, area, [2, 2, 2])
+    frame.items.append(Icon(REASON_ICONS.get(reason, "warning"), icon, "body"))
+    frame.items.append(ctx.text(why, head, "body", 36, is_bold=True))
+    frame.items.append(ctx.text(then, body, "body", 30))
+    return frame
+
+
+def hours_lines(ctx: ScreenContext) -> list[str]:
+    out = []
+    for day in WEEKDAYS:
+        ranges = ctx.config.hours_text.get(day, ())
+        hours = ", ".join(r.replace("-", "–") for r in ranges) if ranges else ctx._("closed")
+        out.append(f"{ctx._(WEEKDAY_NAMES[day])}: {hours}")
+    return out
+
+
+def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    frame = Frame("closed")
+    top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
+    area = pygame.Rect(
+        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
+    )
+    nxt = ctx.snapshot.next_opening
+    next_text = ctx._("Next opening: %(when)s") % {"when": ctx.when(nxt)} if nxt else ""
+    today = WEEKDAYS[ctx.now_local.weekday()]
+    today_ranges = ctx.config.hours_text.get(today, ())
+    today_text = ctx._("Today: %(hours)s") % {
+        "hours": ", ".join(today_ranges) if today_ranges else ctx._("closed")
+    }
+    week = ctx._("Opening hours") + "\n" + "\n".join(hours_lines(ctx))
+    if lay.is_portrait:
+        icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 1, 6])
+    else:
+        left = pygame.Rect(area.x, area.y, area.width // 2 - lay.gap, area.height)
+        week_box = pygame.Rect(
+            left.right + 2 * lay.gap, area.y, area.width - left.width - 2 * lay.gap, area.height
+        )
+        icon, head, nxt_box, today_box = stack(ctx, left, [2, 2, 3, 2])
+    frame.items.append(Icon("clock", icon, "body"))
+    frame.items.append(ctx.text(ctx._("Closed"), head, "body", 40, is_bold=True))
+    frame.items.append(ctx.text(next_text, nxt_box, "body", 28))
+    frame.items.append(ctx.text(today_text, today_box, "body", 26))
+    frame.items.append(ctx.text(week, week_box, "body", 26, align="left"))
+    return frame
+
+
+def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    frame = Frame("out_of_order")
+    top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
+    area = pygame.Rect(
+        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
+    )
+    icon, head, body = stack(ctx, area, [3, 2, 2])
+    frame.items.append(Icon("warning", icon, "body"))
+    frame.items.append(ctx.text(ctx._("Out of order"), head, "body", 44, is_bold=True))
+    frame.items.append(ctx.text(ctx._("Please ask at reception"), body, "body", 36))
+    return frame

@@ -1,0 +1,133 @@
+"""The technician screens: the PIN pad and the menu (status and actions).
+
+Opened by holding the top-left corner for 5 s or by the GPIO technician button, only when
+``[technician] pin_hash`` is set. The IP address is found without network traffic.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import pygame
+
+import kiosk
+from display.flow import ScreenFlow
+from display.screens import ScreenContext, header_band, stack
+from display.view import Action, Frame
+
+logger = logging.getLogger(__name__)
+IP_TIMEOUT_S = 0.5
+
+
+def ip_address() -> str:
+    """This machine's outgoing IPv4 address, or "unknown". A UDP connect() only picks a
+    route: it sends nothing."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.settimeout(IP_TIMEOUT_S)
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere
+        return str(probe.getsockname()[0])
+    except OSError as err:
+        logger.debug("no IP address: %s", err)
+        return "unknown"
+    finally:
+        probe.close()
+
+
+def build_technician(ctx: ScreenContext, flow: ScreenFlow, screen: str, ip: str) -> Frame:
+    return _pin_pad(ctx, flow) if screen == "tech_pin" else _menu(ctx, flow, ip)
+
+
+def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    lay = ctx.layout
+    frame = Frame("tech_pin")
+    top = header_band(ctx, frame, ctx._("Technician"), is_clock=False)
+    area = pygame.Rect(
+        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
+    )
+    if lay.is_portrait:
+        info, pad = stack(ctx, area, [1, 3])
+    else:
+        info = pygame.Rect(area.x, area.y, area.width * 2 // 5, area.height)
+        pad = pygame.Rect(
+            info.right + lay.gap, area.y, area.width - info.width - lay.gap, area.height
+        )
+    head, dots, status = stack(ctx, info, [1, 1, 1])
+    frame.items.append(ctx.text(ctx._("Enter the PIN"), head, "body", 30, is_bold=True))
+    frame.items.append(ctx.text("● " * len(flow.pin_digits) or "–", dots, "body", 32))
+    if flow.is_pin_wrong:
+        frame.items.append(ctx.text(ctx._("Wrong PIN"), status, "body", 28, is_bold=True))
+    keys = [str(d) for d in range(1, 10)] + ["clear", "0", "ok"]
+    cells = lay.grid(pad, 12, aspect=1.8)
+    for key, box in zip(keys, cells, strict=True):
+        if key == "clear":
+            frame.items.append(ctx.button(Action("pin_clear"), box, ctx._("Clear")))
+        elif key == "ok":
+            frame.items.append(ctx.button(Action("pin_ok"), box, ctx._("OK"), is_primary=True))
+        else:
+            frame.items.append(ctx.button(Action("pin_digit", key), box, key, 32))
+    cancel = pygame.Rect(
+        info.x, status.bottom - lay.bar_height, min(info.width, lay.px(220)), lay.bar_height
+    )
+    if not lay.is_portrait:
+        frame.items.append(ctx.button(Action("tech_close"), cancel, ctx._("Cancel")))
+    else:
+        frame.items.append(
+            ctx.button(
+                Action("tech_close"),
+                pygame.Rect(area.right - cancel.width, head.y, cancel.width, lay.bar_height),
+                ctx._("Cancel"),
+            )
+        )
+    return frame
+
+
+def status_lines(ctx: ScreenContext, ip: str) -> list[str]:
+    s = ctx.snapshot
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts_today.items())) or "0"
+    return [
+        ctx._("Printer: %(status)s") % {"status": s.printer_status},
+        ctx._("Sync: %(text)s") % {"text": s.sync_text or "–"},
+        ctx._("Events waiting: %(n)d") % {"n": s.outbox_depth},
+        ctx._("Today: %(counts)s") % {"counts": counts},
+        ctx._("Last ticket: %(number)s") % {"number": s.last_ticket_number or "–"},
+        ctx._("Version %(version)s, IP %(ip)s") % {"version": kiosk.__version__, "ip": ip},
+    ]
+
+
+def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
+    lay = ctx.layout
+    frame = Frame("tech_menu")
+    top = header_band(
+        ctx, frame, ctx._("Technician menu") + f" – {ctx.config.kiosk.id}", is_clock=False
+    )
+    area = pygame.Rect(
+        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
+    )
+    if lay.is_portrait:
+        info, actions = stack(ctx, area, [1, 1])
+        actions = actions.inflate(0, -lay.gap)
+    else:
+        info = pygame.Rect(area.x, area.y, area.width // 2, area.height)
+        actions = pygame.Rect(
+            info.right + lay.gap, area.y, area.width - info.width - lay.gap, area.height
+        )
+    frame.items.append(ctx.text("\n".join(status_lines(ctx, ip)), info, "body", 24, align="left"))
+    is_paused = ctx.snapshot.is_paused
+    buttons = [
+        (Action("tech_print_test"), ctx._("Print a test ticket"), "printer"),
+        (Action("tech_reprint"), ctx._("Reprint the last ticket"), "ticket"),
+        (
+            Action("tech_pause", "resume" if is_paused else "pause"),
+            ctx._("Resume tickets") if is_paused else ctx._("Pause tickets"),
+            "clock",
+        ),
+        (Action("tech_restart"), ctx._("Restart"), "wrench"),
+        (Action("tech_close"), ctx._("Close"), "back"),
+    ]
+    for (action, label, picto), box in zip(
+        buttons, lay.grid(actions, len(buttons), aspect=3.5), strict=True
+    ):
+        frame.items.append(ctx.button(action, box, label, 26, pictogram=picto))
+    return frame

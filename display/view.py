@@ -1,0 +1,88 @@
+"""What a screen is made of: plain data the screen builders return and the renderer draws.
+
+A :class:`Frame` lists filled areas, text boxes, icons and buttons with their logical
+rectangles; touches are hit-tested against its buttons, the replay driver aims at their
+centres, and tests measure every text box. Building a frame draws nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pygame
+
+
+@dataclass(frozen=True)
+class Action:
+    """What releasing a button does: ``kind`` and an optional argument (a category id, a
+    language, a digit)."""
+
+    kind: str
+    arg: str | None = None
+
+
+@dataclass(frozen=True)
+class Fill:
+    box: pygame.Rect
+    role: str  # a Theme colour attribute, e.g. "header_bg"
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    box: pygame.Rect
+    role: str  # a Theme.text_pairs() role: body, header, banner, alert, number
+    max_px: int
+    min_px: int
+    is_bold: bool = False
+    align: str = "center"  # center | left
+
+
+@dataclass(frozen=True)
+class Icon:
+    name: str
+    box: pygame.Rect
+    role: str  # a Theme.text_pairs() role: the icon uses its foreground
+
+
+@dataclass(frozen=True)
+class Button:
+    """A touch target. A disabled button stays touchable (the controller decides and
+    explains); it looks different and carries its reason in words and an icon."""
+
+    action: Action
+    box: pygame.Rect
+    label: str
+    label_px: int
+    min_px: int
+    pictogram: str | None = None
+    note: str | None = None  # a second line: the reason it is unavailable, or queue figures
+    note_icon: str | None = None
+    is_enabled: bool = True
+    is_primary: bool = False
+
+
+@dataclass
+class Frame:
+    """One screen: its name, what to draw, and what a touch outside every button does."""
+
+    screen: str
+    items: list[Fill | Text | Icon | Button] = field(default_factory=list)
+    background_action: Action | None = None
+
+    @property
+    def buttons(self) -> list[Button]:
+        return [i for i in self.items if isinstance(i, Button)]
+
+    def hit(self, pos: tuple[int, int]) -> Action | None:
+        """The action of the button under ``pos``, else the background action."""
+        for button in reversed(self.buttons):
+            if button.box.collidepoint(pos):
+                return button.action
+        return self.background_action
+
+    def button_for(self, action: Action) -> Button | None:
+        for button in self.buttons:
+            if button.action == action:
+                return button
+        return None

@@ -1,0 +1,109 @@
+"""Scripted input (``--replay FILE``, contract section 3): parsing only, no pygame.
+
+One command a line, ``#`` starts a comment::
+
+    ticket etat-civil     # what a visitor does to get a ticket of that category
+    touch 400 240         # one touch, down then up, at logical pixel 400,240
+    wait 1.5              # seconds
+    quit                  # clean shutdown, exit code 0
+
+The display's replay driver (:mod:`display.replay_driver`) plays the commands inside the UI
+loop. Mistakes are reported as one :class:`~kiosk.errors.UsageError` line naming the file,
+the line number, the line and the expected forms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.errors import UsageError
+
+KINDS = ("ticket", "touch", "wait", "quit")
+FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit"
+
+
+@dataclass(frozen=True)
+class ReplayCommand:
+    """One replay line. Only the fields of its ``kind`` are set."""
+
+    kind: str  # "ticket" | "touch" | "wait" | "quit"
+    category_id: str | None = None
+    x: int | None = None
+    y: int | None = None
+    seconds: float | None = None
+    line_no: int = 0
+
+
+def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
+    """Parse replay ``text``; ``source`` names it in error messages (usually the path)."""
+    commands: list[ReplayCommand] = []
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            commands.append(_parse_line(line, line_no, raw.strip(), source))
+    return commands
+
+
+def _parse_line(line: str, line_no: int, shown: str, source: str) -> ReplayCommand:
+    def fail(why: str) -> UsageError:
+        return UsageError(f'{source}:{line_no}: "{shown}": {why}; expected {FORMS}')
+
+    kind, *args = line.split()
+    if kind == "ticket":
+        if len(args) != 1:
+            raise fail("ticket takes one category id")
+        return ReplayCommand("ticket", category_id=args[0], line_no=line_no)
+    if kind == "touch":
+        if len(args) != 2 or not all(_is_int(a) for a in args):
+            raise fail("touch takes two whole pixel coordinates")
+        x, y = int(args[0]), int(args[1])
+        if x < 0 or y < 0:
+            raise fail("touch coordinates cannot be negative")
+        return ReplayCommand("touch", x=x, y=y, line_no=line_no)
+    if kind == "wait":
+        try:
+            seconds = float(args[0]) if len(args) == 1 else math.nan
+        except ValueError:
+            seconds = math.nan
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise fail("wait takes one decimal number of seconds, 0 or more")
+        return ReplayCommand("wait", seconds=seconds, line_no=line_no)
+    if kind == "quit":
+        if args:
+            raise fail("quit takes nothing")
+        return ReplayCommand("quit", line_no=line_no)
+    raise fail(f"unknown command {kind!r}")
+
+
+def _is_int(text: str) -> bool:
+    return text.lstrip("-").isdigit()
+
+
+def load_replay(path: str | Path) -> list[ReplayCommand]:
+    """Read and parse a UTF-8 replay file; raise UsageError with a one-line message."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: replay file not found: check the --replay path") from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: byte {err.start} is not UTF-8: save it as UTF-8") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be read ({err.strerror})") from None
+    return parse_replay(text, source=str(path))
+
+
+def validate_categories(
+    commands: Sequence[ReplayCommand], ticket_category_ids: Iterable[str], *, source: str = "replay"
+) -> None:
+    """Refuse, at start-up, a ``ticket`` line naming a category that gives no ticket."""
+    known = sorted(set(ticket_category_ids))
+    for c in commands:
+        if c.kind == "ticket" and c.category_id not in known:
+            raise UsageError(
+                f'{source}:{c.line_no}: "ticket {c.category_id}": unknown category; '
+                f"expected one of {', '.join(known)}"
+            )
