@@ -234,6 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
         if f.partial_ack:
             events = events[: max(1, len(events) // 2)]
         accepted = stub.db.store_events(kiosk_id, events)
+        stub._notify_stored()
         if f.lose_answers:
             self._drop()
             return
@@ -339,6 +340,7 @@ class StubServer:
         self._connections: set[socket.socket] = set()
         self._recorded: collections.deque[RecordedRequest] = collections.deque(maxlen=2000)
         self._pending_codes: list[str] = []
+        self._stored = threading.Condition()
 
     # ---- lifecycle -----------------------------------------------------------------------------
 
@@ -432,6 +434,19 @@ class StubServer:
     def events(self, kiosk_id: str | None = None) -> list[dict[str, Any]]:
         """Stored events in arrival order (what ``GET /api/v1/dev/events`` returns)."""
         return self.db.events(kiosk_id)
+
+    def wait_for_events(
+        self, count: int, *, kiosk_id: str | None = None, timeout_s: float = 5.0
+    ) -> bool:
+        """Wait until at least ``count`` events are stored; False after ``timeout_s``."""
+        with self._stored:
+            return self._stored.wait_for(
+                lambda: len(self.db.events(kiosk_id)) >= count, timeout=timeout_s
+            )
+
+    def _notify_stored(self) -> None:
+        with self._stored:
+            self._stored.notify_all()
 
     def _record(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> None:
         try:

@@ -175,7 +175,10 @@ class ServerClient:
         self._token = token
         self._session: requests.Session | None = requests.Session()
         # TLS verification is always on; a municipal CA is trusted through ca_bundle.
-        self._session.verify = str(ca_bundle) if ca_bundle is not None else True
+        # Passed with each request too: requests lets REQUESTS_CA_BUNDLE override a session's
+        # verify, and the configured CA must win.
+        self._verify: str | bool = str(ca_bundle) if ca_bundle is not None else True
+        self._session.verify = self._verify
         self._session.headers["User-Agent"] = user_agent
         self._session.headers["Accept"] = "application/json"
 
@@ -298,6 +301,7 @@ class ServerClient:
                 data=data,
                 headers=headers,
                 timeout=(self.connect_timeout_s, self.read_timeout_s),
+                verify=self._verify,
                 allow_redirects=False,
             )
         except requests.exceptions.SSLError as err:
