@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import PrinterError, PrinterUrlError
-from printer.status import STATUS_QUERIES, PrinterStatus, replies_for
+from printer.status import PrinterStatus
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ def connection_for_url(url: str, *, timeout_s: float = 5.0) -> Connection:
         width = query.pop("paper_width_dots", "576")
         if state not in {s.value for s in PrinterStatus} or not width.isdigit() or query:
             _bad_url(url, "options are state=ok|paper_out|... and paper_width_dots=576|384")
+        from printer.virtual import VirtualConnection
+
         return VirtualConnection(
             Path(parts.netloc + parts.path), state=PrinterStatus(state), paper_width_dots=int(width)
         )
@@ -418,77 +420,3 @@ class FileConnection(Connection):
 
     def __repr__(self) -> str:
         return f"<FileConnection {self.path} {'open' if self._fd is not None else 'closed'}>"
-
-
-class VirtualConnection(Connection):
-    """No printer: every job is saved as raw bytes and a PNG picture decoded from them.
-
-    Answers status queries from :attr:`state` (settable, ``ok`` by default), so the kiosk
-    behaves as with a real printer. Used by ``kiosk demo`` and the tests.
-    """
-
-    def __init__(
-        self, folder: Path, *, state: PrinterStatus = PrinterStatus.OK, paper_width_dots: int = 576
-    ):
-        self.folder = folder
-        self.state = state
-        self.paper_width_dots = paper_width_dots
-        self._is_open = False
-        self._job_name = "job"
-        self._pending = b""
-
-    @property
-    def is_open(self) -> bool:
-        return self._is_open
-
-    def open(self) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise PrinterError(
-                f"cannot create virtual printer folder {self.folder}: {err}"
-            ) from err
-        self._is_open = True
-
-    def close(self) -> None:
-        self._is_open = False
-        self._pending = b""
-
-    def begin_job(self, job_name: str) -> None:
-        self._job_name = job_name
-
-    def write(self, data: bytes) -> None:
-        if not self._is_open:
-            raise PrinterError(f"virtual printer {self.folder} is not open", status="offline")
-        if data in STATUS_QUERIES:
-            self._pending += replies_for(self.state).get(data, b"")
-            return
-        self._save_job(data)
-
-    def read(self, max_bytes: int, timeout_s: float) -> bytes:
-        reply, self._pending = self._pending[:max_bytes], self._pending[max_bytes:]
-        return reply
-
-    def _save_job(self, data: bytes) -> None:
-        from printer.decoder import decode
-        from printer.preview import render_png
-
-        safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in self._job_name)[:40]
-        number = 1 + max((_job_index(p) for p in self.folder.glob("*.bin")), default=0)
-        stem = self.folder / f"{number:04d}-{safe_name}"
-        try:
-            stem.with_suffix(".bin").write_bytes(data)
-            render_png(
-                decode(data), stem.with_suffix(".png"), paper_width_dots=self.paper_width_dots
-            )
-        except OSError as err:
-            raise PrinterError(f"virtual printer {self.folder}: cannot save job: {err}") from err
-        logger.info("virtual printer: job %s saved as %s.bin/.png", self._job_name, stem)
-
-    def __repr__(self) -> str:
-        return f"<VirtualConnection {self.folder} state={self.state.value} {'open' if self._is_open else 'closed'}>"
-
-
-def _job_index(path: Path) -> int:
-    head = path.name.split("-", 1)[0]
-    return int(head) if head.isdigit() else 0

@@ -68,16 +68,14 @@ def import_escpos() -> Any:
 def load_profile(name: str) -> PrinterProfile:
     """The capabilities of profile ``name``; :class:`ConfigError` when it does not exist."""
     import_escpos()
-    from escpos.capabilities import get_profile
+    from escpos.capabilities import CAPABILITIES, get_profile
 
     try:
         profile = get_profile(name)
-    except (KeyError, Exception) as err:  # 3.1 raises a bare KeyError or NotSupported
-        from escpos.capabilities import PROFILES
-
+    except KeyError as err:
         raise ConfigError(
             f"[printer] profile {name!r} is not a python-escpos profile; use one of "
-            + ", ".join(sorted(PROFILES)),
+            + ", ".join(sorted(CAPABILITIES["profiles"])),
             key="profile",
         ) from err
     data = profile.profile_data
