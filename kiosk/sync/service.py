@@ -288,8 +288,12 @@ class SyncService:
         return self._until_next(self.clock.monotonic_s())
 
     def _until_next(self, now: float) -> float:
-        due = [self._next_heartbeat_mono_s, self._next_state_mono_s]
-        due.append(max(self._next_send_mono_s, now))
+        """Seconds until a heartbeat, a state poll or the end of the backoff is due (events
+        committed meanwhile come with a nudge, and the loop looks every IDLE_WAKE_S anyway)."""
+        backoff_until = self._next_send_mono_s
+        due = [self._next_heartbeat_mono_s, max(self._next_state_mono_s, backoff_until)]
+        if backoff_until > now:
+            due.append(backoff_until)
         return max(0.0, min(due) - now)
 
     def _ready_client(self) -> ServerClient:

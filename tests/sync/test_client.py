@@ -144,7 +144,7 @@ def test_timeouts_refused_and_reset_are_retryable(stub, store: Store, tmp_path):
     events = store.pending_events()
     c = client_for(stub.url, read_timeout_s=0.2)
     stub.faults.set(slow_s=1.0)
-    with pytest.raises(SyncError, match="did not answer within 0.2 s") as err:
+    with pytest.raises(SyncError, match=r"did not answer within 0\.2 s") as err:
         c.post_events(events)
     assert err.value.is_retryable
     stub.faults.set(slow_s=0.0, drop_connections=True)
@@ -191,7 +191,7 @@ def test_other_client_errors_are_not_retryable(canned):
     canned.answer = (404, {}, b"not found")
     with (
         client_for(canned_url(canned)) as c,
-        pytest.raises(SyncError, match="check server.url") as err,
+        pytest.raises(SyncError, match=r"check server\.url") as err,
     ):
         c.get_state(fetched_at_mono_s=0.0)
     assert not err.value.is_retryable and err.value.status_code == 404
