@@ -175,13 +175,41 @@ def _make_sync(config: Config, store: Store | None, clock: Clock) -> Any:
     return SyncService(server=config.server, kiosk_id=config.kiosk.id, store=store, clock=clock)
 
 
+class _GpioLink:
+    """The optional GPIO panel, plus a small thread making its LED follow the snapshot
+    (gpiozero blinks the LED in its own thread; callbacks only enqueue)."""
+
+    def __init__(self, panel: Any, snapshot: Latest[KioskSnapshot]):
+        self.panel = panel
+        self.snapshot = snapshot
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._follow, name="gpio-led", daemon=True)
+
+    def open(self) -> _GpioLink:
+        self.panel.open()
+        self._thread.start()
+        return self
+
+    def _follow(self) -> None:
+        version = -1
+        while not self._closed.wait(0.5):
+            new_version, snap = self.snapshot.get()
+            if new_version != version:
+                version = new_version
+                self.panel.show(snap)
+
+    def close(self) -> None:
+        self._closed.set()
+        self.panel.close()
+
+
 def _make_gpio(
     config: Config,
     intents: queue.Queue[Intent],
     display: Any,
     snapshot: Latest[KioskSnapshot],
     clock: Clock,
-) -> Any:
+) -> _GpioLink | None:
     gpio = config.gpio
     if not (gpio.ticket_button_pin or gpio.status_led_pin or gpio.technician_button_pin):
         return None
@@ -196,19 +224,7 @@ def _make_gpio(
         on_technician=display.open_technician_menu,
         clock=clock,
     )
-    panel.open()
-
-    def follow_snapshot() -> None:
-        version = -1
-        while True:
-            new_version, snap = snapshot.get()
-            if new_version != version:
-                version = new_version
-                panel.set_led(panel.led_mode_for(snap))
-            threading.Event().wait(0.5)
-
-    threading.Thread(target=follow_snapshot, name="gpio-led", daemon=True).start()
-    return panel
+    return _GpioLink(panel, snapshot).open()
 
 
 def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> Any:

@@ -351,7 +351,7 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
         timezone=tz,
         languages=tuple(langs),
         data_dir=data_dir,
-        retention_days=retention,
+        retention_days=int(retention),
         last_ticket_before_close_min=margin,
     )
 
@@ -437,6 +437,7 @@ def _parse_server(r: _Reader) -> ServerSection:
 
 def _parse_hours(r: _Reader) -> tuple[WeeklyHours, dict[str, tuple[str, ...]]]:
     text: dict[str, tuple[str, ...]] = {}
+    lists: dict[str, list[str]] = {}
     for day in WEEKDAYS:
         ranges = r.get(day, list, 'a list of "HH:MM-HH:MM" ranges', [])
         if not all(isinstance(x, str) for x in ranges):
@@ -446,8 +447,9 @@ def _parse_hours(r: _Reader) -> tuple[WeeklyHours, dict[str, tuple[str, ...]]]:
         except ValueError as err:
             r.fail(day, ranges, f'"HH:MM-HH:MM" ranges that do not overlap ({err})')
         text[day] = tuple(ranges)
+        lists[day] = list(ranges)
     r.finish()
-    return WeeklyHours.from_mapping(text), text
+    return WeeklyHours.from_mapping(lists), text
 
 
 def _parse_categories(

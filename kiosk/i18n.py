@@ -68,8 +68,8 @@ def translator(language: str, domain: str) -> Translator:
                 if not msg.id or msg.fuzzy:
                     continue
                 if isinstance(msg.id, tuple | list):
-                    messages[msg.id[0]] = tuple(msg.string)
-                else:
+                    messages[msg.id[0]] = tuple(str(s) for s in msg.string or ())
+                elif isinstance(msg.string, str):
                     messages[msg.id] = msg.string
     return Translator(language, domain, messages)
 
