@@ -26,7 +26,7 @@ import socket
 import time
 import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kiosk.errors import PrinterError, PrinterUrlError
 from printer.status import PrinterStatus
@@ -123,7 +123,7 @@ def connection_for_url(url: str, *, timeout_s: float = 5.0) -> Connection:
     _bad_url(url, f"unknown scheme {scheme!r}" if scheme else "no scheme")
 
 
-def _bad_url(url: str, why: str) -> Any:
+def _bad_url(url: str, why: str) -> NoReturn:
     raise PrinterUrlError(
         f"printer url {url!r}: {why}; valid forms are: " + ", ".join(VALID_FORMS), key="url"
     )

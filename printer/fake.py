@@ -20,7 +20,9 @@ import select
 import socket
 import threading
 import tty
+from collections.abc import Callable
 from types import TracebackType
+from typing import Self
 
 from printer.decoder import DLE, IncompleteCommand, command_length
 from printer.status import replies_for
@@ -105,7 +107,7 @@ class _FakePrinter:
         with self._condition:
             return self._condition.wait_for(lambda: len(self.jobs) >= count, timeout_s)
 
-    def _start_thread(self, target: object, *args: object) -> None:
+    def _start_thread(self, target: Callable[..., object], *args: object) -> None:
         thread = threading.Thread(
             target=target, args=args, daemon=True, name=f"{type(self).__name__}"
         )
@@ -126,9 +128,18 @@ class _FakePrinter:
         os.close(self._wake_r)
         os.close(self._wake_w)
 
-    def __enter__(self) -> _FakePrinter:
-        self.start()  # type: ignore[attr-defined]
-        return self
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
 
     def __exit__(
         self,
@@ -136,7 +147,7 @@ class _FakePrinter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()  # type: ignore[attr-defined]
+        self.stop()
 
 
 class FakeTcpPrinter(_FakePrinter):
@@ -180,7 +191,7 @@ class FakeTcpPrinter(_FakePrinter):
     def _accept_loop(self) -> None:
         assert self._server is not None
         while self._is_running:
-            readable, _, _ = select.select([self._server, self._wake_r], [], [])
+            readable, _, _ = select.select([self._server, self._wake_r], [], [])  # type: ignore[type-var]
             if self._wake_r in readable:
                 return
             client, _ = self._server.accept()
@@ -195,7 +206,7 @@ class FakeTcpPrinter(_FakePrinter):
         session = _Session(self)
         try:
             while self._is_running:
-                readable, _, _ = select.select([client, self._wake_r], [], [])
+                readable, _, _ = select.select([client, self._wake_r], [], [])  # type: ignore[type-var]
                 if self._wake_r in readable:
                     return
                 data = client.recv(65536)

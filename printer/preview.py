@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 LINE_HEIGHT_DOTS = 30  # 24-dot characters plus the printer's default line spacing
 MARGIN_DOTS = 16
+CHAR_WIDTH_DOTS = 12  # font A
 
 
 @functools.lru_cache(maxsize=32)
@@ -44,9 +45,11 @@ def _draw_line(line: Line, paper_width_dots: int) -> Image.Image:
     text_width = max(1, int(font.getlength(text))) if text else 1
     strip = Image.new("L", (text_width, height), 255)
     ImageDraw.Draw(strip).text((0, height - 4), text, font=font, fill=0, anchor="ls")
-    if style.width != style.height:  # ESC/POS scales width and height independently
-        new_width = max(1, text_width * style.width // style.height)
-        strip = strip.resize((new_width, height))
+    # A printer cell is 12 dots wide per unit of width: squeeze the proportional font into
+    # the same room, so the picture shows what fits on the paper.
+    cells_width = max(1, len(text) * CHAR_WIDTH_DOTS * style.width)
+    if strip.width > cells_width or style.width != style.height:
+        strip = strip.resize((cells_width, height))
     if strip.width > paper_width_dots:
         strip = strip.resize((paper_width_dots, height))
     row = Image.new("L", (paper_width_dots, height), 255)
