@@ -53,11 +53,14 @@ def printable_text(text: str, codec: str) -> str:
 
     Typographic spaces and apostrophes become plain ones; a missing letter becomes its
     usual spelling (``œ`` -> ``oe`` in CP858) or loses its accent; anything else is ``?``.
+    Control characters (ESC, GS, LF...) become spaces, so no text can smuggle in a command.
     """
     out: list[str] = []
     for char in text:
         char = _ALWAYS.get(char, char)
-        if _encodes(char, codec):
+        if unicodedata.category(char).startswith("C"):
+            out.append(" ")  # control characters would be printer commands
+        elif _encodes(char, codec):
             out.append(char)
         elif char in _FALLBACKS:
             out.append(_FALLBACKS[char])
