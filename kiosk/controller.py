@@ -251,10 +251,16 @@ class Controller:
         margin = self.config.kiosk.last_ticket_before_close_min
         if margin and left <= margin:
             return "closed"
-        status = self.poll_printer(force=True)
-        if status in BLOCKING_STATUSES:
+        if self._is_blocking(self.poll_printer(force=True)):
             return "printer"
         return None
+
+    def _is_blocking(self, status: str) -> bool:
+        """Paper out, cover open and offline stop issuing; so does silence on a link that
+        should answer (a hung printer), but not ``unknown`` on a write-only file:// link."""
+        if status in BLOCKING_STATUSES:
+            return True
+        return status == "unknown" and bool(getattr(self.printer, "is_bidirectional", False))
 
     def _refuse(self, category_id: str, reason: str) -> None:
         next_opening = None
@@ -415,7 +421,7 @@ class Controller:
         reason = None
         if self._health.store_error:
             reason = "store"
-        elif self._health.printer_status in BLOCKING_STATUSES:
+        elif self._is_blocking(self._health.printer_status):
             reason = "printer"
         elif self._health.is_paused:
             reason = "paused"
