@@ -408,7 +408,10 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "provision",
         help="Configure this kiosk, test-print, enrol with the server and start it.",
-        description=(__doc__ or "").split("\n\n")[0],
+        description=(
+            "Configure this kiosk from a site template, print a test ticket, enrol with the "
+            "queue server using a one-time code, then enable and start kiosk.service."
+        ),
     )
     p.add_argument("--site", help="site name shown to visitors, e.g. 'Hôtel de ville'")
     p.add_argument("--kiosk-id", help="this kiosk's id, e.g. hdv-1")

@@ -306,7 +306,10 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "selftest",
         help="Check display, touch, printer, server, clock and storage.",
-        description=(__doc__ or "").split("\n\n")[0],
+        description=(
+            "Check that this kiosk can work: display, touch, printer, server, clock, disk "
+            "space and data folder. Exit 0 when nothing failed, 1 when a check failed."
+        ),
     )
     p.add_argument("--config", metavar="FILE", help="default: /etc/kiosk/kiosk.toml, else the demo")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -144,7 +144,7 @@ fi
 step "configuration in /etc/kiosk"
 act install -d -m 0750 "$ROOT/etc/kiosk"
 starter=""
-for name in example.toml hotel-de-ville.toml demo.toml; do
+for name in hdv.toml demo.toml; do
   if [ -f "$SRC/config/$name" ]; then
     starter="$SRC/config/$name"
     break
