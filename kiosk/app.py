@@ -134,7 +134,7 @@ def run_kiosk(
             open_store=lambda: _reopen(config, clock),
             store_error=store_error,
         )
-        display.on_frame = _watchdog_hook(controller, sync, clock)
+        watchdog, display.on_frame = _watchdog_hook(controller, sync, clock)
         gpio = _make_gpio(config, intents, display, snapshot, clock)
         with _signals_quit(display):
             try:
@@ -145,6 +145,7 @@ def run_kiosk(
                 return display.run()
             finally:
                 logger.info("shutting down")
+                watchdog.stopping()
                 controller.stop()
                 if sync is not None:
                     sync.stop()
@@ -227,7 +228,8 @@ def _make_gpio(
     return _GpioLink(panel, snapshot).open()
 
 
-def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> Any:
+def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> tuple[Any, Any]:
+    """systemd's watchdog, pinged from the UI loop only while the worker threads live."""
     from kiosk.sdnotify import Watchdog
 
     watchdog = Watchdog(
@@ -242,7 +244,7 @@ def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> Any:
             watchdog.ready()
         watchdog.tick()
 
-    return on_frame
+    return watchdog, on_frame
 
 
 @contextmanager

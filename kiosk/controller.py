@@ -385,7 +385,7 @@ class Controller:
     def _check_store(self) -> None:
         """After a storage fault, try a tiny write now and then; clear the fault when it works."""
         try:
-            self.store.set_meta("last_health_check", self.clock.now_utc().isoformat())
+            self.store.probe_writable()
         except StoreError as err:
             self._health.store_error = str(err)
         else:

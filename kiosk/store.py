@@ -123,7 +123,7 @@ def _describe(err: sqlite3.Error, path: Path) -> str:
     elif "readonly" in low or "read-only" in low:
         hint = "the file system is read-only: check the SD card and the data_dir mount"
     elif "unable to open" in low:
-        hint = "the data directory is missing or not writable: check kiosk.data_dir"
+        hint = _why_unopenable(path)
     elif "locked" in low or "busy" in low:
         hint = "another process holds the database: stop it"
     elif "malformed" in low or "not a database" in low:
@@ -131,6 +131,21 @@ def _describe(err: sqlite3.Error, path: Path) -> str:
     else:
         hint = "see the log"
     return f"store {path}: {text} ({hint})"
+
+
+def _why_unopenable(path: Path) -> str:
+    """SQLite only says "unable to open database file"; find out which of the usual causes."""
+    folder = path.parent
+    if not folder.is_dir():
+        return f"the data directory {folder} is missing: check kiosk.data_dir and its mount"
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "the file system is read-only: check the SD card and the data_dir mount"
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK):
+        return f"the data directory {folder} is not writable by this user: fix its owner"
+    return "check kiosk.data_dir, its permissions and free space"
 
 
 class Store:
@@ -263,24 +278,32 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction; any SQLite error becomes a StoreError, rolled back."""
+        """One IMMEDIATE transaction; any SQLite error becomes a StoreError, rolled back.
+
+        SQLite rolls back by itself on some errors (a full disk), so the explicit ROLLBACK
+        runs only while a transaction is still open, and its own failure never hides the
+        original error.
+        """
         with self._lock:
             conn = self._require()
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    self._rollback(conn)
                     raise
-                conn.execute("COMMIT")
             except sqlite3.Error as err:
-                if conn.in_transaction:
-                    try:
-                        conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
                 raise StoreError(_describe(err, self.path)) from None
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error as err:
+                logger.warning("rollback failed: %s", err)
 
     def _read(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row | tuple[Any, ...]]:
         with self._lock:
@@ -582,6 +605,16 @@ class Store:
     def set_meta(self, key: str, value: str | None) -> None:
         with self._tx() as conn:
             self._set_meta(conn, key, value)
+
+    def probe_writable(self, size_bytes: int = 16384) -> None:
+        """Check that a write of about a ticket's size would succeed now: write and delete a
+        probe row in one transaction. Raises StoreError (disk full, read-only...)."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('write_probe', ?)",
+                ("x" * size_bytes,),
+            )
+            conn.execute("DELETE FROM meta WHERE key = 'write_probe'")
 
     # ---- retention ------------------------------------------------------------------------
 
