@@ -62,7 +62,7 @@ class Layout:
 
     @property
     def header(self) -> pygame.Rect:
-        return pygame.Rect(0, 0, self.width, self.px(64 if not self.is_portrait else 72))
+        return pygame.Rect(0, 0, self.width, self.px(72))
 
     @property
     def reach_top(self) -> int:
@@ -93,19 +93,21 @@ class Layout:
             pygame.Rect(x + i * (width + self.gap), area.y, width, area.height) for i in range(n)
         ]
 
-    def grid(self, area: pygame.Rect, n: int, aspect: float = 1.6) -> list[pygame.Rect]:
-        """``n`` equal cells filling ``area``, choosing the column count whose cells are
-        closest to ``aspect`` (width / height) while as large as possible."""
+    def grid(
+        self, area: pygame.Rect, n: int, aspect: float = 1.6, cols: int | None = None
+    ) -> list[pygame.Rect]:
+        """``n`` equal cells filling ``area``, choosing the column count (unless given) whose
+        cells are closest to ``aspect`` (width / height) while as large as possible."""
         if n <= 0:
             return []
-        best: tuple[float, int] = (-1.0, 1)
-        for cols in range(1, n + 1):
-            rows = math.ceil(n / cols)
-            cw = (area.width - (cols - 1) * self.gap) / cols
+        best: tuple[float, int] = (-1.0, cols or 1)
+        for k in [cols] if cols else range(1, n + 1):
+            rows = math.ceil(n / k)
+            cw = (area.width - (k - 1) * self.gap) / k
             ch = (area.height - (rows - 1) * self.gap) / rows
             score = min(cw, ch * aspect)
             if score > best[0]:
-                best = (score, cols)
+                best = (score, k)
         cols = best[1]
         rows = math.ceil(n / cols)
         cw = (area.width - (cols - 1) * self.gap) // cols

@@ -132,13 +132,18 @@ def _info(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
 
 
 def _hand(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
-    finger = pygame.Rect(
-        r.centerx - r.width // 10, r.y + r.height // 8, r.width // 5, r.height // 2
+    """A pointing finger touching a surface, with two touch ripples."""
+    fw = r.width // 6
+    finger = pygame.Rect(r.centerx - fw // 2, r.y + r.height * 3 // 10, fw, r.height * 2 // 5)
+    pygame.draw.rect(s, c, finger, w, border_radius=fw // 2)
+    palm = pygame.Rect(
+        r.centerx - fw // 2, r.y + r.height * 11 // 20, r.width * 2 // 5, r.height * 2 // 5
     )
-    pygame.draw.rect(s, c, finger, w, border_radius=finger.width // 2)
-    palm = pygame.Rect(r.x + r.width // 4, r.centery, r.width // 2, r.height * 3 // 8)
     pygame.draw.rect(s, c, palm, w, border_radius=palm.width // 4)
-    pygame.draw.circle(s, c, (r.centerx, r.y + r.height // 8), r.width // 4, w)
+    for k in (1, 2):
+        ripple = pygame.Rect(0, 0, fw * (1 + k), fw * (1 + k))
+        ripple.center = (r.centerx, finger.y + fw // 3)
+        pygame.draw.arc(s, c, ripple, 0.5, 2.64, max(2, w - 1))
 
 
 def _arrow_down(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
@@ -226,6 +231,110 @@ def _wrench(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     pygame.draw.circle(s, c, (r.right - r.width // 3, r.y + r.height // 3), r.width // 6, w)
 
 
+def _ballot(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    box = pygame.Rect(r.x + r.width // 8, r.centery, r.width * 3 // 4, r.height * 3 // 8)
+    pygame.draw.rect(s, c, box, w)
+    slot_y = box.y + w
+    pygame.draw.line(
+        s, c, (box.x + box.width // 4, slot_y), (box.right - box.width // 4, slot_y), w + 1
+    )
+    paper = pygame.Rect(
+        r.centerx - r.width // 6, r.y + r.height // 8, r.width // 3, r.height * 3 // 8
+    )
+    pygame.draw.rect(s, c, paper, w)
+    _check(s, paper.inflate(-w * 2, -w * 2), c, max(1, w - 2))
+
+
+def _briefcase(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    case = pygame.Rect(
+        r.x + r.width // 10, r.y + r.height * 3 // 10, r.width * 4 // 5, r.height // 2
+    )
+    pygame.draw.rect(s, c, case, w, border_radius=w * 2)
+    handle = pygame.Rect(r.centerx - r.width // 6, r.y + r.height // 6, r.width // 3, r.height // 6)
+    pygame.draw.rect(s, c, handle, w, border_top_left_radius=w * 2, border_top_right_radius=w * 2)
+    pygame.draw.line(
+        s, c, (case.x, case.y + case.height // 3), (case.right, case.y + case.height // 3), w
+    )
+
+
+def _elderly(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    _person(s, r.inflate(-r.width // 4, 0).move(-r.width // 10, 0), c, w)
+    top = (r.right - r.width // 5, r.y + r.height * 2 // 5)
+    pygame.draw.line(s, c, top, (r.right - r.width // 5, r.bottom - r.height // 12), w + 1)
+    pygame.draw.arc(
+        s,
+        c,
+        pygame.Rect(top[0] - r.width // 8, top[1] - r.height // 16, r.width // 8, r.height // 8),
+        0,
+        3.14,
+        w,
+    )
+
+
+def _building(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    """A public building with columns (France services, town hall)."""
+    pygame.draw.polygon(
+        s,
+        c,
+        [
+            (r.x + r.width // 10, r.y + r.height * 3 // 10),
+            (r.centerx, r.y + r.height // 10),
+            (r.right - r.width // 10, r.y + r.height * 3 // 10),
+        ],
+        w,
+    )
+    base_y = r.bottom - r.height // 8
+    pygame.draw.line(s, c, (r.x + r.width // 10, base_y), (r.right - r.width // 10, base_y), w + 1)
+    for i in range(4):
+        x = r.x + r.width // 5 + i * r.width * 3 // 15
+        pygame.draw.line(s, c, (x, r.y + r.height * 3 // 8), (x, base_y - w), w + 1)
+
+
+def _baby(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pygame.draw.circle(s, c, (r.centerx, r.y + r.height * 2 // 5), r.width // 4, w)
+    pygame.draw.circle(s, c, (r.centerx, r.y + r.height * 2 // 5 + r.width // 10), max(2, w), 0)
+    body = pygame.Rect(
+        r.centerx - r.width // 5, r.y + r.height * 13 // 20, r.width * 2 // 5, r.height // 4
+    )
+    pygame.draw.ellipse(s, c, body, w)
+
+
+def _mailbox(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    env = r.inflate(-r.width // 6, -r.height * 2 // 5)
+    pygame.draw.rect(s, c, env, w)
+    pygame.draw.lines(s, c, False, [env.topleft, (env.centerx, env.centery), env.topright], w)
+
+
+def _meal(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    pygame.draw.circle(s, c, r.center, r.width // 4, w)
+    for x in (r.x + r.width // 8, r.right - r.width // 8):
+        pygame.draw.line(s, c, (x, r.y + r.height // 5), (x, r.bottom - r.height // 5), w + 1)
+
+
+def _school(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    """An open book."""
+    left = [
+        (r.centerx, r.y + r.height * 3 // 10),
+        (r.x + r.width // 10, r.y + r.height // 5),
+        (r.x + r.width // 10, r.bottom - r.height // 5),
+        (r.centerx, r.bottom - r.height // 10),
+    ]
+    right = [
+        (r.centerx, p[1]) if i in (0, 3) else (r.right - (p[0] - r.x), p[1])
+        for i, p in enumerate(left)
+    ]
+    pygame.draw.polygon(s, c, left, w)
+    pygame.draw.polygon(s, c, right, w)
+
+
+def _thermometer(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    tube = pygame.Rect(
+        r.centerx - r.width // 12, r.y + r.height // 10, r.width // 6, r.height * 3 // 5
+    )
+    pygame.draw.rect(s, c, tube, w, border_radius=tube.width // 2)
+    pygame.draw.circle(s, c, (r.centerx, r.bottom - r.height // 5), r.width // 7)
+
+
 PAINTERS: dict[str, Painter] = {
     "ticket": _ticket,
     "person": _person,
@@ -246,6 +355,16 @@ PAINTERS: dict[str, Painter] = {
     "printer": _printer,
     "check": _check,
     "wrench": _wrench,
+    "ballot": _ballot,
+    "briefcase": _briefcase,
+    "elderly": _elderly,
+    "building": _building,
+    "baby": _baby,
+    "mailbox": _mailbox,
+    "meal": _meal,
+    "school": _school,
+    "thermometer": _thermometer,
+    "help": _info,
 }
 ALIASES = {
     "etat-civil": "family",
@@ -259,7 +378,11 @@ ALIASES = {
     "payment": "euro",
     "medical": "health",
     "appointment": "calendar",
-    "school": "calendar",
+    "france-services": "building",
+    "town-hall": "building",
+    "meal-delivery": "meal",
+    "youth": "person",
+    "mail": "mailbox",
 }
 DEFAULT = "ticket"
 

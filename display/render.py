@@ -74,6 +74,42 @@ class Renderer:
         )
         return used
 
+    def _label_is_bold(self, button: Button, box: pygame.Rect) -> bool | None:
+        """Bold when the label fits at the minimum size in bold, else regular (narrower);
+        None when neither fits."""
+        for is_bold in (True, False):
+            fit = self.texts.fit(
+                button.label, box.width, box.height, button.label_px, button.min_px, is_bold
+            )
+            if fit.px >= button.min_px:
+                return is_bold
+        return None
+
+    def _note_room(self, button: Button, inner: pygame.Rect) -> tuple[str | None, int]:
+        """The note to show and its height: the smallest share of the button at which label
+        and note both fit at the minimum size. An optional note (queue figures) is dropped
+        when the label needs the room; a reason note never is."""
+        if not button.note:
+            return None, 0
+        icon_w = inner.height // 4 if button.note_icon else 0
+        for share in (0.3, 0.4, 0.5):
+            note_h = int(inner.height * share)
+            label_h = inner.height - note_h
+            label_box = pygame.Rect(inner.x, inner.y, inner.width, label_h)
+            label_ok = self._label_is_bold(button, label_box) is not None
+            note_ok = _fits_at_min(
+                self.texts,
+                button.note,
+                (inner.width - icon_w, note_h),
+                button.min_px,
+                button.min_px,
+            )
+            if label_ok and note_ok:
+                return button.note, note_h
+        if button.is_note_optional:
+            return None, 0
+        return button.note, int(inner.height * 0.5)
+
     def draw_button(
         self, surface: pygame.Surface, button: Button, is_pressed: bool = False
     ) -> pygame.Rect:
@@ -94,33 +130,40 @@ class Renderer:
         else:
             _dashed_rect(surface, t.disabled_text, button.box, self.border_px)
         fg = t.text_pairs()[role][0]
-        inner = button.box.inflate(-2 * (border + self.border_px), -2 * (border + self.border_px))
-        note_h = inner.height * 3 // 10 if button.note else 0
+        pad = border + self.border_px // 2
+        inner = button.box.inflate(-2 * pad, -2 * pad)
+        note, note_h = self._note_room(button, inner)
         note_box = pygame.Rect(inner.x, inner.bottom - note_h, inner.width, note_h)
         body = pygame.Rect(inner.x, inner.y, inner.width, inner.height - note_h)
+        label_box, picto = body, None
         if button.pictogram:
             if body.width >= body.height * 2.2:  # wide: pictogram on the left
                 side = min(body.height, body.width // 4)
+                pad = self.border_px * 2
                 picto = pygame.Rect(body.x, body.y + (body.height - side) // 2, side, side)
-                label_box = pygame.Rect(
-                    picto.right + self.border_px * 2,
-                    body.y,
-                    body.right - picto.right - self.border_px * 2,
-                    body.height,
+                with_picto = pygame.Rect(
+                    picto.right + pad, body.y, body.right - picto.right - pad, body.height
                 )
             else:  # tall: pictogram above
-                side = body.height * 2 // 5
-                picto = pygame.Rect(body.x, body.y, body.width, side)
-                label_box = pygame.Rect(body.x, picto.bottom, body.width, body.height - side)
+                picto = pygame.Rect(body.x, body.y, body.width, body.height * 2 // 5)
+                with_picto = pygame.Rect(
+                    body.x, picto.bottom, body.width, body.bottom - picto.bottom
+                )
+            # the pictogram repeats the label: dropped when the label needs the room
+            if self._label_is_bold(button, with_picto) is not None:
+                label_box = with_picto
+            else:
+                picto = None
+        if picto is not None:
             draw_pictogram(
                 surface, button.pictogram, picto.inflate(-self.border_px, -self.border_px), fg
             )
-        else:
-            label_box = body
+        is_bold = self._label_is_bold(button, label_box)
         self.draw_text(
-            surface, Text(button.label, label_box, role, button.label_px, button.min_px, True)
+            surface,
+            Text(button.label, label_box, role, button.label_px, button.min_px, bool(is_bold)),
         )
-        if button.note:
+        if note:
             if button.note_icon:
                 icon = pygame.Rect(note_box.x, note_box.y, note_box.height, note_box.height)
                 draw_pictogram(surface, button.note_icon, icon, fg)
@@ -130,10 +173,12 @@ class Renderer:
                     note_box.width - icon.width - self.border_px,
                     note_box.height,
                 )
-            self.draw_text(
-                surface, Text(button.note, note_box, role, button.min_px, button.min_px * 3 // 4)
-            )
+            self.draw_text(surface, Text(note, note_box, role, button.min_px, button.min_px))
         return button.box
+
+
+def _fits_at_min(texts: TextCache, text: str, box: tuple[int, int], px: int, min_px: int) -> bool:
+    return texts.fit(text, box[0], box[1], px, min_px, True).px >= min_px
 
 
 def _dashed_rect(

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import pygame
 from babel import Locale
+from babel.dates import format_datetime
 
 from display.flow import ScreenFlow
 from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
 from kiosk.config import Config
 from kiosk.hours import WEEKDAYS
-from kiosk.i18n import Translator, format_long_datetime, translator
+from kiosk.i18n import Translator, format_long_datetime, format_short_time, translator
 from kiosk.messages import KioskSnapshot
 
 REASON_ICONS = {"closed": "clock", "cap": "no-entry"}
@@ -85,12 +86,12 @@ class ScreenContext:
         )  # type: ignore[arg-type]
 
     def when(self, moment: dt.datetime) -> str:
-        local = (
-            moment.astimezone(zoneinfo.ZoneInfo(self.config.kiosk.timezone))
-            if moment.tzinfo
-            else moment
-        )
-        return format_long_datetime(local, self.language)
+        """``vendredi 27 novembre, 08:30``: a coming day and time, without the year."""
+        tz = zoneinfo.ZoneInfo(self.config.kiosk.timezone)
+        local = moment.astimezone(tz) if moment.tzinfo else moment
+        locale = {"en": "en_GB"}.get(self.language, self.language)
+        day = format_datetime(local, "EEEE d MMMM", locale=locale)
+        return f"{day}, {format_short_time(local, self.language)}"
 
 
 @functools.lru_cache(maxsize=16)
@@ -152,7 +153,7 @@ def _banner(ctx: ScreenContext, frame: Frame, top: int) -> int:
     if not text:
         return top
     lay = ctx.layout
-    box = pygame.Rect(0, top, lay.width, lay.px(56 if lay.is_portrait else 48))
+    box = pygame.Rect(0, top, lay.width, lay.px(96 if lay.is_portrait else 64))
     frame.items.append(Fill(box, "banner_bg"))
     icon = pygame.Rect(lay.margin, box.y, box.height, box.height).inflate(-lay.px(8), -lay.px(8))
     frame.items.append(Icon("info", icon, "banner"))
@@ -227,7 +228,7 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
     if reason:
         words = {
             "closed": ctx._("Closed"),
-            "cap": ctx._("No more tickets today"),
+            "cap": ctx._("Full today"),
         }.get(reason, ctx._("Unavailable"))
         return words, REASON_ICONS.get(reason, "warning")
     queue = ctx.snapshot.queues.get(category_id)
@@ -257,7 +258,8 @@ def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
         frame.items.append(ctx.text(ctx._("Touch the button of your request"), hint, "body", 36))
     parents = {c.parent for c in cfg.categories if c.parent}
-    for category, box in zip(shown, lay.grid(area, len(shown)), strict=True):
+    cells = lay.grid(area, len(shown), aspect=2.4 if lay.is_portrait else 1.6)
+    for category, box in zip(shown, cells, strict=True):
         label = category.label_for(ctx.language, cfg.kiosk.default_language)
         if category.id in parents:
             frame.items.append(
@@ -278,9 +280,9 @@ def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
                 box,
                 label,
                 28,
-                pictogram=category.pictogram if is_enabled else None,
+                pictogram=category.pictogram if is_enabled else icon,
                 note=note,
-                note_icon=icon,
+                is_note_optional=is_enabled,
                 is_enabled=is_enabled,
             )
         )
@@ -360,7 +362,8 @@ def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     take = (
         ctx._("Take your ticket below") if ticket.is_pending or ticket.outcome == "printed" else ""
     )
-    arrow = pygame.Rect(take_box.x, take_box.y, take_box.height, take_box.height)
+    side = min(take_box.height, take_box.width // 6)
+    arrow = pygame.Rect(take_box.x, take_box.y + (take_box.height - side) // 2, side, side)
     frame.items.append(Icon("arrow-down", arrow, "body"))
     text_box = pygame.Rect(
         arrow.right + lay.margin,
@@ -398,11 +401,26 @@ def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
 
 
 def hours_lines(ctx: ScreenContext) -> list[str]:
-    out = []
+    """The week's opening hours, consecutive days with the same hours grouped:
+    "Monday to Friday: 08:30–12:00, 13:30–17:00"."""
+    groups: list[tuple[list[str], tuple[str, ...]]] = []
     for day in WEEKDAYS:
-        ranges = ctx.config.hours_text.get(day, ())
+        ranges = tuple(ctx.config.hours_text.get(day, ()))
+        if groups and groups[-1][1] == ranges:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], ranges))
+    out = []
+    for days, ranges in groups:
+        first, last = ctx._(WEEKDAY_NAMES[days[0]]), ctx._(WEEKDAY_NAMES[days[-1]])
+        if len(days) == 1:
+            names = first
+        elif len(days) == 2:
+            names = ctx._("%(first)s and %(last)s") % {"first": first, "last": last.lower()}
+        else:
+            names = ctx._("%(first)s to %(last)s") % {"first": first, "last": last.lower()}
         hours = ", ".join(r.replace("-", "–") for r in ranges) if ranges else ctx._("closed")
-        out.append(f"{ctx._(WEEKDAY_NAMES[day])}: {hours}")
+        out.append(ctx._("%(days)s: %(hours)s") % {"days": names, "hours": hours})
     return out
 
 
@@ -418,17 +436,19 @@ def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     today = WEEKDAYS[ctx.now_local.weekday()]
     today_ranges = ctx.config.hours_text.get(today, ())
     today_text = ctx._("Today: %(hours)s") % {
-        "hours": ", ".join(today_ranges) if today_ranges else ctx._("closed")
+        "hours": ", ".join(r.replace("-", "–") for r in today_ranges)
+        if today_ranges
+        else ctx._("closed")
     }
     week = ctx._("Opening hours") + "\n" + "\n".join(hours_lines(ctx))
     if lay.is_portrait:
-        icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 1, 6])
+        icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 2, 6])
     else:
-        left = pygame.Rect(area.x, area.y, area.width // 2 - lay.gap, area.height)
+        left = pygame.Rect(area.x, area.y, area.width * 2 // 5 - lay.gap, area.height)
         week_box = pygame.Rect(
             left.right + 2 * lay.gap, area.y, area.width - left.width - 2 * lay.gap, area.height
         )
-        icon, head, nxt_box, today_box = stack(ctx, left, [2, 2, 3, 2])
+        icon, head, nxt_box, today_box = stack(ctx, left, [2, 2, 3, 3])
     frame.items.append(Icon("clock", icon, "body"))
     frame.items.append(ctx.text(ctx._("Closed"), head, "body", 40, is_bold=True))
     frame.items.append(ctx.text(next_text, nxt_box, "body", 28))

@@ -46,8 +46,10 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     area = pygame.Rect(
         lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
     )
-    if lay.is_portrait:
-        info, pad = stack(ctx, area, [1, 3])
+    if lay.is_portrait:  # the keys and Cancel below the reach line
+        info = pygame.Rect(area.x, area.y, area.width, lay.reach_top - lay.gap - area.y)
+        bar = lay.bottom_bar()
+        pad = pygame.Rect(area.x, lay.reach_top, area.width, bar.y - lay.gap - lay.reach_top)
     else:
         info = pygame.Rect(area.x, area.y, area.width * 2 // 5, area.height)
         pad = pygame.Rect(
@@ -59,7 +61,7 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     if flow.is_pin_wrong:
         frame.items.append(ctx.text(ctx._("Wrong PIN"), status, "body", 28, is_bold=True))
     keys = [str(d) for d in range(1, 10)] + ["clear", "0", "ok"]
-    cells = lay.grid(pad, 12, aspect=1.8)
+    cells = lay.grid(pad, 12, cols=3)
     for key, box in zip(keys, cells, strict=True):
         if key == "clear":
             frame.items.append(ctx.button(Action("pin_clear"), box, ctx._("Clear")))
@@ -67,19 +69,13 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
             frame.items.append(ctx.button(Action("pin_ok"), box, ctx._("OK"), is_primary=True))
         else:
             frame.items.append(ctx.button(Action("pin_digit", key), box, key, 32))
-    cancel = pygame.Rect(
-        info.x, status.bottom - lay.bar_height, min(info.width, lay.px(220)), lay.bar_height
-    )
-    if not lay.is_portrait:
-        frame.items.append(ctx.button(Action("tech_close"), cancel, ctx._("Cancel")))
+    if lay.is_portrait:
+        cancel = lay.row(lay.bottom_bar(), 1, lay.px(220))[0]
     else:
-        frame.items.append(
-            ctx.button(
-                Action("tech_close"),
-                pygame.Rect(area.right - cancel.width, head.y, cancel.width, lay.bar_height),
-                ctx._("Cancel"),
-            )
+        cancel = pygame.Rect(
+            info.x, status.bottom - lay.bar_height, min(info.width, lay.px(220)), lay.bar_height
         )
+    frame.items.append(ctx.button(Action("tech_close"), cancel, ctx._("Cancel")))
     return frame
 
 
@@ -106,28 +102,25 @@ def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
         lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
     )
     if lay.is_portrait:
-        info, actions = stack(ctx, area, [1, 1])
-        actions = actions.inflate(0, -lay.gap)
+        actions_top = max(lay.reach_top, area.y + area.height * 11 // 20)
+        info = pygame.Rect(area.x, area.y, area.width, actions_top - lay.gap - area.y)
+        actions = pygame.Rect(area.x, actions_top, area.width, area.bottom - actions_top)
     else:
-        info = pygame.Rect(area.x, area.y, area.width // 2, area.height)
+        info = pygame.Rect(area.x, area.y, area.width * 2 // 5, area.height)
         actions = pygame.Rect(
             info.right + lay.gap, area.y, area.width - info.width - lay.gap, area.height
         )
     frame.items.append(ctx.text("\n".join(status_lines(ctx, ip)), info, "body", 24, align="left"))
     is_paused = ctx.snapshot.is_paused
+    pause_label = ctx._("Resume tickets") if is_paused else ctx._("Pause tickets")
     buttons = [
-        (Action("tech_print_test"), ctx._("Print a test ticket"), "printer"),
-        (Action("tech_reprint"), ctx._("Reprint the last ticket"), "ticket"),
-        (
-            Action("tech_pause", "resume" if is_paused else "pause"),
-            ctx._("Resume tickets") if is_paused else ctx._("Pause tickets"),
-            "clock",
-        ),
-        (Action("tech_restart"), ctx._("Restart"), "wrench"),
-        (Action("tech_close"), ctx._("Close"), "back"),
+        (Action("tech_print_test"), ctx._("Print a test ticket")),
+        (Action("tech_reprint"), ctx._("Reprint the last ticket")),
+        (Action("tech_pause", "resume" if is_paused else "pause"), pause_label),
+        (Action("tech_restart"), ctx._("Restart")),
+        (Action("tech_close"), ctx._("Close")),
     ]
-    for (action, label, picto), box in zip(
-        buttons, lay.grid(actions, len(buttons), aspect=3.5), strict=True
-    ):
-        frame.items.append(ctx.button(action, box, label, 26, pictogram=picto))
+    cells = lay.grid(actions, len(buttons), cols=2)
+    for (action, label), box in zip(buttons, cells, strict=True):
+        frame.items.append(ctx.button(action, box, label, 26))
     return frame

@@ -58,6 +58,7 @@ class Button:
     pictogram: str | None = None
     note: str | None = None  # a second line: the reason it is unavailable, or queue figures
     note_icon: str | None = None
+    is_note_optional: bool = False  # informational: dropped when the label needs the room
     is_enabled: bool = True
     is_primary: bool = False
 

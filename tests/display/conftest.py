@@ -57,10 +57,27 @@ LONG_CATEGORIES = [
 ]
 
 
+SHORT_LABELS = [
+    ("Mairie", "Town hall"),
+    ("Passeports", "Passports"),
+    ("Élections", "Elections"),
+    ("Urbanisme", "Planning"),
+    ("Analyses", "Tests"),
+    ("Logement", "Housing"),
+    ("Aides", "Benefits"),
+    ("Écoles", "Schools"),
+    ("Cimetière", "Cemetery"),
+    ("Citoyenneté", "Census"),
+    ("Associations", "Associations"),
+    ("Plaintes", "Complaints"),
+]
+
+
 def make_config(
     tmp_path: Path,
     *,
     n_categories: int = 4,
+    is_short: bool = False,
     size: tuple[int, int] = (800, 480),
     rotation: int = 0,
     theme: str = "default",
@@ -69,7 +86,9 @@ def make_config(
     **display: Any,
 ) -> Config:
     cats: list[dict[str, Any]] = []
-    for cid, prefix, fr, en, picto in LONG_CATEGORIES[:n_categories]:
+    for i, (cid, prefix, fr, en, picto) in enumerate(LONG_CATEGORIES[:n_categories]):
+        if is_short:
+            fr, en = SHORT_LABELS[i]
         c: dict[str, Any] = {"id": cid, "prefix": prefix, "label": {"fr": fr, "en": en}}
         if picto:
             c["pictogram"] = picto

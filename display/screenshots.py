@@ -1,0 +1,163 @@
+"""Every visitor and technician screen, in every configured language, saved as PNG files.
+
+For documentation, translators' review and acceptance checks (``kiosk screenshots``). The
+scenes use a fixed moment and made-up figures so the pictures are reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from display.flow import TECHNICIAN, ScreenFlow, TicketFlow
+from display.layout import Layout
+from display.render import Renderer
+from display.screens import ScreenContext, build_visitor
+from display.technician import build_technician
+from display.text import TextCache
+from display.theme import theme_for
+from display.view import Frame
+from kiosk.config import Config
+from kiosk.messages import CategoryQueue, KioskSnapshot, TicketIssued, TicketRefused
+
+logger = logging.getLogger(__name__)
+
+MOMENT_UTC = dt.datetime(2026, 11, 26, 9, 41, tzinfo=dt.UTC)  # a Thursday morning
+NEXT_OPENING_UTC = dt.datetime(2026, 11, 27, 7, 30, tzinfo=dt.UTC)
+SCREENSHOT_IP = "192.0.2.10"
+
+
+@dataclass
+class Scene:
+    """One screen in one state: ``flow`` says which, ``snapshot`` what it shows."""
+
+    name: str
+    flow: ScreenFlow
+    snapshot: KioskSnapshot
+
+
+def scenes(config: Config, language: str) -> Iterator[Scene]:
+    """The screens a visitor or technician can see, each in a typical state."""
+    first = config.ticket_categories[0]
+    parents = [c for c in config.top_categories if config.children_of(c.id)]
+    tickets = [c for c in config.top_categories if not config.children_of(c.id)]
+    message = {lang: _MESSAGES.get(lang, _MESSAGES["en"]) for lang in config.kiosk.languages}
+    busy = KioskSnapshot(
+        queues={
+            c.id: CategoryQueue(waiting=i % 5, estimated_wait_s=600)
+            for i, c in enumerate(config.ticket_categories)
+        },
+        unavailable={tickets[-1].id: "cap"} if len(tickets) > 2 else {},
+    )
+
+    def flow(screen: str, **attrs: object) -> ScreenFlow:
+        f = ScreenFlow(config, post=lambda _: None, emit=lambda *_a, **_k: None, now_s=0.0)
+        f.language = language
+        f.screen = screen
+        for key, value in attrs.items():
+            setattr(f, key, value)
+        return f
+
+    issued = TicketIssued(
+        "t1", f"{first.prefix}042", first.id, language, people_ahead=3, wait_range_s=(600, 1200)
+    )
+    yield Scene("home", flow("home"), KioskSnapshot())
+    yield Scene("home-message", flow("home"), KioskSnapshot(message=message))
+    yield Scene("categories", flow("categories"), busy)
+    for parent in parents:
+        yield Scene(f"categories-{parent.id}", flow("categories", parent_id=parent.id), busy)
+    yield Scene("ticket-wait", flow("ticket", flow=TicketFlow(first.id)), KioskSnapshot())
+    yield Scene("ticket", flow("ticket", flow=TicketFlow(first.id, issued=issued)), KioskSnapshot())
+    yield Scene(
+        "ticket-printed",
+        flow("ticket", flow=TicketFlow(first.id, issued=issued, outcome="printed")),
+        KioskSnapshot(),
+    )
+    yield Scene(
+        "ticket-voided",
+        flow("ticket", flow=TicketFlow(first.id, issued=issued, outcome="voided")),
+        KioskSnapshot(),
+    )
+    for reason in ("closed", "cap", "printer", "paused"):
+        refused = TicketRefused(
+            first.id, reason, NEXT_OPENING_UTC if reason in ("closed", "cap") else None
+        )
+        yield Scene(
+            f"refused-{reason}",
+            flow("refused", flow=TicketFlow(first.id, outcome="refused", refused=refused)),
+            KioskSnapshot(),
+        )
+    yield Scene(
+        "closed",
+        flow("home"),
+        KioskSnapshot(is_open=False, next_opening=NEXT_OPENING_UTC, message=message),
+    )
+    yield Scene(
+        "out-of-order",
+        flow("home"),
+        KioskSnapshot(out_of_order_reason="printer", printer_status="paper_out"),
+    )
+    yield Scene("tech-pin", flow("tech_pin", pin_digits="12"), KioskSnapshot())
+    yield Scene("tech-pin-wrong", flow("tech_pin", is_pin_wrong=True), KioskSnapshot())
+    tech = KioskSnapshot(
+        printer_status="paper_near_end",
+        sync_text="sync: authentication failed",
+        outbox_depth=12,
+        counts_today={c.prefix: 10 + i for i, c in enumerate(config.ticket_categories)},
+        last_ticket_number=f"{first.prefix}042",
+    )
+    yield Scene("tech-menu", flow("tech_menu"), tech)
+
+
+_MESSAGES = {
+    "fr": "Le service Passeports ferme exceptionnellement à 16 h ce jeudi.",
+    "en": "The passports desk closes at 4 pm this Thursday.",
+}
+
+
+def build_scene(config: Config, scene: Scene, layout: Layout) -> Frame:
+    ctx = ScreenContext(config, layout, scene.flow.language, scene.snapshot, MOMENT_UTC)
+    screen = scene.flow.visible(scene.snapshot)
+    if screen in TECHNICIAN:
+        return build_technician(ctx, scene.flow, screen, SCREENSHOT_IP)
+    return build_visitor(ctx, scene.flow, screen)
+
+
+def layout_for(config: Config, size: tuple[int, int]) -> Layout:
+    d = config.display
+    return Layout.for_size(size, d.width, d.panel_width_mm)
+
+
+def render_screenshots(
+    config: Config, out_dir: Path, *, size: tuple[int, int] | None = None
+) -> list[Path]:
+    """Render every scene in every configured language to ``out_dir`` as
+    ``SCREEN-LANG-WxH.png``; ``size`` None is the configuration's logical size."""
+    if size is None:
+        d = config.display
+        size = (d.height, d.width) if d.rotation in (90, 270) else (d.width, d.height)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    is_font_ours = not pygame.font.get_init()
+    if is_font_ours:
+        pygame.font.init()
+    try:
+        layout = layout_for(config, size)
+        renderer = Renderer(theme_for(config.display.theme), TextCache(), layout.scale)
+        surface = pygame.Surface(size)
+        paths = []
+        for language in config.kiosk.languages:
+            for scene in scenes(config, language):
+                renderer.draw(surface, build_scene(config, scene, layout))
+                path = out_dir / f"{scene.name}-{language}-{size[0]}x{size[1]}.png"
+                pygame.image.save(surface, str(path))
+                paths.append(path)
+        logger.info("%d screenshots written to %s", len(paths), out_dir)
+        return paths
+    finally:
+        if is_font_ours:
+            pygame.font.quit()
