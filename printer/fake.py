@@ -19,6 +19,7 @@ import pty
 import select
 import socket
 import threading
+import time
 import tty
 from collections.abc import Callable
 from types import TracebackType
@@ -52,6 +53,10 @@ class _Session:
             command = bytes(self._buffer[:length])
             del self._buffer[:length]
             if length == 3 and command[0] == DLE and command[1] == 0x04:
+                if self._job and self.printer.print_time_s:
+                    # A real printer answers the status read after a job once it has printed
+                    # it: this widens the window in which a crash test can cut the power.
+                    time.sleep(self.printer.print_time_s)
                 self.end_job()
                 replies += self.printer.reply_to(command)
             else:
@@ -70,6 +75,7 @@ class _FakePrinter:
         self._state = state
         self.jobs: list[bytes] = []
         self.queries_answered = 0
+        self.print_time_s = 0.0  # how long a job takes to print before status replies come
         self._condition = threading.Condition()
         self._wake_r, self._wake_w = -1, -1
         self._threads: list[threading.Thread] = []
