@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 IDLE_WAKE_S = 1.0  # the loop looks at its schedule at least this often
+SUCCESS_SAVE_EVERY_S = 60.0
 REQUESTS_PER_STEP = 16  # a bisection of 100 events takes at most 2*7 requests, plus state
 
 META_ATTEMPTS = "sync.attempts"
@@ -143,6 +144,7 @@ class SyncService:
         self._clock_offset_s: float | None = None
         self._queue_state: QueueState | None = None
         self._outbox_depth = 0
+        self._success_saved_mono_s = float("-inf")
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -425,6 +427,10 @@ class SyncService:
             self._last_success_at = now
         if was_failing:
             logger.info("sync: the server answers again")
+        now_mono = self.clock.monotonic_s()
+        if not was_failing and now_mono - self._success_saved_mono_s < SUCCESS_SAVE_EVERY_S:
+            return  # spare the SD card: the last success is saved at most once a minute
+        self._success_saved_mono_s = now_mono
         values: dict[str, str | None] = {META_LAST_SUCCESS_AT: now.isoformat()}
         if was_failing:
             values.update(
