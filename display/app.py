@@ -74,6 +74,7 @@ class DisplayApp:
         self.on_frame = on_frame
         self.window_size = window_size
         self.replay = ReplayDriver(replay, config) if replay else None
+        self.idle_poll_s = IDLE_POLL_S
         self._lock = threading.Lock()
         self._quit_code: int | None = None
         self._is_technician_requested = False
@@ -168,7 +169,7 @@ class DisplayApp:
     def _timeout_s(self) -> float:
         if self.replay is not None and self.replay.is_busy:
             return BUSY_POLL_S
-        return IDLE_POLL_S
+        return self.idle_poll_s
 
     def _events(self, timeout_s: float) -> list[pygame.event.Event]:
         first = pygame.event.wait(max(1, int(timeout_s * 1000)))
