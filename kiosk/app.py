@@ -100,7 +100,16 @@ def run_kiosk(
         except StoreError as err:
             logger.error("%s", err)
             store_error = str(err)
-    sync = _make_sync(config, store, clock)
+    # Heartbeats report the printer status the controller last read (set once it exists).
+    controllers: list[Controller] = []
+    sync = _make_sync(
+        config,
+        store,
+        clock,
+        heartbeat_data=lambda: {
+            "printer": controllers[0].printer_status if controllers else "unknown"
+        },
+    )
 
     intents: queue.Queue[Intent] = queue.Queue()
     updates: queue.Queue[Update] = queue.Queue()
@@ -134,6 +143,7 @@ def run_kiosk(
             open_store=lambda: _reopen(config, clock),
             store_error=store_error,
         )
+        controllers.append(controller)
         watchdog, display.on_frame = _watchdog_hook(controller, sync, clock)
         gpio = _make_gpio(config, intents, display, snapshot, clock)
         with _signals_quit(display):
@@ -164,7 +174,7 @@ def _reopen(config: Config, clock: Clock) -> Store:
     return store
 
 
-def _make_sync(config: Config, store: Store | None, clock: Clock) -> Any:
+def _make_sync(config: Config, store: Store | None, clock: Clock, *, heartbeat_data: Any) -> Any:
     if config.server is None or store is None:
         if config.server is None:
             logger.info("no [server] configured: running offline, events stay in the outbox")
@@ -173,7 +183,13 @@ def _make_sync(config: Config, store: Store | None, clock: Clock) -> Any:
     from kiosk.sync.service import SyncService
 
     read_token(config.server.token_file)  # refuses a missing or world-readable token at start-up
-    return SyncService(server=config.server, kiosk_id=config.kiosk.id, store=store, clock=clock)
+    return SyncService(
+        server=config.server,
+        kiosk_id=config.kiosk.id,
+        store=store,
+        clock=clock,
+        heartbeat_data=heartbeat_data,
+    )
 
 
 class _GpioLink:

@@ -408,6 +408,8 @@ class Controller:
         depth = 0
         last_number = None
         try:
+            if self.store.get_meta("numbering_suspended_day") == local.date().isoformat():
+                self._health.store_error = "numbering suspended today after a corrupted database"
             counts = self.store.counts_for_day(local.date())
             depth = self.store.outbox_depth()
             last = self.store.last_ticket()

@@ -108,6 +108,10 @@ class CapReached(StoreError):
     """The category's daily cap is reached: no number was taken. Retrying tomorrow works."""
 
 
+class NumberingSuspended(StoreError):
+    """Today's counters were lost with a corrupted database: no number until tomorrow."""
+
+
 def _boot_id() -> str | None:
     try:
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
@@ -235,12 +239,45 @@ class Store:
             text = str(err).lower()
             if "malformed" in text or "not a database" in text or "corrupt" in text:
                 aside = self._move_aside()
+                self._recover_from(aside)
                 raise StoreCorrupted(
-                    f"store {path}: corrupted ({err}); moved aside to {aside}: "
-                    "the kiosk starts a new store; give the old file to a technician"
+                    f"store {path}: corrupted ({err}); moved aside to {aside} and what it still "
+                    "held was copied into a new store: give the old file to a technician"
                 ) from None
             raise StoreError(_describe(err, path)) from None
         self._conn = conn
+
+    def _recover_from(self, aside: Path) -> None:
+        """Start a new store holding every row still readable in ``aside``; when today's
+        counters cannot be trusted, suspend numbering until the next service day."""
+        from kiosk.salvage import read_salvage, restore
+
+        salvage = read_salvage(aside)
+        self._connect()
+        with self._tx() as conn:
+            restore(conn, salvage)
+            self._set_meta(conn, "recovered_from", str(aside))
+            if not salvage.has_counters:
+                today = local_now(self.clock.now_utc(), self.timezone).date().isoformat()
+                last = self._meta(conn, "last_service_day") or today
+                suspended = max(today, last)
+                self._set_meta(conn, "numbering_suspended_day", suspended)
+                self._set_meta(conn, "last_service_day", suspended)
+                logger.critical(
+                    "store %s: counters lost with the corrupted file; numbering suspended for "
+                    "service day %s so that no number is issued twice",
+                    self.path,
+                    suspended,
+                )
+        counts = sum(len(v) for v in salvage.rows.values())
+        logger.error(
+            "store %s: recovered %d rows from %s (unreadable: %s)",
+            self.path,
+            counts,
+            aside,
+            ", ".join(salvage.failed_tables) or "none",
+        )
+        self.close()
 
     def _move_aside(self) -> Path:
         stamp = self.clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
@@ -385,6 +422,11 @@ class Store:
                     now.isoformat(),
                     last_day_text,
                     last_issued_text,
+                )
+            if self._meta(conn, "numbering_suspended_day") == day.iso:
+                raise NumberingSuspended(
+                    f"store {self.path}: numbering suspended for {day.iso} after a corrupted "
+                    "database (its counters were lost): it resumes on the next service day"
                 )
             row = conn.execute(
                 "SELECT last_n FROM counters WHERE service_day = ? AND category = ?",

@@ -18,6 +18,7 @@ import logging
 import socket
 import ssl
 import struct
+import sys
 import threading
 import urllib.parse
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() must not wait for idle keep-alive connections
     stub: StubServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished mid-request (a kiosk losing power) is routine: one log line,
+        not the traceback socketserver prints by default."""
+        err = sys.exc_info()[1]
+        if isinstance(err, ConnectionError | TimeoutError):
+            logger.info("client %s went away: %s", client_address, err)
+            return
+        logger.exception("stub server: error handling a request from %s", client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -1,0 +1,135 @@
+"""Recovering what a corrupted store still holds, so that no number is ever issued twice.
+
+When the database file is corrupted (an SD card failing, a write torn by a power cut on a
+card that lies about flushes), the store moves it aside and starts a new one. A new store
+alone would restart today's numbering at 001 and the event seq at 1, repeating numbers the
+visitors already hold. So every row still readable is copied into the new store, and the
+day's counters are rebuilt from whichever of counters, tickets and events survived. When
+they cannot be rebuilt, numbering is suspended until the next service day: an out-of-order
+screen for a day is better than two visitors holding the same number.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+TABLES = ("meta", "counters", "tickets", "events", "rejected_events")
+
+
+@dataclass
+class Salvage:
+    """Rows read back from a corrupted database, table by table."""
+
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    max_seq: int = 0
+    failed_tables: list[str] = field(default_factory=list)
+
+    @property
+    def has_counters(self) -> bool:
+        return "counters" not in self.failed_tables and "meta" not in self.failed_tables
+
+    def counters(self) -> dict[tuple[str, str], int]:
+        """The highest counter per (service day, category) any surviving table shows."""
+        best: dict[tuple[str, str], int] = {}
+
+        def see(day: str, category: str, n: int) -> None:
+            key = (day, category)
+            best[key] = max(best.get(key, 0), int(n))
+
+        for day, category, n in self._select("counters", ("service_day", "category", "last_n")):
+            see(day, category, n)
+        for day, category, n in self._select("tickets", ("service_day", "category", "n")):
+            see(day, category, n)
+        for type_, data in self._select("events", ("type", "data")):
+            if type_ != "ticket.issued":
+                continue
+            try:
+                d = json.loads(data)
+                digits = "".join(ch for ch in d["number"] if ch.isdigit())
+                see(d["service_day"], d["category"], int(digits))
+            except (ValueError, KeyError, TypeError):
+                continue
+        return best
+
+    def _select(self, table: str, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        cols = self.columns.get(table)
+        if not cols or not all(n in cols for n in names):
+            return []
+        idx = [cols.index(n) for n in names]
+        return [tuple(row[i] for i in idx) for row in self.rows.get(table, [])]
+
+
+def read_salvage(path: Path) -> Salvage:
+    """Read every row that can still be read from the database at ``path`` (read-only)."""
+    salvage = Salvage()
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error as err:
+        logger.error("salvage %s: cannot open (%s)", path, err)
+        salvage.failed_tables = list(TABLES)
+        return salvage
+    try:
+        for table in TABLES:
+            rows: list[tuple[Any, ...]] = []
+            try:
+                cur = conn.execute(f"SELECT * FROM {table}")
+                salvage.columns[table] = [d[0] for d in cur.description]
+                # Row by row: a damaged page ends the scan, the rows before it are kept.
+                while True:
+                    row = cur.fetchone()
+                    if row is None:
+                        break
+                    rows.append(row)
+            except sqlite3.Error as err:
+                logger.error(
+                    "salvage %s: table %s read %d rows, then: %s", path, table, len(rows), err
+                )
+                salvage.failed_tables.append(table)
+            salvage.rows[table] = rows
+        try:
+            row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+            salvage.max_seq = int(row[0]) if row else 0
+        except sqlite3.Error:
+            pass
+        seqs = salvage._select("events", ("seq",))
+        if seqs:
+            salvage.max_seq = max(salvage.max_seq, max(int(s[0]) for s in seqs))
+    finally:
+        conn.close()
+    return salvage
+
+
+def restore(conn: sqlite3.Connection, salvage: Salvage) -> None:
+    """Copy the salvaged rows into a new, empty store (inside the caller's transaction)."""
+    for table in TABLES:
+        cols = salvage.columns.get(table)
+        if not cols:
+            continue
+        target = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        keep = [i for i, c in enumerate(cols) if c in target]
+        names = ", ".join(cols[i] for i in keep)
+        marks = ", ".join("?" for _ in keep)
+        for row in salvage.rows.get(table, []):
+            conn.execute(
+                f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})",
+                tuple(row[i] for i in keep),
+            )
+    for (day, category), n in salvage.counters().items():
+        conn.execute(
+            "INSERT INTO counters (service_day, category, last_n) VALUES (?, ?, ?) "
+            "ON CONFLICT (service_day, category) DO UPDATE SET last_n = max(last_n, excluded.last_n)",
+            (day, category, n),
+        )
+    if salvage.max_seq:
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'events'")
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)", (salvage.max_seq,)
+        )
