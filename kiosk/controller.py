@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 BLOCKING_STATUSES = frozenset({"paper_out", "cover_open", "offline"})
 SNAPSHOT_PERIOD_S = 1.0
 STORE_RETRY_S = 10.0
+PRUNE_PERIOD_S = 6 * 3600.0  # retention runs at start-up, then this often
 
 
 class PrinterPort(Protocol):
@@ -117,6 +118,7 @@ class Controller:
         self._stopping = threading.Event()
         self._last_poll_mono_s = -1e9
         self._last_snapshot_mono_s = -1e9
+        self._last_prune_mono_s = clock.monotonic_s()  # app.prepare_store pruned at start-up
 
     def __repr__(self) -> str:
         alive = self._thread is not None and self._thread.is_alive()
@@ -173,8 +175,20 @@ class Controller:
                     self.handle(intent)
                 self.poll_printer()
                 self.publish_snapshot()
+                self._prune_when_due()
             except Exception:  # the worker must survive anything; the screen shows out of order
                 logger.exception("controller: unexpected error handling %r", intent)
+
+    def _prune_when_due(self) -> None:
+        """Keep the store small for years on a kiosk that never restarts."""
+        now = self.clock.monotonic_s()
+        if self._store is None or now - self._last_prune_mono_s < PRUNE_PERIOD_S:
+            return
+        self._last_prune_mono_s = now
+        try:
+            self._store.prune(retention_days=self.config.kiosk.retention_days)
+        except StoreError as err:
+            logger.error("pruning failed: %s", err)
 
     # ---- intents ----------------------------------------------------------------------
 

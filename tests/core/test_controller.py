@@ -215,3 +215,12 @@ def test_unknown_category_is_refused(rig):
 
 def test_config_fixture_is_the_test_config(config_path):
     assert load_config(config_path).kiosk.id == "test-1"
+
+
+def test_retention_runs_periodically(rig, clock):
+    rig.ticket()
+    rig.store.mark_accepted(e.id for e in rig.store.pending_events())
+    clock.advance(91 * 86400)  # the kiosk ran for three months without a restart
+    rig.controller._prune_when_due()
+    assert rig.store.last_ticket() is None
+    assert rig.store.counts_for_day(dt.date(2026, 11, 26)) == {}
