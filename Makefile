@@ -34,6 +34,7 @@ screenshots: $(STAMP)
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 800x480
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1080x1920
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1024x600
+	$(BIN)/python docs/images/render_ticket.py
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .mypy_cache .hypothesis
