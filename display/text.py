@@ -40,11 +40,13 @@ class Fitted:
 class TextCache:
     """Fonts by (size, weight), fits by request and rendered surfaces, all bounded."""
 
-    def __init__(self, max_surfaces: int = 512, max_fits: int = 2048):
+    def __init__(self, max_surfaces: int = 512, max_fits: int = 2048, max_bytes: int = 24 << 20):
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._fits: OrderedDict[tuple[object, ...], Fitted] = OrderedDict()
         self._surfaces: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
         self._max_surfaces = max_surfaces
+        self._max_bytes = max_bytes  # a ticket number is a big surface: bound bytes, not count
+        self._bytes = 0
         self._max_fits = max_fits
 
     def font(self, px: int, bold: bool = False) -> pygame.font.Font:
@@ -130,14 +132,22 @@ class TextCache:
         if surface is None:
             surface = self.font(px, bold).render(line, True, color)
             self._surfaces[key] = surface
-            if len(self._surfaces) > self._max_surfaces:
-                self._surfaces.popitem(last=False)
+            self._bytes += _size_bytes(surface)
+            while len(self._surfaces) > 1 and (
+                len(self._surfaces) > self._max_surfaces or self._bytes > self._max_bytes
+            ):
+                _, old = self._surfaces.popitem(last=False)
+                self._bytes -= _size_bytes(old)
         else:
             self._surfaces.move_to_end(key)
         return surface
 
     def __repr__(self) -> str:
         return f"<TextCache fonts={len(self._fonts)} fits={len(self._fits)} surfaces={len(self._surfaces)}>"
+
+
+def _size_bytes(surface: pygame.Surface) -> int:
+    return surface.get_width() * surface.get_height() * surface.get_bytesize()
 
 
 def _wrap(
