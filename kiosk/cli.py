@@ -187,11 +187,10 @@ def describe_config(config: Any) -> str:
 
 
 def cmd_print_test(args: argparse.Namespace) -> int:
-    from printer.device import TicketPrinter
-    from printer.ticket import TicketLayout
-
     from kiosk.app import config_for_run
+    from printer.device import TicketPrinter
     from printer.status import PrinterStatus
+    from printer.ticket import TicketLayout
 
     config = config_for_run(args.config)
     layout = TicketLayout.from_config(config.printer)
