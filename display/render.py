@@ -79,7 +79,13 @@ class Renderer:
         None when neither fits."""
         for is_bold in (True, False):
             fit = self.texts.fit(
-                button.label, box.width, box.height, button.label_px, button.min_px, is_bold
+                button.label,
+                box.width,
+                box.height,
+                button.label_px,
+                button.min_px,
+                is_bold,
+                is_probe=True,
             )
             if fit.px >= button.min_px:
                 return is_bold
@@ -178,7 +184,7 @@ class Renderer:
 
 
 def _fits_at_min(texts: TextCache, text: str, box: tuple[int, int], px: int, min_px: int) -> bool:
-    return texts.fit(text, box[0], box[1], px, min_px, True).px >= min_px
+    return texts.fit(text, box[0], box[1], px, min_px, True, is_probe=True).px >= min_px
 
 
 def _dashed_rect(

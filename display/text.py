@@ -58,7 +58,15 @@ class TextCache:
         return font
 
     def fit(
-        self, text: str, width: int, height: int, max_px: int, min_px: int, bold: bool = False
+        self,
+        text: str,
+        width: int,
+        height: int,
+        max_px: int,
+        min_px: int,
+        bold: bool = False,
+        *,
+        is_probe: bool = False,
     ) -> Fitted:
         """The largest size from ``max_px`` down to ``min_px`` at which ``text``, wrapped on
         words, fits ``width`` x ``height``; below ``min_px`` (logged) or truncated with an
@@ -69,6 +77,10 @@ class TextCache:
             self._fits.move_to_end(key)
             return hit
         fitted = self._fit(text, max(1, width), max(1, height), max_px, min_px, bold)
+        if fitted.px < min_px and not is_probe:
+            logger.warning(
+                "text %r fits %dx%d only at %d px (< %d)", text, width, height, fitted.px, min_px
+            )
         self._fits[key] = fitted
         if len(self._fits) > self._max_fits:
             self._fits.popitem(last=False)
@@ -81,10 +93,6 @@ class TextCache:
         while True:
             fitted = self._try(text, width, height, px, bold)
             if fitted is not None:
-                if px < min_px:
-                    logger.warning(
-                        "text %r fits %dx%d only at %d px (< %d)", text, width, height, px, min_px
-                    )
                 return fitted
             if px <= FLOOR_PX:
                 break
