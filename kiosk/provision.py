@@ -257,14 +257,7 @@ def enrol(config: Config, code: str | None, root: Path) -> str:
     done = "kept the existing token"
     server = config.server
     if code:
-        with ServerClient(
-            server.url,
-            token=None,
-            kiosk_id=config.kiosk.id,
-            connect_timeout_s=server.connect_timeout_s,
-            read_timeout_s=server.read_timeout_s,
-            ca_bundle=server.ca_bundle,
-        ) as client:
+        with ServerClient.from_config(server, kiosk_id=config.kiosk.id, token=None) as client:
             token = client.enrol(code.strip())
         uid = _lookup_id(root, "passwd", KIOSK_USER)
         gid = _lookup_id(root, "group", KIOSK_USER)
@@ -281,14 +274,7 @@ def enrol(config: Config, code: str | None, root: Path) -> str:
             f"no enrolment code and no token in {token_path}: ask the server's administrator "
             "for a one-time code and pass it with --enrol-code"
         )
-    with ServerClient(
-        server.url,
-        token=token,
-        kiosk_id=config.kiosk.id,
-        connect_timeout_s=server.connect_timeout_s,
-        read_timeout_s=server.read_timeout_s,
-        ca_bundle=server.ca_bundle,
-    ) as client:
+    with ServerClient.from_config(server, kiosk_id=config.kiosk.id, token=token) as client:
         client.get_state(fetched_at_mono_s=time.monotonic())
     return done
 

@@ -179,14 +179,7 @@ def check_server(config: Config) -> CheckResult:
         token = read_token(server.token_file)
     except ConfigError as err:
         return CheckResult("server", FAIL, str(err))
-    with ServerClient(
-        server.url,
-        token=token,
-        kiosk_id=config.kiosk.id,
-        connect_timeout_s=server.connect_timeout_s,
-        read_timeout_s=server.read_timeout_s,
-        ca_bundle=server.ca_bundle,
-    ) as client:
+    with ServerClient.from_config(server, kiosk_id=config.kiosk.id, token=token) as client:
         try:
             client.get_state(fetched_at_mono_s=time.monotonic())
         except KioskError as err:

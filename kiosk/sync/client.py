@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import requests
 
 import kiosk
+from kiosk.config import ServerSection
 from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError
 from kiosk.sync.backoff import parse_retry_after
 from kiosk.sync.state import QueueState, parse_state
@@ -181,6 +182,20 @@ class ServerClient:
         self._session.verify = self._verify
         self._session.headers["User-Agent"] = user_agent
         self._session.headers["Accept"] = "application/json"
+
+    @classmethod
+    def from_config(
+        cls, server: ServerSection, *, kiosk_id: str, token: str | None
+    ) -> ServerClient:
+        """A client for the configured server (URL, timeouts, CA bundle)."""
+        return cls(
+            server.url,
+            token=token,
+            kiosk_id=kiosk_id,
+            connect_timeout_s=server.connect_timeout_s,
+            read_timeout_s=server.read_timeout_s,
+            ca_bundle=server.ca_bundle,
+        )
 
     @property
     def has_token(self) -> bool:

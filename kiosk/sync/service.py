@@ -302,13 +302,8 @@ class SyncService:
         """The client, made on first use; the token file is read again after an auth
         failure, so a technician's fix is picked up without a restart."""
         if self._client is None:
-            self._client = ServerClient(
-                self.server.url,
-                token=read_token(self.server.token_file),
-                kiosk_id=self.kiosk_id,
-                connect_timeout_s=self.server.connect_timeout_s,
-                read_timeout_s=self.server.read_timeout_s,
-                ca_bundle=self.server.ca_bundle,
+            self._client = ServerClient.from_config(
+                self.server, kiosk_id=self.kiosk_id, token=read_token(self.server.token_file)
             )
             self._owns_client = True
         elif self._is_auth_failed or not self._client.has_token:
