@@ -138,9 +138,10 @@ def write_config(
 class KioskProcess:
     """One background ``kiosk`` process with its trace, stdout and stderr in ``folder``."""
 
-    def __init__(self, args: list[str], folder: Path, trace_path: Path):
+    def __init__(self, args: list[str], folder: Path, trace_path: Path, cwd: Path | None = None):
         self.args = args
         self.folder = folder
+        self.cwd = cwd or folder
         self.trace_path = trace_path
         self.proc: subprocess.Popen[bytes] | None = None
         self._stdout_path = folder / f"stdout-{id(self)}.txt"
@@ -157,7 +158,7 @@ class KioskProcess:
             open(self._stderr_path, "wb") as err,
         ):
             self.proc = subprocess.Popen(
-                self.args, stdout=out, stderr=err, cwd=self.folder, env=kiosk_env()
+                self.args, stdout=out, stderr=err, cwd=self.cwd, env=kiosk_env()
             )
         return self
 
@@ -257,7 +258,9 @@ class KioskCli:
         )
         return proc, read_trace(trace)
 
-    def start(self, config: Path, replay: str, *, trace: Path | None = None) -> KioskProcess:
+    def start(
+        self, config: Path, replay: str, *, trace: Path | None = None, cwd: Path | None = None
+    ) -> KioskProcess:
         """``kiosk run --headless`` in the background (stopped at teardown if still alive)."""
         trace = trace or self.folder / f"trace-{time.monotonic_ns()}.jsonl"
         replay_path = self.folder / f"replay-{time.monotonic_ns()}.txt"
@@ -273,7 +276,7 @@ class KioskCli:
             "--trace",
             str(trace),
         ]
-        process = KioskProcess(args, self.folder, trace).start()
+        process = KioskProcess(args, self.folder, trace, cwd).start()
         self._processes.append(process)
         return process
 

@@ -24,7 +24,7 @@ COMMANDS = ("run", "demo", "check-config", "print-test", "screenshots", "status"
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_takes_help(kiosk, command):
-    """"Every command takes `--help`." """
+    """ "Every command takes `--help`." """
     out = kiosk.run(command, "--help")
     assert out.returncode == 0, out.stderr
     assert "usage:" in out.stdout.lower()
@@ -32,7 +32,7 @@ def test_every_command_takes_help(kiosk, command):
 
 
 def test_top_level_help_lists_every_command(kiosk):
-    """"One console script, `kiosk` (also `python -m kiosk`)." (the commands of the table)"""
+    """ "One console script, `kiosk` (also `python -m kiosk`)." (the commands of the table)"""
     out = kiosk.run("--help")
     assert out.returncode == 0, out.stderr
     for command in COMMANDS:
@@ -40,7 +40,7 @@ def test_top_level_help_lists_every_command(kiosk):
 
 
 def test_console_script_and_python_m_kiosk_agree(kiosk):
-    """"One console script, `kiosk` (also `python -m kiosk`)." """
+    """ "One console script, `kiosk` (also `python -m kiosk`)." """
     script = Path(sys.executable).parent / "kiosk"
     assert script.exists(), f"no console script {script}: is the package installed?"
     by_script = subprocess.run(
@@ -56,7 +56,7 @@ def test_console_script_and_python_m_kiosk_agree(kiosk):
 
 
 def test_usage_error_exits_2_without_traceback(kiosk):
-    """"2 bad configuration or usage" """
+    """ "2 bad configuration or usage" """
     out = kiosk.run("run", "--no-such-option")
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
@@ -79,7 +79,7 @@ def test_run_exits_0_after_a_requested_quit(kiosk, tmp_path):
 
 
 def test_run_without_config_uses_the_bundled_demo(kiosk, tmp_path):
-    """"Without `--config`: `/etc/kiosk/kiosk.toml` if it exists, else the bundled demo
+    """ "Without `--config`: `/etc/kiosk/kiosk.toml` if it exists, else the bundled demo
     configuration (`config/demo.toml`: virtual printer, open all day every day)." """
     if Path("/etc/kiosk/kiosk.toml").exists():
         pytest.skip("/etc/kiosk/kiosk.toml exists on this machine")
@@ -232,7 +232,7 @@ def test_screenshots_every_screen_every_language(kiosk, tmp_path):
 
 
 def test_screenshots_honour_size(kiosk, tmp_path):
-    """`kiosk screenshots --config FILE --out DIR [--size WxH]` """
+    """`kiosk screenshots --config FILE --out DIR [--size WxH]`"""
     config = write_config(tmp_path)
     out_dir = tmp_path / "shots"
     out = kiosk.run(
