@@ -5,3 +5,8 @@ It never touches the store, the printer or the network: it reads a
 another. :class:`display.app.DisplayApp` owns pygame; the screens are built from pure data
 (:mod:`display.screens`, :mod:`display.technician`) and drawn by :mod:`display.render`.
 """
+
+import os
+
+# pygame prints a greeting banner on import; a kiosk's journal has no use for it.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

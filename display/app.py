@@ -270,6 +270,7 @@ class DisplayApp:
                 pygame.display.update(dirty)
             return
         window = pygame.display.get_surface()
+        assert window is not None, "set_mode() runs before the first frame"
         window.blit(pygame.transform.rotate(self._surface, self._rotation), (0, 0))
         pygame.display.flip()
 

@@ -78,12 +78,33 @@ class ScreenContext:
         )
 
     def button(
-        self, action: Action, box: pygame.Rect, label: str, size_at_480: int = 28, **kw: object
+        self,
+        action: Action,
+        box: pygame.Rect,
+        label: str,
+        size_at_480: int = 28,
+        *,
+        pictogram: str | None = None,
+        note: str | None = None,
+        note_icon: str | None = None,
+        is_note_optional: bool = False,
+        is_enabled: bool = True,
+        is_primary: bool = False,
     ) -> Button:
         lay = self.layout
         return Button(
-            action, box, label, max(lay.px(size_at_480), lay.min_text_px), lay.min_text_px, **kw
-        )  # type: ignore[arg-type]
+            action,
+            box,
+            label,
+            max(lay.px(size_at_480), lay.min_text_px),
+            lay.min_text_px,
+            pictogram=pictogram,
+            note=note,
+            note_icon=note_icon,
+            is_note_optional=is_note_optional,
+            is_enabled=is_enabled,
+            is_primary=is_primary,
+        )
 
     def when(self, moment: dt.datetime) -> str:
         """``vendredi 27 novembre, 08:30``: a coming day and time, without the year."""
