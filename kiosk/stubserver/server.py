@@ -176,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(404, f"no route {method} {path}")
         except BodyError as err:
             return self._error(400, str(err), field=err.field, event_id=err.event_id)
+        except (ConnectionError, TimeoutError) as err:  # the client gave up (its read timeout)
+            logger.info("client went away during %s %s: %s", method, path, err)
+            self.close_connection = True
+            return None
         except Exception:  # a stub bug must answer 500, not kill the connection silently
             logger.exception("stub server failed on %s %s", method, path)
             return self._error(500, "internal error (see the stub server's log)")
