@@ -89,6 +89,7 @@ def status_lines(ctx: ScreenContext, ip: str) -> list[str]:
         ctx._("Today: %(counts)s") % {"counts": counts},
         ctx._("Last ticket: %(number)s") % {"number": s.last_ticket_number or "–"},
         ctx._("Version %(version)s, IP %(ip)s") % {"version": kiosk.__version__, "ip": ip},
+        *([s.technician_message] if s.technician_message else []),
     ]
 
 

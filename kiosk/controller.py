@@ -464,8 +464,18 @@ class Controller:
                 outbox_depth=depth,
                 counts_today=counts,
                 last_ticket_number=last_number,
+                technician_message=self._technician_message(),
             )
         )
+
+    def _technician_message(self) -> str | None:
+        """What a technician needs to fix, in one line (shown in the technician menu)."""
+        if self._health.store_error:
+            return self._health.store_error
+        status = self._health.printer_status
+        if self._is_blocking(status) or status == "paper_near_end":
+            return f"printer {getattr(self.printer, 'url', '')}: {status}".replace("  ", " ")
+        return None
 
     def _nudge(self) -> None:
         if self.sync is not None:

@@ -116,6 +116,9 @@ class KioskSnapshot:
     outbox_depth: int = 0
     counts_today: Mapping[str, int] = field(default_factory=dict)
     last_ticket_number: str | None = None
+    technician_message: str | None = (
+        None  # what failed and where (store, printer): never for visitors
+    )
 
 
 T = TypeVar("T")

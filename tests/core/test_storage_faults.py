@@ -162,6 +162,7 @@ def test_full_disk_shows_out_of_order_then_recovers(config, clock, tmp_path):
         assert got[0].reason == "store"
         controller.publish_snapshot(force=True)
         assert snapshot.value.out_of_order_reason == "store"
+        assert "disk is full" in snapshot.value.technician_message
         disk.free()
         controller.publish_snapshot(force=True)
         assert snapshot.value.out_of_order_reason is None
