@@ -173,6 +173,18 @@ def test_print_test_status_and_exit_code(kiosk, tmp_path, link, state):
     assert "Traceback" not in out.stderr
 
 
+def test_print_test_unreachable_printer(kiosk, tmp_path):
+    """`kiosk print-test`: "1 any other status" (nobody listens on the printer's port)"""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    config = write_config(tmp_path, printer_url=url, printer_extra="timeout_s = 0.5")
+    out = kiosk.run("print-test", "--config", str(config))
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert "printer status: offline" in out.stdout.splitlines(), out.stdout
+    assert "Traceback" not in out.stderr
+
+
 def test_print_test_content(kiosk, tmp_path, tcp_printer):
     """`kiosk print-test`: "Prints a test ticket through the configured printer (every
     French accented letter, the largest number size, a QR code, the cut)" """
@@ -278,6 +290,20 @@ def test_status_offline_kiosk(kiosk, tmp_path, tcp_printer):
     assert report["outbox"]["oldest_unsent_age_s"] >= 0
     assert report["sync"]["last_success_at"] is None
     assert report["today"]["counts"] == {"etat-civil": 2, "fs-caf": 1}
+
+
+def test_status_exits_0_with_the_printer_unreachable(kiosk, tmp_path):
+    """`kiosk status`: exit code "0" (a technician needs it most when something is wrong)"""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    config = write_config(tmp_path, printer_url=url, printer_extra="timeout_s = 0.5")
+    out = kiosk.run("status", "--config", str(config), "--json")
+    assert out.returncode == 0, out.stderr[-2000:]
+    report = json.loads(out.stdout)
+    assert report["printer"] in ("offline", "unknown")
+    assert report["outbox"]["depth"] == 0
+    assert report["today"]["counts"] == {}
 
 
 def test_status_after_a_successful_sync(kiosk, tmp_path, tcp_printer, stub):
