@@ -1,0 +1,42 @@
+"""The installable distribution carries what the kiosk needs at run time: translations,
+fonts and the bundled configurations (a kiosk installed with pip, not from a checkout)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_wheel_holds_catalogs_fonts_and_configs(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [wheel] = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for catalog in (REPO / "kiosk" / "locale").glob("*/LC_MESSAGES/*.po"):
+        assert str(catalog.relative_to(REPO)) in names
+    assert "display/fonts/DejaVuSans.ttf" in names
+    assert "printer/fonts/DejaVuSans-Bold.ttf" in names
+    data = [n for n in names if "/data/share/kiosk/config/" in n]
+    assert {Path(n).name for n in data} >= {"demo.toml", "hdv.toml", "meje.toml", "ccas.toml"}
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "kiosk = kiosk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
