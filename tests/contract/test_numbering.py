@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import events_named, write_config
+from .conftest import events_named, wait_until, write_config
 
 STORE_FILE = "kiosk.sqlite3"  # kiosk/store.py: the durable store inside data_dir
 
@@ -111,3 +111,41 @@ def test_service_day_is_the_local_date_in_the_kiosk_timezone(
     assert day in {before, after}, (
         f"service_day {day} is not the local date in {timezone} ({before})"
     )
+
+
+def test_the_service_day_never_goes_backwards(kiosk, tmp_path, stub, tcp_printer):
+    """ "The service day ... never goes backwards, even when the clock does." (the store
+    remembers a later service day, as after a clock that ran ahead then was corrected)"""
+    timezone = "Europe/Paris"
+    kiosk_id = "backwards-1"
+    config = write_config(
+        tmp_path,
+        kiosk_id=kiosk_id,
+        timezone=timezone,
+        printer_url=tcp_printer.url,
+        server_url=stub.url,
+    )
+    proc, _ = kiosk.replay(config, "quit\n")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    later = local_today(timezone) + dt.timedelta(days=2)
+    db = sqlite3.connect(tmp_path / "data" / STORE_FILE, timeout=5)
+    try:
+        with db:  # kiosk/store.py keeps the last service day in its meta table
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_service_day', ?)",
+                (later.isoformat(),),
+            )
+    finally:
+        db.close()
+    process = kiosk.start(config, "ticket etat-civil\n")
+    process.wait_for_trace(
+        lambda t: events_named(t, "printed") or events_named(t, "voided"), "the ticket's end"
+    )
+
+    def issued() -> list:
+        return [e for e in stub.events(kiosk_id) if e["type"] == "ticket.issued"]
+
+    (event,) = wait_until(issued, 30, "ticket.issued at the server")
+    process.terminate()
+    day = dt.date.fromisoformat(event["data"]["service_day"])
+    assert day >= later, f"service day {day} went back before {later}"

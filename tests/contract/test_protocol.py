@@ -283,7 +283,14 @@ def test_401_keeps_every_event(kiosk, tmp_path):
         assert server.events(kiosk_id) == []
         status = kiosk.run("status", "--config", str(config), "--json")
         assert status.returncode == 0, status.stderr
-        assert json.loads(status.stdout)["outbox"]["depth"] >= 5
+        report = json.loads(status.stdout)
+        assert report["outbox"]["depth"] >= 5
+        # Technicians see the authentication failure (`kiosk status` is theirs).
+        wait_until(
+            lambda: "auth" in kiosk.run("status", "--config", str(config)).stdout.lower(),
+            10,
+            "kiosk status mentioning the authentication failure",
+        )
         server.token = TOKEN  # the server side is fixed
         # started, 2 issued, 2 printed, printer.status
         assert server.wait_for_events(6, kiosk_id=kiosk_id, timeout_s=60), server.events(kiosk_id)
