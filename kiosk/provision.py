@@ -13,187 +13,41 @@ The test print comes before enrolment so that a printer problem never burns the
 one-time code. Asks questions on a terminal; flags answer them for scripts (``--yes``).
 ``--root DIR`` writes everything under DIR and skips systemctl, for tests and images.
 Exit codes: 0 done, 1 a step failed, 2 bad configuration or usage.
+
+This module holds the steps and the command; the configuration text is made in
+:mod:`kiosk.provision_config`, files are written by :mod:`kiosk.provision_files` and the
+questions are asked by :mod:`kiosk.provision_questions`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 import time
-import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ID_RE, Config, bundled_config_dir, parse_config
+from kiosk.config import Config
 from kiosk.errors import ConfigError, KioskError, PrinterError, SyncError, UsageError
+from kiosk.provision_config import CONFIG_PATH, Answers, render_config, validate
+from kiosk.provision_files import (
+    KIOSK_USER,
+    existing_token,
+    lookup_id,
+    under_root,
+    write_file_atomically,
+)
+from kiosk.provision_questions import ask, gather_answers, template_names
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
-CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
-TOKEN_PATH = Path("/etc/kiosk/token")
-KIOSK_USER = "kiosk"
 SYSTEMCTL_TIMEOUT_S = 90.0
 GOOD_PRINTER_STATUSES = ("ok", "paper_near_end")
 
 
 class ProvisionError(KioskError):
     """A provisioning step failed; the message says what to fix. Running again is safe."""
-
-
-@dataclass(frozen=True)
-class Answers:
-    """What makes this kiosk itself; the rest comes from the site template."""
-
-    template: Path
-    kiosk_id: str
-    site: str
-    printer_url: str
-    server_url: str | None
-    enrol_code: str | None
-
-
-# ---- the configuration text ------------------------------------------------------------------
-
-_TABLE_RE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
-_ARRAY_TABLE_RE = re.compile(r"^\s*\[\[")
-
-
-def toml_string(value: str) -> str:
-    """A TOML basic string. JSON's escapes (\\" \\\\ \\n \\uXXXX) are all valid TOML ones."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def set_table_values(text: str, table: str, values: Mapping[str, str | None]) -> str:
-    """``text`` with single-line ``key = value`` lines of ``[table]`` set (or added after the
-    header); a None value removes the key. The table is appended when missing.
-
-    Hand-written because tomllib only reads and tomli-w would drop the template's comments,
-    which are the technician's documentation of each key.
-    """
-    lines = text.splitlines()
-    out: list[str] = []
-    current: str | None = None
-    pending = dict(values)
-    header_at: int | None = None
-    for line in lines:
-        match = _TABLE_RE.match(line)
-        if match or _ARRAY_TABLE_RE.match(line):
-            current = match.group(1) if match else None
-            out.append(line)
-            if current == table:
-                header_at = len(out)
-            continue
-        if current == table:
-            key = line.split("=", 1)[0].strip() if "=" in line else None
-            if key in pending:
-                value = pending.pop(key)
-                if value is not None:
-                    out.append(f"{key} = {value}")
-                continue
-        out.append(line)
-    new_lines = [f"{k} = {v}" for k, v in pending.items() if v is not None]
-    if header_at is not None:
-        out[header_at:header_at] = new_lines
-    elif new_lines:
-        out += ["", f"[{table}]", *new_lines]
-    return "\n".join(out) + "\n"
-
-
-def remove_table(text: str, table: str) -> str:
-    """``text`` without ``[table]`` and its keys (for a kiosk without a server)."""
-    out: list[str] = []
-    is_inside = False
-    for line in text.splitlines():
-        match = _TABLE_RE.match(line)
-        if match or _ARRAY_TABLE_RE.match(line):
-            is_inside = match is not None and match.group(1) == table
-        if not is_inside:
-            out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def render_config(template_text: str, answers: Answers, token_file: Path = TOKEN_PATH) -> str:
-    """The template with this kiosk's id, site, printer and server filled in."""
-    text = set_table_values(
-        template_text,
-        "kiosk",
-        {"id": toml_string(answers.kiosk_id), "site": toml_string(answers.site)},
-    )
-    text = set_table_values(text, "printer", {"url": toml_string(answers.printer_url)})
-    if answers.server_url:
-        server = {
-            "url": toml_string(answers.server_url),
-            "token_file": toml_string(str(token_file)),
-        }
-        return set_table_values(text, "server", server)
-    return remove_table(text, "server")
-
-
-def validate(text: str, path: Path) -> Config:
-    """Validate as ``kiosk run`` will; raises ConfigError naming ``path``."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: TOML syntax error: {err}", path=str(path)) from None
-    return parse_config(data, path)
-
-
-# ---- files under --root ------------------------------------------------------------------------
-
-
-def _lookup_id(root: Path, database: str, name: str) -> int | None:
-    """The id of user/group ``name`` in ROOT/etc/passwd or ROOT/etc/group, or None."""
-    try:
-        lines = (root / "etc" / database).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        fields = line.split(":")
-        if len(fields) >= 3 and fields[0] == name and fields[2].isdigit():
-            return int(fields[2])
-    return None
-
-
-def write_file_atomically(
-    path: Path, data: bytes, *, mode: int, uid: int = -1, gid: int = -1
-) -> None:
-    """Replace ``path`` with ``data``, readable only as ``mode`` allows from the first byte.
-
-    The temporary file is made with O_CREAT|O_EXCL (never through a planted file or link)
-    and fchmod'ed, so the umask cannot widen it; then fsync and rename.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(tmp, flags, mode)
-    except FileExistsError:  # left by an interrupted run
-        tmp.unlink()
-        fd = os.open(tmp, flags, mode)
-    try:
-        os.fchmod(fd, mode)
-        if (uid != -1 or gid != -1) and os.geteuid() == 0:
-            os.fchown(fd, uid, gid)
-        os.write(fd, data)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
-
-
-def under_root(root: Path, path: Path) -> Path:
-    """Where the target system's absolute ``path`` lives when installing under ``root``."""
-    if root == Path("/") or path.is_relative_to(root):
-        return path
-    return root / path.relative_to(path.anchor)
 
 
 # ---- the steps ----------------------------------------------------------------------------------
@@ -217,7 +71,7 @@ def write_config(answers: Answers, root: Path) -> tuple[Path, Config]:
         write_file_atomically(
             path.with_name(path.name + ".previous"), previous.encode(), mode=0o640
         )
-    gid = _lookup_id(root, "group", KIOSK_USER)
+    gid = lookup_id(root, "group", KIOSK_USER)
     write_file_atomically(path, text.encode("utf-8"), mode=0o640, gid=-1 if gid is None else gid)
     return path, config
 
@@ -253,14 +107,14 @@ def enrol(config: Config, code: str | None, root: Path) -> str:
 
     assert config.server is not None
     token_path = under_root(root, config.server.token_file)
-    token = _existing_token(token_path)
+    token = existing_token(token_path)
     done = "kept the existing token"
     server = config.server
     if code:
         with ServerClient.from_config(server, kiosk_id=config.kiosk.id, token=None) as client:
             token = client.enrol(code.strip())
-        uid = _lookup_id(root, "passwd", KIOSK_USER)
-        gid = _lookup_id(root, "group", KIOSK_USER)
+        uid = lookup_id(root, "passwd", KIOSK_USER)
+        gid = lookup_id(root, "group", KIOSK_USER)
         write_file_atomically(
             token_path,
             (token + "\n").encode("utf-8"),
@@ -277,13 +131,6 @@ def enrol(config: Config, code: str | None, root: Path) -> str:
     with ServerClient.from_config(server, kiosk_id=config.kiosk.id, token=token) as client:
         client.get_state(fetched_at_mono_s=time.monotonic())
     return done
-
-
-def _existing_token(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8").strip() or None
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def enable_service() -> None:
@@ -305,85 +152,6 @@ def enable_service() -> None:
             raise ProvisionError(
                 f"{' '.join(command)} failed ({detail}): see journalctl -u kiosk -n 50"
             )
-
-
-# ---- questions ----------------------------------------------------------------------------------
-
-
-def template_names() -> list[str]:
-    return sorted(p.stem for p in bundled_config_dir().glob("*.toml"))
-
-
-def find_template(name: str) -> Path:
-    """A template by name ("hdv"), file name ("hdv.toml") or path."""
-    path = Path(name)
-    if path.suffix == ".toml" and path.exists():
-        return path
-    candidate = bundled_config_dir() / f"{path.stem}.toml"
-    if candidate.is_file():
-        return candidate
-    raise UsageError(
-        f'--config-template "{name}": no such template: expected one of '
-        f"{', '.join(template_names()) or '(none installed)'} or a .toml file"
-    )
-
-
-def _template_value(template: Path, table: str, key: str) -> str | None:
-    try:
-        value = tomllib.loads(template.read_text(encoding="utf-8")).get(table, {}).get(key)
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    return value if isinstance(value, str) else None
-
-
-def _ask(question: str, default: str | None) -> str:
-    shown = f" [{default}]" if default else ""
-    try:
-        answer = input(f"{question}{shown}: ").strip()
-    except EOFError:
-        raise UsageError(f"no answer to {question!r}: pass it as a flag (see --help)") from None
-    return answer or (default or "")
-
-
-def gather_answers(args: argparse.Namespace, is_interactive: bool) -> Answers:
-    """The answers from flags, asking on a terminal for the missing ones."""
-
-    def need(value: str | None, flag: str, question: str, default: str | None) -> str:
-        if value:
-            return value
-        if is_interactive:
-            return _ask(question, default)
-        if default:
-            return default
-        raise UsageError(f"{flag} is missing: pass it, or run on a terminal to be asked")
-
-    name = args.config_template or (
-        None
-        if not is_interactive
-        else _ask(f"Site template ({', '.join(template_names())})", "hdv")
-    )
-    if not name:
-        raise UsageError(f"--config-template is missing: one of {', '.join(template_names())}")
-    template = find_template(name)
-    kiosk_id = need(args.kiosk_id, "--kiosk-id", "Kiosk id (a-z 0-9 -)", None)
-    if not ID_RE.match(kiosk_id):
-        raise UsageError(
-            f'--kiosk-id "{kiosk_id}": expected 1-32 characters of a-z 0-9 - such as "hdv-1"'
-        )
-    site = need(args.site, "--site", "Site name", _template_value(template, "kiosk", "site"))
-    printer = need(
-        args.printer, "--printer", "Printer URL", _template_value(template, "printer", "url")
-    )
-    server = args.server
-    if server is None and is_interactive:
-        server = _ask(
-            "Queue server URL (empty: offline)", _template_value(template, "server", "url")
-        )
-    server = server or None
-    code = args.enrol_code
-    if server and not code and is_interactive:
-        code = _ask("One-time enrolment code (empty: keep the current token)", None) or None
-    return Answers(template, kiosk_id, site, printer, server, code)
 
 
 # ---- the command --------------------------------------------------------------------------------
@@ -418,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     is_interactive = not args.yes and sys.stdin.isatty()
     try:
         answers = gather_answers(args, is_interactive)
-        if is_interactive and _ask("Write the configuration and go on? (y/n)", "y").lower() not in (
+        if is_interactive and ask("Write the configuration and go on? (y/n)", "y").lower() not in (
             "y",
             "yes",
             "o",

@@ -13,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_config
-from kiosk.provision import (
-    Answers,
-    register,
-    remove_table,
-    render_config,
-    run,
-    set_table_values,
-    write_file_atomically,
-)
+from kiosk.provision import register, run
+from kiosk.provision_config import Answers, remove_table, render_config, set_table_values
+from kiosk.provision_files import write_file_atomically
 from kiosk.stubserver.server import StubServer
 
 TEMPLATE = """\
