@@ -30,35 +30,34 @@ from kiosk.clock import Clock
 from kiosk.config import ServerSection
 from kiosk.errors import AuthError, ConfigError, KioskError, SyncError
 from kiosk.sync.backoff import BackoffPolicy
+from kiosk.sync.backoff_state import (
+    StatusStore,
+    failure_values,
+    load_backoff,
+    save_values,
+    success_values,
+    sync_status_from_store,
+)
 from kiosk.sync.client import ServerBusyError, ServerClient, read_token
 from kiosk.sync.state import QueueState
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["OutboxStore", "SyncService", "SyncStatus", "sync_status_from_store"]
 
 BATCH_SIZE = 100
 IDLE_WAKE_S = 1.0  # the loop looks at its schedule at least this often
 SUCCESS_SAVE_EVERY_S = 60.0
 REQUESTS_PER_STEP = 16  # a bisection of 100 events takes at most 2*7 requests, plus state
 
-META_ATTEMPTS = "sync.attempts"
-META_NEXT_ATTEMPT_AT = "sync.next_attempt_at"
-META_LAST_SUCCESS_AT = "sync.last_success_at"
-META_LAST_ERROR = "sync.last_error"
-META_AUTH_FAILED = "sync.is_auth_failed"
 
-
-class OutboxStore(Protocol):
+class OutboxStore(StatusStore, Protocol):
     """What the sync worker needs of :class:`kiosk.store.Store`."""
 
     def append_event(self, type: str, data: dict[str, Any]) -> Any: ...
     def pending_events(self, limit: int = 100) -> list[Any]: ...
     def mark_accepted(self, event_ids: Any) -> int: ...
     def mark_rejected(self, event: Any, *, status_code: int, answer: str) -> None: ...
-    def rejected_events(self) -> list[Any]: ...
-    def outbox_depth(self) -> int: ...
-    def oldest_pending_created_at(self) -> dt.datetime | None: ...
-    def get_meta(self, key: str) -> str | None: ...
-    def set_meta(self, key: str, value: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -73,34 +72,6 @@ class SyncStatus:
     next_attempt_at: dt.datetime | None
     rejected_count: int
     clock_offset_s: float | None
-
-
-def _parse_time(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
-def sync_status_from_store(store: OutboxStore, *, now_utc: dt.datetime | None = None) -> dict:
-    """What ``kiosk status`` prints about sync, read from the store alone (the kiosk may be
-    stopped): outbox depth, age of the oldest unsent event, last success, last error,
-    rejected count, and the next attempt time while backing off."""
-    now = now_utc or dt.datetime.now(dt.UTC)
-    oldest = store.oldest_pending_created_at()
-    return {
-        "outbox_depth": store.outbox_depth(),
-        "oldest_pending_at": oldest.isoformat() if oldest else None,
-        "oldest_pending_age_s": round((now - oldest).total_seconds()) if oldest else None,
-        "last_success_at": store.get_meta(META_LAST_SUCCESS_AT),
-        "last_error": store.get_meta(META_LAST_ERROR),
-        "is_auth_failed": store.get_meta(META_AUTH_FAILED) == "1",
-        "next_attempt_at": store.get_meta(META_NEXT_ATTEMPT_AT),
-        "rejected_count": len(store.rejected_events()),
-    }
 
 
 class SyncService:
@@ -363,27 +334,23 @@ class SyncService:
                 data["clock_offset_s"] = round(self._clock_offset_s, 1)
         self.store.append_event(ev.KIOSK_HEARTBEAT, data)
 
-    # ---- backoff state, mirrored in the store -------------------------------------------------
+    # ---- backoff state, mirrored in the store (see kiosk.sync.backoff_state) ------------------
 
     def _load(self) -> None:
         """Read the persisted backoff; a pending next attempt is honoured (at most 5 min)."""
         self._is_loaded = True
         try:
-            attempts = self.store.get_meta(META_ATTEMPTS)
-            next_at = _parse_time(self.store.get_meta(META_NEXT_ATTEMPT_AT))
-            last_ok = _parse_time(self.store.get_meta(META_LAST_SUCCESS_AT))
-            last_error = self.store.get_meta(META_LAST_ERROR)
-            is_auth_failed = self.store.get_meta(META_AUTH_FAILED) == "1"
+            saved = load_backoff(self.store)
         except KioskError as err:
             logger.error("sync: cannot read the saved backoff (%s); starting afresh", err)
             return
         with self._lock:
-            self._attempts = int(attempts) if attempts and attempts.isdigit() else 0
-            self._last_success_at = last_ok
-            self._last_error = last_error
-            self._is_auth_failed = is_auth_failed
-            if next_at is not None:
-                remaining_s = (next_at - self.clock.now_utc()).total_seconds()
+            self._attempts = saved.attempts
+            self._last_success_at = saved.last_success_at
+            self._last_error = saved.last_error
+            self._is_auth_failed = saved.is_auth_failed
+            if saved.next_attempt_at is not None:
+                remaining_s = (saved.next_attempt_at - self.clock.now_utc()).total_seconds()
                 remaining_s = min(self.backoff.cap_s, max(0.0, remaining_s))
                 self._next_send_mono_s = self.clock.monotonic_s() + remaining_s
 
@@ -403,12 +370,9 @@ class SyncService:
         log = logger.warning if attempts <= 3 or attempts % 10 == 0 else logger.debug
         log("sync: %s; attempt %d, next in %.1f s", err, attempts, delay_s)
         self._save(
-            {
-                META_ATTEMPTS: str(attempts),
-                META_NEXT_ATTEMPT_AT: next_at.isoformat(),
-                META_LAST_ERROR: str(err),
-                META_AUTH_FAILED: "1" if is_auth else None,
-            }
+            failure_values(
+                attempts=attempts, next_attempt_at=next_at, error=str(err), is_auth_failed=is_auth
+            )
         )
 
     def _succeeded(self) -> None:
@@ -426,21 +390,10 @@ class SyncService:
         if not was_failing and now_mono - self._success_saved_mono_s < SUCCESS_SAVE_EVERY_S:
             return  # spare the SD card: the last success is saved at most once a minute
         self._success_saved_mono_s = now_mono
-        values: dict[str, str | None] = {META_LAST_SUCCESS_AT: now.isoformat()}
-        if was_failing:
-            values.update(
-                {
-                    META_ATTEMPTS: None,
-                    META_NEXT_ATTEMPT_AT: None,
-                    META_LAST_ERROR: None,
-                    META_AUTH_FAILED: None,
-                }
-            )
-        self._save(values)
+        self._save(success_values(last_success_at=now, was_failing=bool(was_failing)))
 
     def _save(self, values: dict[str, str | None]) -> None:
         try:
-            for key, value in values.items():
-                self.store.set_meta(key, value)
+            save_values(self.store, values)
         except KioskError as err:
             logger.error("sync: cannot save the backoff state (%s)", err)
