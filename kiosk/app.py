@@ -345,4 +345,6 @@ def config_for_run(path: str | None) -> Config:
             f"{DEFAULT_CONFIG_PATH}: file not found and no bundled demo configuration: "
             "pass --config FILE"
         )
-    return load_config(demo)
+    # The bundled file may sit in a read-only prefix: its data and tickets go to ./demo-out/,
+    # as with `kiosk demo`.
+    return demo_config(Path("demo-out").resolve())

@@ -98,15 +98,28 @@ def format_status(report: dict[str, Any]) -> str:
         lines.append(
             f"  rejected by the server: seq {r['seq']} {r['type']} ({r['status_code']}: {r['answer'][:80]})"
         )
-    sync = report.get("sync", {})
-    if sync.get("server", "") is None:
-        lines.append("sync: no server configured (offline only)")
-    else:
-        for key, value in sync.items():
-            lines.append(f"sync {key.replace('_', ' ')}: {value if value is not None else '-'}")
+    lines.append(_sync_line(report.get("sync", {})))
     today = report["today"]
     counts = ", ".join(f"{k} {v}" for k, v in today["counts"].items()) or "no ticket yet"
     lines.append(f"today ({today['service_day']}): {counts}")
     if "warning" in today:
         lines.append(f"warning: {today['warning']}")
     return "\n".join(lines)
+
+
+def _sync_line(sync: dict[str, Any]) -> str:
+    """One line, in the words the technician menu uses."""
+    if sync.get("server", "") is None:
+        return "sync: no server configured (offline only)"
+    last_ok = sync.get("last_success_at") or "never"
+    if sync.get("is_auth_failed"):
+        state = "sync: authentication failed"
+    elif sync.get("last_error"):
+        state = f"sync: retrying ({sync['last_error']})"
+        if sync.get("next_attempt_at"):
+            state += f", next attempt {sync['next_attempt_at']}"
+    else:
+        state = "sync: ok"
+    rejected = sync.get("rejected_count") or 0
+    extra = f", {rejected} event(s) rejected by the server" if rejected else ""
+    return f"{state}; last successful sync: {last_ok}{extra}"

@@ -86,6 +86,8 @@ def test_run_without_config_uses_the_bundled_demo(kiosk, tmp_path):
     proc, trace = kiosk.replay(None, "quit\n")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert events_named(trace, "ready")
+    # The bundled file may be read-only: its store goes to ./demo-out/ as with `kiosk demo`.
+    assert (kiosk.folder / "demo-out" / "data" / "kiosk.sqlite3").exists()
     # The same default, seen through `kiosk status`, is the demo kiosk.
     status = kiosk.run("status", "--json")
     assert status.returncode == 0, status.stderr
