@@ -1,0 +1,97 @@
+"""Answering over HTTP/1.1 with the standard library: JSON in and out, keep-alive, resets.
+
+:class:`http.server.BaseHTTPRequestHandler` parses requests but leaves the answer's framing
+(Content-Type, Content-Length, keep-alive) to each handler; this base class does it once, so
+the stub's routes (:mod:`kiosk.stubserver.handler`) only say what to answer. It also refuses
+bodies without a length or over 1 MiB, and can drop a connection with a TCP reset, the way a
+crashed proxy does, for the fault switches.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import struct
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from kiosk.stubserver.validate import BodyError
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+IDLE_CONNECTION_TIMEOUT_S = 30.0
+
+
+class JsonRequestHandler(BaseHTTPRequestHandler):
+    """Keep-alive HTTP/1.1 with JSON answers; subclasses implement ``_dispatch(method)``."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection carries a whole backlog
+    timeout = IDLE_CONNECTION_TIMEOUT_S
+    # Headers and body leave in two writes; with Nagle on, the client's delayed ACK costs
+    # 40 ms per answer on a keep-alive connection.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        raise NotImplementedError
+
+    def _send(self, code: int, body: Any, *, headers: dict[str, str] | None = None) -> None:
+        if isinstance(body, bytes):
+            payload, kind = body, "application/octet-stream"
+        elif isinstance(body, str):
+            payload, kind = body.encode("utf-8"), "text/html; charset=utf-8"
+        else:
+            payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            kind = "application/json; charset=utf-8"
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _error(self, code: int, message: str, **extra: Any) -> None:
+        headers = {}
+        retry_after = extra.pop("retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
+        self._send(code, {"error": message, **extra}, headers=headers)
+
+    def _drop(self) -> None:
+        """Close the connection with a reset and no answer, like a crashed proxy."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+
+    def _read_body(self) -> tuple[bytes | None, str | None]:
+        """(raw body, None) or (None, error already answered)."""
+        length_text = self.headers.get("Content-Length")
+        if length_text is None or not length_text.isdigit():
+            self.close_connection = True
+            self._error(411, "Content-Length is required")
+            return None, "length"
+        length = int(length_text)
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._error(413, f"body of {length} bytes is over {MAX_BODY_BYTES}")
+            return None, "size"
+        return self.rfile.read(length), None
+
+    def _json_body(self, raw: bytes) -> Any:
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise BodyError("$", f"not UTF-8 JSON ({err})") from None

@@ -1,0 +1,229 @@
+"""What the stub queue server answers on each route: protocol v1 and the development extensions.
+
+Routes (contract, section 4, plus development extensions):
+
+- ``POST /api/v1/events``, ``GET /api/v1/kiosks/{kiosk_id}/state``, ``POST /api/v1/enrol``;
+- ``POST /api/v1/dev/call`` (an agent calls the next number), ``GET|POST /api/v1/dev/faults``,
+  ``GET /api/v1/dev/events?kiosk_id=``, and ``GET /`` (a page with "call next" buttons).
+
+The fault switches are played before every protocol v1 route, so the real client meets
+outages, slow answers, resets and garbage exactly where a real server would fail. The
+framing of requests and answers is :mod:`kiosk.stubserver.framing`'s; the server's
+lifecycle and what it keeps (database, faults, recorded requests) are
+:mod:`kiosk.stubserver.server`'s.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from typing import TYPE_CHECKING
+
+from kiosk.stubserver.framing import JsonRequestHandler
+from kiosk.stubserver.page import render_page
+from kiosk.stubserver.validate import BodyError, validate_events_body, validate_kiosk_id
+
+if TYPE_CHECKING:
+    from kiosk.stubserver.server import StubHttpServer
+
+logger = logging.getLogger(__name__)
+
+
+class StubHandler(JsonRequestHandler):
+    """One connection to the stub server; ``self.server.stub`` is the :class:`StubServer`."""
+
+    server_version = "kiosk-stub/1"
+    server: StubHttpServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.stub._track(self.connection, is_open=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.stub._track(self.connection, is_open=False)
+
+    # ---- routing ------------------------------------------------------------------------------
+
+    def _dispatch(self, method: str) -> None:
+        stub = self.server.stub
+        split = urllib.parse.urlsplit(self.path)
+        path = split.path
+        raw = b""
+        if method == "POST":
+            body_bytes, problem = self._read_body()
+            if problem:
+                return
+            raw = body_bytes or b""
+        stub._record(method, path, dict(self.headers.items()), raw)
+        try:
+            if path == "/" and method == "GET":
+                return self._send(200, render_page(stub._queues_for_page()))
+            if path.startswith("/api/v1/dev/"):
+                return self._dev(method, path, split.query, raw)
+            if not path.startswith("/api/v1/"):
+                return self._error(404, f"no such page {path}")
+            if self._play_faults():
+                return
+            if path == "/api/v1/events" and method == "POST":
+                return self._events(raw)
+            if path == "/api/v1/enrol" and method == "POST":
+                return self._enrol(raw)
+            parts = path.split("/")
+            if method == "GET" and len(parts) == 6 and parts[3] == "kiosks" and parts[5] == "state":
+                return self._state(urllib.parse.unquote(parts[4]))
+            return self._error(404, f"no route {method} {path}")
+        except BodyError as err:
+            return self._error(400, str(err), field=err.field, event_id=err.event_id)
+        except (ConnectionError, TimeoutError) as err:  # the client gave up (its read timeout)
+            logger.info("client went away during %s %s: %s", method, path, err)
+            self.close_connection = True
+            return None
+        except Exception:  # a stub bug must answer 500, not kill the connection silently
+            logger.exception("stub server failed on %s %s", method, path)
+            return self._error(500, "internal error (see the stub server's log)")
+
+    def _play_faults(self) -> bool:
+        """Apply the fault switches; True when the request was answered (or dropped)."""
+        stub = self.server.stub
+        f = stub.faults.snapshot()
+        if f.slow_s > 0 and stub._stopping.wait(f.slow_s):
+            self._drop()
+            return True
+        if f.drop_connections:
+            self._drop()
+            return True
+        if f.outage:
+            self._error(503, "outage (fault switch)", retry_after=f.retry_after)
+            return True
+        if f.status_code is not None:
+            self._error(f.status_code, "forced status (fault switch)", retry_after=f.retry_after)
+            return True
+        if stub.faults.roll(f.error_rate):
+            self._error(500, "random error (fault switch)")
+            return True
+        if f.garbage:
+            self._send(200, b"<html>this is not JSON")
+            return True
+        return False
+
+    def _authorized_kiosk(self) -> tuple[bool, str | None]:
+        """(is_authorized, kiosk an enrolled token is bound to)."""
+        stub = self.server.stub
+        header = self.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return False, None
+        bound = stub.db.token_kiosk(token)
+        if bound is not None:
+            return True, bound
+        return (stub.token is None or token == stub.token), None
+
+    def _check_auth(self, kiosk_id: str) -> bool:
+        is_ok, bound = self._authorized_kiosk()
+        if not is_ok:
+            self._error(401, "missing or wrong bearer token")
+            return False
+        if bound is not None and bound != kiosk_id:
+            self._error(403, f"this token belongs to kiosk {bound}, not {kiosk_id}")
+            return False
+        return True
+
+    # ---- protocol v1 --------------------------------------------------------------------------
+
+    def _events(self, raw: bytes) -> None:
+        stub = self.server.stub
+        body = self._json_body(raw)
+        kiosk_id = body.get("kiosk_id") if isinstance(body, dict) else None
+        if isinstance(kiosk_id, str) and not self._check_auth(kiosk_id):
+            return
+        f = stub.faults.snapshot()
+        if isinstance(body, dict) and isinstance(body.get("events"), list):
+            count = len(body["events"])
+            if f.max_batch is not None and count > f.max_batch:
+                return self._error(413, f"{count} events is over this server's {f.max_batch}")
+        kiosk_id, events = validate_events_body(body)
+        for i, e in enumerate(events):
+            if e.id in f.reject_event_ids:
+                raise BodyError(f"events[{i}]", "rejected (fault switch)", event_id=e.id)
+        if f.partial_ack:
+            events = events[: max(1, len(events) // 2)]
+        accepted = stub.db.store_events(kiosk_id, events)
+        stub._notify_stored()
+        if f.lose_answers:
+            self._drop()
+            return
+        self._send(200, {"accepted": accepted})
+
+    def _state(self, kiosk_id: str) -> None:
+        validate_kiosk_id(kiosk_id, "kiosk_id (in the path)")
+        if not self._check_auth(kiosk_id):
+            return
+        stub = self.server.stub
+        categories = {
+            cat: {
+                "waiting": f.waiting,
+                "estimated_wait_s": f.estimated_wait_s,
+                "now_serving": f.now_serving,
+            }
+            for cat, f in stub.db.queue_figures(kiosk_id).items()
+        }
+        self._send(200, {"categories": categories, "message": stub.message})
+
+    def _enrol(self, raw: bytes) -> None:
+        body = self._json_body(raw)
+        if not isinstance(body, dict):
+            raise BodyError("$", "expected a JSON object with kiosk_id and code")
+        kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
+        code = body.get("code")
+        if not isinstance(code, str) or not code:
+            raise BodyError("code", f"expected the one-time enrolment code, got {code!r}")
+        token = self.server.stub.db.enrol(kiosk_id, code)
+        if token is None:
+            return self._error(403, "unknown or already used enrolment code: ask for a new one")
+        self._send(200, {"token": token})
+
+    # ---- development extensions ---------------------------------------------------------------
+
+    def _dev(self, method: str, path: str, query: str, raw: bytes) -> None:
+        stub = self.server.stub
+        if path == "/api/v1/dev/events" and method == "GET":
+            kiosk = urllib.parse.parse_qs(query).get("kiosk_id", [None])[0]
+            return self._send(200, {"events": stub.db.events(kiosk)})
+        if path == "/api/v1/dev/faults":
+            if method == "POST":
+                body = self._json_body(raw)
+                if not isinstance(body, dict):
+                    raise BodyError("$", "expected a JSON object of fault switches")
+                try:
+                    if body.pop("reset", False):
+                        stub.faults.reset()
+                    stub.faults.update(body)
+                except ValueError as err:
+                    return self._error(400, str(err))
+            return self._send(200, stub.faults.snapshot().to_json())
+        if path == "/api/v1/dev/call" and method == "POST":
+            is_form = self.headers.get("Content-Type", "").startswith(
+                "application/x-www-form-urlencoded"
+            )
+            if is_form:
+                form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+                body = {k: v[0] for k, v in form.items()}
+            else:
+                body = self._json_body(raw)
+            if not isinstance(body, dict):
+                raise BodyError("$", "expected kiosk_id and category")
+            kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
+            category = body.get("category")
+            if not isinstance(category, str) or not category:
+                raise BodyError("category", f"expected a category id, got {category!r}")
+            number = stub.db.call_next(kiosk_id, category)
+            if is_form:
+                return self._send(303, b"", headers={"Location": "/"})
+            if number is None:
+                return self._error(404, f"nobody is waiting in {category} at kiosk {kiosk_id}")
+            return self._send(200, {"kiosk_id": kiosk_id, "category": category, "number": number})
+        return self._error(404, f"no route {method} {path}")
