@@ -174,6 +174,22 @@ def _arrow_left(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     )
 
 
+def _arrow_right(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    t = r.height // 6
+    pygame.draw.rect(
+        s, c, pygame.Rect(r.centerx - r.width * 3 // 8, r.centery - t // 2, r.width * 3 // 8, t)
+    )
+    pygame.draw.polygon(
+        s,
+        c,
+        [
+            (r.centerx, r.y + r.height // 5),
+            (r.centerx, r.bottom - r.height // 5),
+            (r.right - r.width // 10, r.centery),
+        ],
+    )
+
+
 def _clock(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     pygame.draw.circle(s, c, r.center, r.width * 2 // 5, w)
     pygame.draw.line(s, c, r.center, (r.centerx, r.y + r.height // 4), w + 1)
@@ -349,6 +365,7 @@ PAINTERS: dict[str, Painter] = {
     "hand": _hand,
     "arrow-down": _arrow_down,
     "back": _arrow_left,
+    "back-rtl": _arrow_right,
     "clock": _clock,
     "no-entry": _no_entry,
     "warning": _warning,

@@ -33,6 +33,7 @@ class Renderer:
         self.texts = texts
         self.scale = scale
         self.placements: list[Placement] = []
+        self.is_rtl = False  # of the frame being drawn: set by draw()
 
     @property
     def border_px(self) -> int:
@@ -41,6 +42,7 @@ class Renderer:
     def draw(self, surface: pygame.Surface, frame: Frame, pressed: Action | None = None) -> None:
         """Draw the whole frame; ``pressed`` is the button held down, drawn highlighted."""
         self.placements = []
+        self.is_rtl = frame.is_rtl
         surface.fill(self.theme.background)
         for item in frame.items:
             if isinstance(item, Fill):
@@ -57,14 +59,25 @@ class Renderer:
         fg, _ = self.theme.text_pairs()[item.role]
         box = item.box
         fitted = self.texts.fit(
-            item.text, box.width, box.height, item.max_px, item.min_px, item.is_bold
+            item.text,
+            box.width,
+            box.height,
+            item.max_px,
+            item.min_px,
+            item.is_bold,
+            is_rtl=self.is_rtl,
         )
         y = box.y + (box.height - fitted.height) // 2
         used = pygame.Rect(box.x, y, 0, 0)
         for line in fitted.lines:
-            line_surface = self.texts.render_line(line, fitted.px, fitted.bold, fg)
+            line_surface = self.texts.render_line(line, fitted.px, fitted.bold, fg, self.is_rtl)
             w = line_surface.get_width()
-            x = box.x if item.align == "left" else box.x + (box.width - w) // 2
+            if item.align == "left" and self.is_rtl:
+                x = box.right - w
+            elif item.align == "left":
+                x = box.x
+            else:
+                x = box.x + (box.width - w) // 2
             rect = surface.blit(line_surface, (x, y))
             rect.height = fitted.line_height
             used = used.union(rect) if used.width else rect
@@ -86,6 +99,7 @@ class Renderer:
                 button.min_px,
                 is_bold,
                 is_probe=True,
+                is_rtl=self.is_rtl,
             )
             if fit.px >= button.min_px:
                 return is_bold
@@ -109,6 +123,7 @@ class Renderer:
                 (inner.width - icon_w, note_h),
                 button.min_px,
                 button.min_px,
+                is_rtl=self.is_rtl,
             )
             if label_ok and note_ok:
                 return button.note, note_h
@@ -143,12 +158,16 @@ class Renderer:
         body = pygame.Rect(inner.x, inner.y, inner.width, inner.height - note_h)
         label_box, picto = body, None
         if button.pictogram:
-            if body.width >= body.height * 2.2:  # wide: pictogram on the left
+            if body.width >= body.height * 2.2:  # wide: pictogram where reading starts
                 side = min(body.height, body.width // 4)
                 pad = self.border_px * 2
-                picto = pygame.Rect(body.x, body.y + (body.height - side) // 2, side, side)
+                x = body.right - side if self.is_rtl else body.x
+                picto = pygame.Rect(x, body.y + (body.height - side) // 2, side, side)
                 with_picto = pygame.Rect(
-                    picto.right + pad, body.y, body.right - picto.right - pad, body.height
+                    body.x if self.is_rtl else picto.right + pad,
+                    body.y,
+                    body.width - side - pad,
+                    body.height,
                 )
             else:  # tall: pictogram above
                 picto = pygame.Rect(body.x, body.y, body.width, body.height * 2 // 5)
@@ -171,20 +190,25 @@ class Renderer:
         )
         if note:
             if button.note_icon:
-                icon = pygame.Rect(note_box.x, note_box.y, note_box.height, note_box.height)
+                side = note_box.height
+                x = note_box.right - side if self.is_rtl else note_box.x
+                icon = pygame.Rect(x, note_box.y, side, side)
                 draw_pictogram(surface, button.note_icon, icon, fg)
                 note_box = pygame.Rect(
-                    icon.right + self.border_px,
+                    note_box.x if self.is_rtl else icon.right + self.border_px,
                     note_box.y,
-                    note_box.width - icon.width - self.border_px,
+                    note_box.width - side - self.border_px,
                     note_box.height,
                 )
             self.draw_text(surface, Text(note, note_box, role, button.min_px, button.min_px))
         return button.box
 
 
-def _fits_at_min(texts: TextCache, text: str, box: tuple[int, int], px: int, min_px: int) -> bool:
-    return texts.fit(text, box[0], box[1], px, min_px, True, is_probe=True).px >= min_px
+def _fits_at_min(
+    texts: TextCache, text: str, box: tuple[int, int], px: int, min_px: int, *, is_rtl: bool
+) -> bool:
+    fitted = texts.fit(text, box[0], box[1], px, min_px, True, is_probe=True, is_rtl=is_rtl)
+    return fitted.px >= min_px
 
 
 def _dashed_rect(

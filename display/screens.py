@@ -20,7 +20,13 @@ from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
 from kiosk.config import Config
 from kiosk.hours import WEEKDAYS
-from kiosk.i18n import Translator, format_long_datetime, format_short_time, translator
+from kiosk.i18n import (
+    Translator,
+    format_long_datetime,
+    format_short_time,
+    list_comma,
+    translator,
+)
 from kiosk.messages import KioskSnapshot
 
 REASON_ICONS = {"closed": "clock", "cap": "no-entry"}
@@ -112,7 +118,7 @@ class ScreenContext:
         local = moment.astimezone(tz) if moment.tzinfo else moment
         locale = {"en": "en_GB"}.get(self.language, self.language)
         day = format_datetime(local, "EEEE d MMMM", locale=locale)
-        return f"{day}, {format_short_time(local, self.language)}"
+        return f"{day}{list_comma(self.language)}{format_short_time(local, self.language)}"
 
 
 @functools.lru_cache(maxsize=16)
@@ -134,7 +140,8 @@ def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
         "closed": _closed,
         "out_of_order": _out_of_order,
     }
-    return builders[screen](ctx, flow)
+    frame = builders[screen](ctx, flow)
+    return frame.mirrored(ctx.layout.width) if ctx.tr.is_rtl else frame
 
 
 # ---- shared parts --------------------------------------------------------------------
@@ -440,7 +447,8 @@ def hours_lines(ctx: ScreenContext) -> list[str]:
             names = ctx._("%(first)s and %(last)s") % {"first": first, "last": last.lower()}
         else:
             names = ctx._("%(first)s to %(last)s") % {"first": first, "last": last.lower()}
-        hours = ", ".join(r.replace("-", "–") for r in ranges) if ranges else ctx._("closed")
+        comma = list_comma(ctx.language)
+        hours = comma.join(r.replace("-", "–") for r in ranges) if ranges else ctx._("closed")
         out.append(ctx._("%(days)s: %(hours)s") % {"days": names, "hours": hours})
     return out
 
@@ -457,7 +465,7 @@ def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     today = WEEKDAYS[ctx.now_local.weekday()]
     today_ranges = ctx.config.hours_text.get(today, ())
     today_text = ctx._("Today: %(hours)s") % {
-        "hours": ", ".join(r.replace("-", "–") for r in today_ranges)
+        "hours": list_comma(ctx.language).join(r.replace("-", "–") for r in today_ranges)
         if today_ranges
         else ctx._("closed")
     }

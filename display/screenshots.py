@@ -117,6 +117,7 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
 _MESSAGES = {
     "fr": "Le service Passeports ferme exceptionnellement à 16 h ce jeudi.",
     "en": "The passports desk closes at 4 pm this Thursday.",
+    "ar": "يغلق مكتب جوازات السفر استثنائيًا على الساعة 16:00 هذا الخميس.",
 }
 
 

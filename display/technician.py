@@ -6,6 +6,7 @@ Opened by holding the top-left corner for 5 s or by the GPIO technician button, 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 
@@ -36,7 +37,11 @@ def ip_address() -> str:
 
 
 def build_technician(ctx: ScreenContext, flow: ScreenFlow, screen: str, ip: str) -> Frame:
-    return _pin_pad(ctx, flow) if screen == "tech_pin" else _menu(ctx, flow, ip)
+    """The technician screens, in the kiosk's default language whatever the visitor chose:
+    they are for the town's agents, and a PIN pad reads 1-2-3 from the left everywhere."""
+    ctx = dataclasses.replace(ctx, language=ctx.config.kiosk.default_language)
+    frame = _pin_pad(ctx, flow) if screen == "tech_pin" else _menu(ctx, flow, ip)
+    return frame.mirrored(ctx.layout.width) if ctx.tr.is_rtl else frame
 
 
 def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:

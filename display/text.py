@@ -4,16 +4,24 @@ pygame's fonts measure and render single lines only; fitting a label into a butt
 down to a minimum size, wrapping on words, never overflowing) is ours. Fonts are the bundled
 DejaVu Sans files so rendering is identical everywhere. Font objects, fits and rendered
 surfaces are cached: re-rendering text is the costliest part of a frame.
+
+A line holding right-to-left letters (Arabic) is cut into direction runs
+(:mod:`display.bidi`); each run is shaped by SDL_ttf's HarfBuzz with its script and
+direction, and the runs are laid side by side in visual order. Measuring goes the same way,
+so wrapping and fitting see the shaped widths.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
+
+from display.bidi import Run, has_rtl, script_of, visual_runs
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +49,7 @@ class TextCache:
     """Fonts by (size, weight), fits by request and rendered surfaces, all bounded."""
 
     def __init__(self, max_surfaces: int = 512, max_fits: int = 2048, max_bytes: int = 24 << 20):
-        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self._fonts: dict[tuple[int, bool, str | None], pygame.font.Font] = {}
         self._fits: OrderedDict[tuple[object, ...], Fitted] = OrderedDict()
         self._surfaces: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
         self._max_surfaces = max_surfaces
@@ -49,13 +57,29 @@ class TextCache:
         self._bytes = 0
         self._max_fits = max_fits
 
-    def font(self, px: int, bold: bool = False) -> pygame.font.Font:
-        key = (px, bold)
+    def font(self, px: int, bold: bool = False, rtl_script: str | None = None) -> pygame.font.Font:
+        """The font at ``px``; with ``rtl_script`` ("Arab"), one that shapes right to left."""
+        key = (px, bold, rtl_script)
         font = self._fonts.get(key)
         if font is None:
             font = pygame.font.Font(BOLD if bold else REGULAR, px)
+            if rtl_script is not None:
+                font.set_script(rtl_script)
+                font.set_direction(pygame.DIRECTION_RTL)
             self._fonts[key] = font
         return font
+
+    def width(self, line: str, px: int, bold: bool = False, is_rtl: bool = False) -> int:
+        """The shaped width of one line in pixels (``is_rtl``: of a right-to-left paragraph)."""
+        if not is_rtl and not has_rtl(line):
+            return int(self.font(px, bold).size(line)[0])
+        return sum(
+            self._run_font(run, line, px, bold).size(run.text)[0]
+            for run in visual_runs(line, is_rtl_base=is_rtl)
+        )
+
+    def _run_font(self, run: Run, line: str, px: int, bold: bool) -> pygame.font.Font:
+        return self.font(px, bold, script_of(line) if run.is_rtl else None)
 
     def fit(
         self,
@@ -67,16 +91,17 @@ class TextCache:
         bold: bool = False,
         *,
         is_probe: bool = False,
+        is_rtl: bool = False,
     ) -> Fitted:
         """The largest size from ``max_px`` down to ``min_px`` at which ``text``, wrapped on
         words, fits ``width`` x ``height``; below ``min_px`` (logged) or truncated with an
-        ellipsis only when even that fails."""
-        key = (text, width, height, max_px, min_px, bold)
+        ellipsis only when even that fails. ``is_rtl``: the paragraph reads right to left."""
+        key = (text, width, height, max_px, min_px, bold, is_rtl)
         hit = self._fits.get(key)
         if hit is not None:
             self._fits.move_to_end(key)
             return hit
-        fitted = self._fit(text, max(1, width), max(1, height), max_px, min_px, bold)
+        fitted = self._fit(text, max(1, width), max(1, height), max_px, min_px, bold, is_rtl)
         if fitted.px < min_px and not is_probe:
             logger.warning(
                 "text %r fits %dx%d only at %d px (< %d)", text, width, height, fitted.px, min_px
@@ -87,11 +112,11 @@ class TextCache:
         return fitted
 
     def _fit(
-        self, text: str, width: int, height: int, max_px: int, min_px: int, bold: bool
+        self, text: str, width: int, height: int, max_px: int, min_px: int, bold: bool, is_rtl: bool
     ) -> Fitted:
         px = max(max_px, FLOOR_PX)
         while True:
-            fitted = self._try(text, width, height, px, bold)
+            fitted = self._try(text, width, height, px, bold, is_rtl)
             if fitted is not None:
                 return fitted
             if px <= FLOOR_PX:
@@ -100,13 +125,15 @@ class TextCache:
         logger.warning(
             "text %r does not fit %dx%d even at %d px: truncated", text, width, height, px
         )
-        return self._truncate(text, width, height, px, bold)
+        return self._truncate(text, width, height, px, bold, is_rtl)
 
-    def _try(self, text: str, width: int, height: int, px: int, bold: bool) -> Fitted | None:
+    def _try(
+        self, text: str, width: int, height: int, px: int, bold: bool, is_rtl: bool
+    ) -> Fitted | None:
         font = self.font(px, bold)
         lines: list[str] = []
         for paragraph in text.split("\n"):
-            wrapped = _wrap(font, paragraph, width)
+            wrapped = _wrap(lambda line: self.width(line, px, bold, is_rtl), paragraph, width)
             if wrapped is None:
                 return None
             lines.extend(wrapped)
@@ -114,31 +141,38 @@ class TextCache:
         total = line_height * len(lines)
         if total > height:
             return None
-        widest = max((font.size(line)[0] for line in lines), default=0)
+        widest = max((self.width(line, px, bold, is_rtl) for line in lines), default=0)
         return Fitted(tuple(lines), px, bold, line_height, widest, total)
 
-    def _truncate(self, text: str, width: int, height: int, px: int, bold: bool) -> Fitted:
+    def _truncate(
+        self, text: str, width: int, height: int, px: int, bold: bool, is_rtl: bool
+    ) -> Fitted:
         font = self.font(px, bold)
         line_height = font.get_linesize()
         max_lines = max(1, height // line_height)
         lines: list[str] = []
+
+        def measure(line: str) -> int:
+            return self.width(line, px, bold, is_rtl)
+
         for paragraph in text.split("\n"):
-            lines.extend(_wrap(font, paragraph, width, is_forced=True) or [""])
+            lines.extend(_wrap(measure, paragraph, width, is_forced=True) or [""])
         lines = lines[:max_lines]
         last = lines[-1]
-        while last and font.size(last + "…")[0] > width:
+        while last and measure(last + "…") > width:
             last = last[:-1]
         lines[-1] = last + "…"
-        widest = max(font.size(line)[0] for line in lines)
+        widest = max(measure(line) for line in lines)
         return Fitted(tuple(lines), px, bold, line_height, widest, line_height * len(lines), True)
 
     def render_line(
-        self, line: str, px: int, bold: bool, color: tuple[int, int, int]
+        self, line: str, px: int, bold: bool, color: tuple[int, int, int], is_rtl: bool = False
     ) -> pygame.Surface:
-        key = (line, px, bold, color)
+        """One line, shaped; ``is_rtl``: a line of a right-to-left paragraph."""
+        key = (line, px, bold, color, is_rtl)
         surface = self._surfaces.get(key)
         if surface is None:
-            surface = self.font(px, bold).render(line, True, color)
+            surface = self._render(line, px, bold, color, is_rtl)
             self._surfaces[key] = surface
             self._bytes += _size_bytes(surface)
             while len(self._surfaces) > 1 and (
@@ -150,6 +184,26 @@ class TextCache:
             self._surfaces.move_to_end(key)
         return surface
 
+    def _render(
+        self, line: str, px: int, bold: bool, color: tuple[int, int, int], is_rtl: bool
+    ) -> pygame.Surface:
+        if not is_rtl and not has_rtl(line):
+            return self.font(px, bold).render(line, True, color)
+        pieces = [
+            self._run_font(run, line, px, bold).render(run.text, True, color)
+            for run in visual_runs(line, is_rtl_base=is_rtl)
+        ]
+        height = max(p.get_height() for p in pieces)
+        surface = pygame.Surface((sum(p.get_width() for p in pieces), height), pygame.SRCALPHA)
+        # transparent pixels of the text's own colour: blending the anti-aliased runs onto
+        # it keeps their edges the right colour (runs never overlap)
+        surface.fill((*color, 0))
+        x = 0
+        for piece in pieces:
+            surface.blit(piece, (x, 0))
+            x += piece.get_width()
+        return surface
+
     def __repr__(self) -> str:
         return f"<TextCache fonts={len(self._fonts)} fits={len(self._fits)} surfaces={len(self._surfaces)}>"
 
@@ -159,10 +213,11 @@ def _size_bytes(surface: pygame.Surface) -> int:
 
 
 def _wrap(
-    font: pygame.font.Font, paragraph: str, width: int, is_forced: bool = False
+    measure: Callable[[str], int], paragraph: str, width: int, is_forced: bool = False
 ) -> list[str] | None:
-    """Greedy word wrap; None when one word alone is wider than ``width`` (unless forced,
-    which cuts the word)."""
+    """Greedy word wrap on the logical order (each line is then laid out on its own, as
+    UAX #9 does); None when one word alone is wider than ``width`` (unless forced, which
+    cuts the word)."""
     words = paragraph.split()
     if not words:
         return [""]
@@ -170,17 +225,17 @@ def _wrap(
     current = ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if font.size(candidate)[0] <= width:
+        if measure(candidate) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        if font.size(word)[0] > width:
+        if measure(word) > width:
             if not is_forced:
                 return None
-            while word and font.size(word)[0] > width:
+            while word and measure(word) > width:
                 cut = len(word) - 1
-                while cut > 1 and font.size(word[:cut])[0] > width:
+                while cut > 1 and measure(word[:cut]) > width:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]

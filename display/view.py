@@ -7,9 +7,13 @@ centres, and tests measure every text box. Building a frame draws nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pygame
+
+# "Back" points towards where reading starts: left in French, right in Arabic.
+MIRRORED_PICTOGRAMS = {"back": "back-rtl"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Text:
     max_px: int
     min_px: int
     is_bold: bool = False
-    align: str = "center"  # center | left
+    align: str = "center"  # center | left (the reading start: right in a right-to-left frame)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Frame:
     screen: str
     items: list[Fill | Text | Icon | Button] = field(default_factory=list)
     background_action: Action | None = None
+    is_rtl: bool = False  # right-to-left: text starts on the right, pictograms right of labels
 
     @property
     def buttons(self) -> list[Button]:
@@ -81,6 +86,23 @@ class Frame:
             if button.box.collidepoint(pos):
                 return button.action
         return self.background_action
+
+    def mirrored(self, screen_width: int) -> Frame:
+        """This frame for a right-to-left language: every box mirrored across the screen's
+        vertical axis (touches still find their buttons: hit-testing reads the same boxes),
+        pictograms that point somewhere turned round, text aligned to the right."""
+        items: list[Fill | Text | Icon | Button] = []
+        for item in self.items:
+            box = pygame.Rect(screen_width - item.box.right, item.box.y, *item.box.size)
+            if isinstance(item, Icon):
+                name = MIRRORED_PICTOGRAMS.get(item.name, item.name)
+                items.append(dataclasses.replace(item, box=box, name=name))
+            elif isinstance(item, Button) and item.pictogram is not None:
+                picto = MIRRORED_PICTOGRAMS.get(item.pictogram, item.pictogram)
+                items.append(dataclasses.replace(item, box=box, pictogram=picto))
+            else:
+                items.append(dataclasses.replace(item, box=box))
+        return Frame(self.screen, items, self.background_action, is_rtl=True)
 
     def button_for(self, action: Action) -> Button | None:
         for button in self.buttons:

@@ -13,6 +13,7 @@ import functools
 import logging
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_datetime, format_time
 from babel.messages.pofile import read_po
 
@@ -41,8 +42,11 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         forms = self._messages.get(singular)
         if isinstance(forms, tuple) and all(forms):
-            # French and English both use: one form for 0-1 (fr) / 1 (en), another otherwise.
-            index = (0 if n <= 1 else 1) if self.language == "fr" else (0 if n == 1 else 1)
+            if self.language in ("fr", "en"):
+                # one form for 0-1 (fr) / 1 (en), another otherwise
+                index = (0 if n <= 1 else 1) if self.language == "fr" else (0 if n == 1 else 1)
+            else:  # gettext orders forms as CLDR lists its categories (Arabic has six)
+                index = _plural_index(self.language, n)
             return forms[min(index, len(forms) - 1)]
         return singular if n == 1 else plural
 
@@ -74,11 +78,28 @@ def translator(language: str, domain: str) -> Translator:
     return Translator(language, domain, messages)
 
 
+@functools.lru_cache(maxsize=16)
+def _plural_categories(language: str) -> tuple[str, ...]:
+    tags = Locale.parse(language).plural_form.tags
+    return (*(t for t in ("zero", "one", "two", "few", "many") if t in tags), "other")
+
+
+def _plural_index(language: str, n: int) -> int:
+    """The gettext plural form index of ``n`` from the CLDR rule (Babel's locale data)."""
+    return _plural_categories(language).index(Locale.parse(language).plural_form(n))
+
+
+def list_comma(language: str) -> str:
+    """``", "``; the Arabic comma ``"، "`` in right-to-left languages."""
+    return "، " if language in RTL_LANGUAGES else ", "
+
+
 def format_long_datetime(when: dt.datetime, language: str) -> str:
     """``jeudi 26 novembre 2026, 09:41`` in French, ``Thursday 26 November 2026, 09:41`` in
     English: the date written out, the time on 24 hours."""
     date_part = format_datetime(when, "EEEE d MMMM y", locale=_babel_locale(language))
-    return f"{date_part}, {format_time(when, 'HH:mm', locale=_babel_locale(language))}"
+    time_part = format_time(when, "HH:mm", locale=_babel_locale(language))
+    return f"{date_part}{list_comma(language)}{time_part}"
 
 
 def format_short_time(when: dt.datetime, language: str) -> str:
