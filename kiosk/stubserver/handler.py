@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING
 
 from kiosk.stubserver.framing import JsonRequestHandler
 from kiosk.stubserver.page import render_page
-from kiosk.stubserver.validate import BodyError, validate_events_body, validate_kiosk_id
+from kiosk.stubserver.validate import (
+    BodyError,
+    validate_events_body,
+    validate_kiosk_id,
+    validate_text,
+)
 
 if TYPE_CHECKING:
     from kiosk.stubserver.server import StubHttpServer
@@ -178,9 +183,7 @@ class StubHandler(JsonRequestHandler):
         if not isinstance(body, dict):
             raise BodyError("$", "expected a JSON object with kiosk_id and code")
         kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
-        code = body.get("code")
-        if not isinstance(code, str) or not code:
-            raise BodyError("code", f"expected the one-time enrolment code, got {code!r}")
+        code = validate_text(body.get("code"), "code", "the one-time enrolment code")
         token = self.server.stub.db.enrol(kiosk_id, code)
         if token is None:
             return self._error(403, "unknown or already used enrolment code: ask for a new one")
@@ -217,9 +220,7 @@ class StubHandler(JsonRequestHandler):
             if not isinstance(body, dict):
                 raise BodyError("$", "expected kiosk_id and category")
             kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
-            category = body.get("category")
-            if not isinstance(category, str) or not category:
-                raise BodyError("category", f"expected a category id, got {category!r}")
+            category = validate_text(body.get("category"), "category", "a category id")
             number = stub.db.call_next(kiosk_id, category)
             if is_form:
                 return self._send(303, b"", headers={"Location": "/"})

@@ -54,6 +54,13 @@ def validate_kiosk_id(value: Any, field: str = "kiosk_id") -> str:
     return value
 
 
+def validate_text(value: Any, field: str, expected: str) -> str:
+    """``value`` when it is a non-empty string, else BodyError naming ``field``."""
+    if not isinstance(value, str) or not value:
+        raise BodyError(field, f"expected {expected}, got {value!r}")
+    return value
+
+
 def validate_events_body(body: Any, *, max_events: int = MAX_EVENTS) -> tuple[str, list[WireEvent]]:
     """(kiosk_id, events) from a decoded body, or BodyError naming the first bad field."""
     if not isinstance(body, dict):

@@ -52,10 +52,18 @@ def parse_retry_after(value: str | None, *, now_utc: dt.datetime) -> float | Non
         return None
     if text.isdigit():
         return float(int(text))
+    when = parse_http_date(text)
+    if when is None:
+        return None
+    return max(0.0, (when - now_utc).total_seconds())
+
+
+def parse_http_date(text: str) -> dt.datetime | None:
+    """An aware datetime from an HTTP-date (``Retry-After``, ``Date``), or None if unreadable."""
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:  # "-0000" dates: RFC 9110 says HTTP-dates are in UTC
         when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now_utc).total_seconds())
+    return when

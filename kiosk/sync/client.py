@@ -11,7 +11,6 @@ itself: the sync worker owns retries, so their schedule can live in the durable 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import logging
 import os
@@ -27,7 +26,7 @@ import requests
 import kiosk
 from kiosk.config import ServerSection
 from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError
-from kiosk.sync.backoff import parse_retry_after
+from kiosk.sync.backoff import parse_http_date, parse_retry_after
 from kiosk.sync.state import QueueState, parse_state
 
 logger = logging.getLogger(__name__)
@@ -135,12 +134,9 @@ def _clock_offset_s(response: requests.Response, local_utc: dt.datetime) -> floa
     value = response.headers.get("Date")
     if not value:
         return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    when = parse_http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
     return (when - local_utc).total_seconds()
 
 
