@@ -57,6 +57,40 @@ LONG_CATEGORIES = [
 ]
 
 
+# Arabic labels, by category id (a native speaker has not reviewed them: they test layout)
+ARABIC_LABELS = {
+    "etat-civil": "الحالة المدنية",
+    "passeports-cni": "جوازات السفر وبطاقات الهوية",
+    "elections": "الانتخابات",
+    "urbanisme": "التعمير والبناء",
+    "resultats": "نتائج التحاليل",
+    "logement": "السكن الاجتماعي",
+    "ccas-aides": "المساعدات الاجتماعية والإغاثة",
+    "inscriptions": "التسجيل المدرسي",
+    "cimetiere": "المقبرة",
+    "recensement": "الإحصاء العسكري",
+    "associations": "الحياة الجمعوية",
+    "reclamations": "الشكاوى والتبليغات",
+    "france-services": "France services",
+    "fs-caf": "CAF (المنح العائلية)",
+    "fs-impots": "الضرائب",
+}
+SHORT_ARABIC = [
+    "البلدية",
+    "الجوازات",
+    "الانتخابات",
+    "التعمير",
+    "التحاليل",
+    "السكن",
+    "المساعدات",
+    "المدارس",
+    "المقبرة",
+    "الإحصاء",
+    "الجمعيات",
+    "الشكاوى",
+]
+
+
 SHORT_LABELS = [
     ("Mairie", "Town hall"),
     ("Passeports", "Passports"),
@@ -83,26 +117,41 @@ def make_config(
     theme: str = "default",
     with_children: bool = True,
     pin_hash: str | None = PIN_HASH,
+    languages: tuple[str, ...] = ("fr", "en", "ar"),
     **display: Any,
 ) -> Config:
     cats: list[dict[str, Any]] = []
     for i, (cid, prefix, fr, en, picto) in enumerate(LONG_CATEGORIES[:n_categories]):
+        ar = ARABIC_LABELS[cid]
         if is_short:
             fr, en = SHORT_LABELS[i]
-        c: dict[str, Any] = {"id": cid, "prefix": prefix, "label": {"fr": fr, "en": en}}
+            ar = SHORT_ARABIC[i]
+        label = {"fr": fr, "en": en, "ar": ar}
+        c: dict[str, Any] = {"id": cid, "prefix": prefix, "label": label}
         if picto:
             c["pictogram"] = picto
         cats.append(c)
     if with_children:
         cats.append(
-            {"id": "france-services", "label": {"fr": "France services", "en": "France services"}}
+            {
+                "id": "france-services",
+                "label": {
+                    "fr": "France services",
+                    "en": "France services",
+                    "ar": "France services",
+                },
+            }
         )
         cats.append(
             {
                 "id": "fs-caf",
                 "parent": "france-services",
                 "prefix": "FC",
-                "label": {"fr": "CAF (allocations familiales)", "en": "CAF (family benefits)"},
+                "label": {
+                    "fr": "CAF (allocations familiales)",
+                    "en": "CAF (family benefits)",
+                    "ar": ARABIC_LABELS["fs-caf"],
+                },
                 "pictogram": "family",
             }
         )
@@ -111,7 +160,7 @@ def make_config(
                 "id": "fs-impots",
                 "parent": "france-services",
                 "prefix": "FI",
-                "label": {"fr": "Impôts", "en": "Taxes"},
+                "label": {"fr": "Impôts", "en": "Taxes", "ar": ARABIC_LABELS["fs-impots"]},
                 "pictogram": "money",
             }
         )
@@ -119,7 +168,7 @@ def make_config(
         "kiosk": {
             "id": "test-1",
             "site": "Hôtel de ville de Miramas",
-            "languages": ["fr", "en"],
+            "languages": list(languages),
             "data_dir": str(tmp_path / "data"),
         },
         "printer": {"url": f"virtual://{tmp_path / 'out'}"},
