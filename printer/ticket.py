@@ -19,12 +19,14 @@ from typing import Any
 
 from kiosk.config import PrinterSection
 from kiosk.errors import ConfigError
-from kiosk.i18n import format_long_datetime, translator
+from kiosk.i18n import RTL_LANGUAGES, format_long_datetime, translator
 from printer.profile import CODEPAGES, PrinterProfile, load_profile, new_dummy
 
 logger = logging.getLogger(__name__)
 
 MAX_LOGO_WIDTH_DOTS = 384
+LABEL_PICTURE_FONT = pathlib.Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
+LABEL_PICTURE_PX = (32, 28, 24, 20)  # tried in turn until the label fits the paper
 MAX_NUMBER_MAGNIFICATION = 6  # 6 x 6 is 18 mm high: readable at arm's length, fits "A1000"
 FRENCH_LETTERS = "àâæçéèêëîïôœùûüÿ"
 
@@ -70,6 +72,10 @@ def printable_text(text: str, codec: str) -> str:
     return "".join(out)
 
 
+def _has_rtl_letters(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
 def _encodes(text: str, codec: str) -> bool:
     try:
         text.encode(codec)
@@ -92,6 +98,11 @@ class TicketContent:
     qr_payload: str | None = None
     footer_lines: tuple[str, ...] = ()
     is_duplicate: bool = False  # reprint: print a clear DUPLICATA mark
+    # For a language the code page cannot print (Arabic): the text is printed in
+    # ``fallback_language`` (the kiosk's default), the label as ``fallback_label``, and the
+    # visitor's own label as a small picture under it when Pillow can shape it.
+    fallback_language: str = "fr"
+    fallback_label: str | None = None
 
 
 class TicketLayout:
@@ -185,7 +196,13 @@ class TicketLayout:
 
     def render(self, content: TicketContent) -> bytes:
         """The ESC/POS bytes of one ticket, from ``ESC @`` to the cut."""
-        tr = translator(content.language, "ticket")
+        label_picture = b""
+        if self._is_printable(content):
+            language, label = content.language, content.category_label
+        else:
+            language, label = content.fallback_language, content.fallback_label
+            label_picture = self._label_picture(content.category_label)
+        tr = translator(language, "ticket")
         p = self._begin()
         if self._logo_bytes:
             p._raw(self._logo_bytes)
@@ -195,9 +212,12 @@ class TicketLayout:
             self._duplicate_mark(p, tr.gettext("DUPLICATE"))
         self._line(p, tr.gettext("Your number"))
         self._big(p, content.number, self._number_magnification(content.number))
-        self._line(p, content.category_label, is_bold=True)
+        if label:
+            self._line(p, label, is_bold=True)
+        if label_picture:
+            p._raw(label_picture)
         if content.issued_at is not None:
-            self._line(p, format_long_datetime(content.issued_at, content.language))
+            self._line(p, format_long_datetime(content.issued_at, language))
         if content.people_ahead is not None:
             if content.people_ahead == 0:
                 self._line(p, tr.gettext("Nobody ahead of you"))
@@ -219,7 +239,10 @@ class TicketLayout:
             p.ln()
             p.qr(content.qr_payload, size=self._qr_module_size(), native=True)
         p.ln()
-        for footer in content.footer_lines or (tr.gettext("Keep this ticket"),):
+        footers = content.footer_lines
+        if any(_has_rtl_letters(line) for line in footers):
+            footers = ()  # the code page has no such letters: the default footer
+        for footer in footers or (tr.gettext("Keep this ticket"),):
             self._line(p, footer)
         if content.is_duplicate:
             self._duplicate_mark(p, tr.gettext("DUPLICATE"))
@@ -238,6 +261,46 @@ class TicketLayout:
         if self.profile.has_native_qr:
             p.qr("https://example.org/kiosk/print-test", size=self._qr_module_size(), native=True)
         return self._finish(p)
+
+    # -- the visitor's language -------------------------------------------------------------
+
+    def _is_printable(self, content: TicketContent) -> bool:
+        """Whether the code page can print the visitor's language: never a right-to-left
+        one (CP858 and WPC1252 have no Arabic letters; the printers' Arabic code pages
+        hold unshaped letters, left to right)."""
+        return content.language not in RTL_LANGUAGES and _encodes(
+            content.category_label, self.python_codec
+        )
+
+    def _label_picture(self, label: str) -> bytes:
+        """``label`` shaped and drawn right to left by Pillow's raqm layout (HarfBuzz and
+        FriBiDi), as a raster picture; empty when raqm is missing (then only the
+        ``fallback_label`` is printed) or the label does not fit the paper."""
+        from PIL import Image, ImageDraw, ImageFont, features
+
+        if not features.check("raqm"):
+            logger.warning(
+                "no raqm text layout in Pillow (libfribidi missing?): label %r not printed", label
+            )
+            return b""
+        max_width = min(MAX_LOGO_WIDTH_DOTS, self.paper_width_dots)
+        for px in LABEL_PICTURE_PX:
+            font = ImageFont.truetype(
+                str(LABEL_PICTURE_FONT), px, layout_engine=ImageFont.Layout.RAQM
+            )
+            left, top, right, bottom = font.getbbox(label, direction="rtl", language="ar")
+            if right - left <= max_width:
+                break
+        else:
+            logger.warning("label %r is wider than the paper even at %d px: not printed", label, px)
+            return b""
+        picture = Image.new("1", (right - left, bottom - top + 4), 1)
+        ImageDraw.Draw(picture).text(
+            (-left, -top + 2), label, font=font, fill=0, direction="rtl", language="ar"
+        )
+        dummy = new_dummy(self.profile_name)
+        dummy.image(picture, impl="bitImageRaster", center=False)
+        return bytes(dummy.output)
 
     # -- pieces --------------------------------------------------------------------------
 
