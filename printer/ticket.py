@@ -197,6 +197,7 @@ class TicketLayout:
     def render(self, content: TicketContent) -> bytes:
         """The ESC/POS bytes of one ticket, from ``ESC @`` to the cut."""
         label_picture = b""
+        label: str | None
         if self._is_printable(content):
             language, label = content.language, content.category_label
         else:
@@ -288,7 +289,9 @@ class TicketLayout:
             font = ImageFont.truetype(
                 str(LABEL_PICTURE_FONT), px, layout_engine=ImageFont.Layout.RAQM
             )
-            left, top, right, bottom = font.getbbox(label, direction="rtl", language="ar")
+            left, top, right, bottom = (
+                round(v) for v in font.getbbox(label, direction="rtl", language="ar")
+            )
             if right - left <= max_width:
                 break
         else:
