@@ -41,6 +41,7 @@ def ticket_content(
         config.kiosk.default_language, ()
     )
     wait_min = None if wait_range_s is None else (wait_range_s[0] // 60, wait_range_s[1] // 60)
+    default_language = config.kiosk.default_language
     return TicketContent(
         site=config.kiosk.site,
         number=ticket.number,
@@ -54,4 +55,7 @@ def ticket_content(
         qr_payload=qr,
         footer_lines=tuple(footer),
         is_duplicate=is_duplicate,
+        # A language the printer's code page cannot write (Arabic) prints in the default one.
+        fallback_language=default_language,
+        fallback_label=category.label_for(default_language, default_language),
     )

@@ -25,6 +25,7 @@ APT_PACKAGES=(
   fonts-dejavu-core                       # the UI's and the ticket preview's font
   libdrm2 libgbm1 libegl1 libgles2 libgl1-mesa-dri  # SDL KMSDRM loads these at run time
   libusb-1.0-0                            # USB printers through pyusb
+  libfribidi0                             # Pillow's raqm: the Arabic label line on tickets
 )
 
 usage() {
