@@ -40,6 +40,22 @@ def use_headless_video() -> None:
     os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
+def load_layout(config: Config) -> Any:
+    """The ticket layout, its printer profile read and its logo dithered, once. A bad
+    profile or logo is a configuration error naming the file."""
+    from printer.ticket import TicketLayout
+
+    layout = TicketLayout.from_config(config.printer)
+    try:
+        layout.load()
+    except ConfigError as err:
+        message = str(err)
+        if str(config.path) not in message:
+            message = f"{config.path}: {message}"
+        raise ConfigError(message, path=str(config.path), key=err.key) from None
+    return layout
+
+
 def open_store(config: Config, clock: Clock) -> tuple[Store | None, str | None]:
     """Open the store; a corrupted file is moved aside and a new store started. Returns the
     store, or None and the reason (the kiosk then shows its out-of-order screen)."""
@@ -83,15 +99,13 @@ def run_kiosk(
     """Run the kiosk until a requested quit; returns the exit code."""
     from display.app import DisplayApp
     from printer.device import TicketPrinter
-    from printer.ticket import TicketLayout
 
     clock = clock or SystemClock()
     if headless:
         use_headless_video()
     if replay:
         validate_categories(replay, {c.id for c in config.ticket_categories})
-    layout = TicketLayout.from_config(config.printer)
-    layout.load()  # reads the printer profile and dithers the logo once, before any visitor
+    layout = load_layout(config)  # before any visitor: profile read, logo dithered once
     printer = TicketPrinter.from_config(config.printer)
     store, store_error = open_store(config, clock)
     if store is not None:

@@ -159,9 +159,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from kiosk.app import load_layout
     from kiosk.config import load_config
 
     config = load_config(args.file)
+    load_layout(config)  # the printer profile and logo are part of a valid configuration
     print(describe_config(config))
     return EXIT_OK
 
@@ -187,13 +189,12 @@ def describe_config(config: Any) -> str:
 
 
 def cmd_print_test(args: argparse.Namespace) -> int:
-    from kiosk.app import config_for_run
+    from kiosk.app import config_for_run, load_layout
     from printer.device import TicketPrinter
     from printer.status import PrinterStatus
-    from printer.ticket import TicketLayout
 
     config = config_for_run(args.config)
-    layout = TicketLayout.from_config(config.printer)
+    layout = load_layout(config)
     data = layout.render_test(site=config.kiosk.site)
     with TicketPrinter.from_config(config.printer) as printer:
         try:

@@ -98,3 +98,28 @@ def test_typo_of_a_required_key_is_pointed_out(make_config_file, base_toml):
     path = make_config_file(base_toml.replace("site =", "sitte ="))
     with pytest.raises(ConfigError, match='found "sitte"'):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ('url = "virtual://out"', 'url = "virtual://out"\nprofile = "TM-T99"', "TM-T99"),
+        ('url = "virtual://out"', 'url = "virtual://out"\nlogo = "nope.png"', "nope.png"),
+    ],
+)
+def test_printer_profile_and_logo_are_checked_with_the_file_named(
+    make_config_file, base_toml, old, new, expected
+):
+    import subprocess
+    import sys
+
+    path = make_config_file(base_toml.replace(old, new, 1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "check-config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    [line] = proc.stderr.splitlines()
+    assert line.startswith(f"kiosk: config error: {path}: [printer]") and expected in line
