@@ -17,17 +17,15 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pygame
 
 from display.bidi import Run, has_rtl, script_of, visual_runs
+from kiosk.fonts import BOLD, REGULAR
 
 logger = logging.getLogger(__name__)
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-REGULAR = FONT_DIR / "DejaVuSans.ttf"
-BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
 FLOOR_PX = 10  # below a box's minimum only when nothing else fits; logged
 SHRINK_STEP = 0.92
 

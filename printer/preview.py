@@ -1,7 +1,7 @@
 """Draw a decoded ticket as a PNG at paper width, as the printer would print it.
 
 Used by the virtual printer and ``kiosk demo``. The fonts (DejaVu Sans, licence in
-``printer/fonts/``) ship in the package so the picture is the same on every machine. Font A
+``kiosk/fonts/``) ship in the package so the picture is the same on every machine. Font A
 of an 80 mm printer is 12 x 24 dots for 48 columns; the picture keeps that proportion.
 """
 
@@ -13,11 +13,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from kiosk.fonts import FONT_DIR
 from printer.decoder import Cut, Document, Feed, Line, QrCode, RasterImage
 
 logger = logging.getLogger(__name__)
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
 LINE_HEIGHT_DOTS = 30  # 24-dot characters plus the printer's default line spacing
 MARGIN_DOTS = 16
 CHAR_WIDTH_DOTS = 12  # font A

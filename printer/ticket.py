@@ -19,13 +19,14 @@ from typing import Any
 
 from kiosk.config import PrinterSection
 from kiosk.errors import ConfigError
+from kiosk.fonts import BOLD
 from kiosk.i18n import RTL_LANGUAGES, format_long_datetime, translator
 from printer.profile import CODEPAGES, PrinterProfile, load_profile, new_dummy
 
 logger = logging.getLogger(__name__)
 
 MAX_LOGO_WIDTH_DOTS = 384
-LABEL_PICTURE_FONT = pathlib.Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
+LABEL_PICTURE_FONT = BOLD
 LABEL_PICTURE_PX = (32, 28, 24, 20)  # tried in turn until the label fits the paper
 MAX_NUMBER_MAGNIFICATION = 6  # 6 x 6 is 18 mm high: readable at arm's length, fits "A1000"
 FRENCH_LETTERS = "àâæçéèêëîïôœùûüÿ"

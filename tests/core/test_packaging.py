@@ -34,8 +34,8 @@ def test_wheel_holds_catalogs_fonts_and_configs(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for catalog in (REPO / "kiosk" / "locale").glob("*/LC_MESSAGES/*.po"):
         assert str(catalog.relative_to(REPO)) in names
-    assert "display/fonts/DejaVuSans.ttf" in names
-    assert "printer/fonts/DejaVuSans-Bold.ttf" in names
+    assert "kiosk/fonts/DejaVuSans.ttf" in names
+    assert "kiosk/fonts/DejaVuSans-Bold.ttf" in names
     data = [n for n in names if "/data/share/kiosk/config/" in n]
     assert {Path(n).name for n in data} >= {"demo.toml", "hdv.toml", "meje.toml", "ccas.toml"}
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
