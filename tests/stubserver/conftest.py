@@ -2,22 +2,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from kiosk.stubserver import StubServer
-
 KIOSK = "hdv-1"
-
-
-@pytest.fixture
-def stub(tmp_path: Path) -> Iterator[StubServer]:
-    server = StubServer(data_dir=tmp_path / "server", seed=1).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -21,13 +21,6 @@ KIOSK = "hdv-1"
 
 
 @pytest.fixture
-def stub(tmp_path: Path) -> Iterator[StubServer]:
-    server = StubServer(data_dir=tmp_path / "server", seed=1).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 
