@@ -89,7 +89,8 @@ def status_lines(ctx: ScreenContext, ip: str) -> list[str]:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts_today.items())) or "0"
     return [
         ctx._("Printer: %(status)s") % {"status": s.printer_status},
-        ctx._("Sync: %(text)s") % {"text": s.sync_text or "–"},
+        # The sync line is shown as the controller words it ("sync: authentication failed").
+        s.sync_text or ctx._("Sync: %(text)s") % {"text": "–"},
         ctx._("Events waiting: %(n)d") % {"n": s.outbox_depth},
         ctx._("Today: %(counts)s") % {"counts": counts},
         ctx._("Last ticket: %(number)s") % {"number": s.last_ticket_number or "–"},
