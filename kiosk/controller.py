@@ -21,7 +21,6 @@ from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.errors import PrinterError, StoreError
 from kiosk.messages import (
-    CategoryQueue,
     Intent,
     KioskSnapshot,
     Latest,
@@ -36,14 +35,20 @@ from kiosk.messages import (
     TicketVoided,
     Update,
 )
-from kiosk.queue_info import wait_range_min
 from kiosk.service_day import local_now
+from kiosk.snapshot import (
+    BLOCKING_STATUSES,
+    Health,
+    StoreFigures,
+    build_snapshot,
+    is_printer_blocking,
+    queue_figures,
+)
 from kiosk.store import CapReached, Store, Ticket
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
 
-BLOCKING_STATUSES = frozenset({"paper_out", "cover_open", "offline"})
 SNAPSHOT_PERIOD_S = 1.0
 STORE_RETRY_S = 10.0
 PRUNE_PERIOD_S = 6 * 3600.0  # retention runs at start-up, then this often
@@ -270,11 +275,9 @@ class Controller:
         return None
 
     def _is_blocking(self, status: str) -> bool:
-        """Paper out, cover open and offline stop issuing; so does silence on a link that
-        should answer (a hung printer), but not ``unknown`` on a write-only file:// link."""
-        if status in BLOCKING_STATUSES:
-            return True
-        return status == "unknown" and bool(getattr(self.printer, "is_bidirectional", False))
+        return is_printer_blocking(
+            status, is_bidirectional=bool(getattr(self.printer, "is_bidirectional", False))
+        )
 
     def _refuse(self, category_id: str, reason: str) -> None:
         next_opening = None
@@ -385,16 +388,7 @@ class Controller:
 
     def _queue_figures(self, category_id: str) -> tuple[int | None, tuple[int, int] | None]:
         state = self.sync.queue_state() if self.sync is not None else None
-        if state is None:
-            return None, None
-        q = state.categories.get(category_id)
-        if q is None:
-            return None, None
-        wait = None
-        if q.estimated_wait_s is not None:
-            lo, hi = wait_range_min(q.estimated_wait_s)
-            wait = (lo * 60, hi * 60)
-        return q.waiting, wait
+        return queue_figures(state.categories if state is not None else None, category_id)
 
     def _check_store(self) -> None:
         """After a storage fault, try a tiny write now and then; clear the fault when it works."""
@@ -417,79 +411,38 @@ class Controller:
         elif self._health.store_error:
             self._check_store()
         local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
-        is_open = self.config.hours.is_open(local)
-        counts: dict[str, int] = {}
-        depth = 0
-        last_number = None
+        figures = StoreFigures(counts_today={}, outbox_depth=0, last_ticket_number=None)
         try:
             if self.store.get_meta("numbering_suspended_day") == local.date().isoformat():
                 self._health.store_error = "numbering suspended today after a corrupted database"
-            counts = self.store.counts_for_day(local.date())
-            depth = self.store.outbox_depth()
             last = self.store.last_ticket()
-            last_number = last.number if last else None
+            figures = StoreFigures(
+                counts_today=self.store.counts_for_day(local.date()),
+                outbox_depth=self.store.outbox_depth(),
+                last_ticket_number=last.number if last else None,
+            )
         except StoreError as err:
             self._health.store_error = str(err)
-        unavailable: dict[str, str] = {}
-        for c in self.config.ticket_categories:
-            if c.cap is not None and counts.get(c.id, 0) >= c.cap:
-                unavailable[c.id] = "cap"
-        reason = None
-        if self._health.store_error:
-            reason = "store"
-        elif self._is_blocking(self._health.printer_status):
-            reason = "printer"
-        elif self._health.is_paused:
-            reason = "paused"
-        queues: dict[str, CategoryQueue] = {}
-        message = None
-        sync_text = "sync: off (no [server] configured)" if self.sync is None else ""
-        if self.sync is not None:
-            state = self.sync.queue_state()
-            if state is not None:
-                queues = dict(state.categories)
-                message = state.message
-            sync_text = _sync_text(self.sync.status())
+        status = self._health.printer_status
+        health = Health(
+            printer_status=status,
+            is_printer_blocking=self._is_blocking(status),
+            store_error=self._health.store_error,
+            is_paused=self._health.is_paused,
+            printer_url=str(getattr(self.printer, "url", "")),
+        )
         self.snapshot.set(
-            KioskSnapshot(
-                is_open=is_open,
-                next_opening=None if is_open else self.config.hours.next_opening(local),
-                printer_status=self._health.printer_status,
-                out_of_order_reason=reason,
-                is_paused=self._health.is_paused,
-                unavailable=unavailable,
-                queues=queues,
-                message=message,
-                sync_text=sync_text,
-                outbox_depth=depth,
-                counts_today=counts,
-                last_ticket_number=last_number,
-                technician_message=self._technician_message(),
+            build_snapshot(
+                self.config,
+                local,
+                health=health,
+                figures=figures,
+                queue_state=self.sync.queue_state() if self.sync is not None else None,
+                sync_status=self.sync.status() if self.sync is not None else None,
+                has_server=self.sync is not None,
             )
         )
-
-    def _technician_message(self) -> str | None:
-        """What a technician needs to fix, in one line (shown in the technician menu)."""
-        if self._health.store_error:
-            return self._health.store_error
-        status = self._health.printer_status
-        if self._is_blocking(status) or status == "paper_near_end":
-            return f"printer {getattr(self.printer, 'url', '')}: {status}".replace("  ", " ")
-        return None
 
     def _nudge(self) -> None:
         if self.sync is not None:
             self.sync.nudge()
-
-
-def _sync_text(status: Any) -> str:
-    """One line for technicians, from a SyncStatus (duck-typed)."""
-    if status is None:
-        return ""
-    if getattr(status, "is_auth_failed", False):
-        return "sync: authentication failed"
-    error = getattr(status, "last_error", None)
-    if error:
-        return f"sync: retrying ({error})"
-    last = getattr(status, "last_success_at", None)
-    return f"sync: ok, last {last:%H:%M:%S}" if last else "sync: waiting for the server"

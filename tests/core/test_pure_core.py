@@ -13,6 +13,7 @@ PURE = [
     "kiosk.messages",
     "kiosk.clock",
     "kiosk.replay",
+    "kiosk.snapshot",
 ]
 FORBIDDEN = ["pygame", "serial", "requests", "gpiozero", "escpos", "usb", "urllib3", "sqlite3"]
 

@@ -1,0 +1,128 @@
+"""What the screens are told: the rules that turn the kiosk's health, today's counts and the
+server's queue state into a :class:`~kiosk.messages.KioskSnapshot`. Pure: the controller
+reads the store, the printer and the sync service, then calls :func:`build_snapshot`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.config import CategoryConfig, Config
+from kiosk.messages import CategoryQueue, KioskSnapshot
+from kiosk.queue_info import wait_range_min
+
+# These stop issuing before a number is taken (contract: printer.status values).
+BLOCKING_STATUSES = frozenset({"paper_out", "cover_open", "offline"})
+
+
+def is_printer_blocking(status: str, *, is_bidirectional: bool) -> bool:
+    """Paper out, cover open and offline stop issuing; so does silence on a link that should
+    answer (a hung printer), but not ``unknown`` on a write-only file:// link."""
+    return status in BLOCKING_STATUSES or (status == "unknown" and is_bidirectional)
+
+
+@dataclass(frozen=True)
+class Health:
+    """What can stop the kiosk from issuing, as the controller last saw it."""
+
+    printer_status: str = "unknown"
+    is_printer_blocking: bool = False
+    store_error: str | None = None
+    is_paused: bool = False
+    printer_url: str = ""
+
+    @property
+    def out_of_order_reason(self) -> str | None:
+        """store, printer or paused (in that order of precedence), or None when fine."""
+        if self.store_error:
+            return "store"
+        if self.is_printer_blocking:
+            return "printer"
+        if self.is_paused:
+            return "paused"
+        return None
+
+    @property
+    def technician_message(self) -> str | None:
+        """What a technician needs to fix, in one line (never shown to visitors)."""
+        if self.store_error:
+            return self.store_error
+        if self.is_printer_blocking or self.printer_status == "paper_near_end":
+            return f"printer {self.printer_url}: {self.printer_status}"
+        return None
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    counts_today: Mapping[str, int]
+    outbox_depth: int
+    last_ticket_number: str | None
+
+
+def unavailable_categories(
+    categories: Iterable[CategoryConfig], counts: Mapping[str, int]
+) -> dict[str, str]:
+    """Categories whose daily cap is reached: shown disabled, with the reason."""
+    return {c.id: "cap" for c in categories if c.cap is not None and counts.get(c.id, 0) >= c.cap}
+
+
+def queue_figures(
+    queues: Mapping[str, CategoryQueue] | None, category_id: str
+) -> tuple[int | None, tuple[int, int] | None]:
+    """People ahead and an estimated wait range in seconds for a new ticket, from the
+    freshest server state (None when unknown or stale)."""
+    q = (queues or {}).get(category_id)
+    if q is None:
+        return None, None
+    wait = None
+    if q.estimated_wait_s is not None:
+        lo, hi = wait_range_min(q.estimated_wait_s)
+        wait = (lo * 60, hi * 60)
+    return q.waiting, wait
+
+
+def sync_text(status: Any, *, has_server: bool) -> str:
+    """One line for technicians, from a SyncStatus (duck-typed), in the contract's words."""
+    if not has_server:
+        return "sync: off (no [server] configured)"
+    if status is None:
+        return ""
+    if getattr(status, "is_auth_failed", False):
+        return "sync: authentication failed"
+    error = getattr(status, "last_error", None)
+    if error:
+        return f"sync: retrying ({error})"
+    last = getattr(status, "last_success_at", None)
+    return f"sync: ok, last {last:%H:%M:%S}" if last else "sync: waiting for the server"
+
+
+def build_snapshot(
+    config: Config,
+    local: dt.datetime,
+    *,
+    health: Health,
+    figures: StoreFigures,
+    queue_state: Any,
+    sync_status: Any,
+    has_server: bool,
+) -> KioskSnapshot:
+    """Everything the screens draw at local time ``local``."""
+    is_open = config.hours.is_open(local)
+    return KioskSnapshot(
+        is_open=is_open,
+        next_opening=None if is_open else config.hours.next_opening(local),
+        printer_status=health.printer_status,
+        out_of_order_reason=health.out_of_order_reason,
+        is_paused=health.is_paused,
+        unavailable=unavailable_categories(config.ticket_categories, figures.counts_today),
+        queues=dict(queue_state.categories) if queue_state is not None else {},
+        message=queue_state.message if queue_state is not None else None,
+        sync_text=sync_text(sync_status, has_server=has_server),
+        outbox_depth=figures.outbox_depth,
+        counts_today=figures.counts_today,
+        last_ticket_number=figures.last_ticket_number,
+        technician_message=health.technician_message,
+    )
