@@ -64,6 +64,8 @@ class DisplayApp:
         replay: Sequence[ReplayCommand] = (),
         on_frame: Callable[[], None] | None = None,
         window_size: tuple[int, int] | None = None,
+        is_screen_dark: Callable[[], bool] | None = None,
+        on_touch: Callable[[], None] | None = None,
     ):
         self.config = config
         self.intents = intents
@@ -74,6 +76,10 @@ class DisplayApp:
         self.is_headless = headless
         self.on_frame = on_frame
         self.window_size = window_size
+        # The backlight (kiosk/backlight.py): told of every press, asked whether it is dark.
+        self.is_screen_dark = is_screen_dark
+        self.on_touch = on_touch
+        self.wake_touches = 0
         self.replay = ReplayDriver(replay, config) if replay else None
         self.idle_poll_s = IDLE_POLL_S
         self._lock = threading.Lock()
@@ -202,6 +208,14 @@ class DisplayApp:
         pos = to_logical(pointer.window_pos, self._window, self._rotation)
         target = self.frame.hit(pos)
         if pointer.is_down:
+            if self.on_touch is not None:
+                self.on_touch()  # only records the time: never blocks
+            if self.is_screen_dark is not None and self.is_screen_dark():
+                # A touch on a dark screen only lights it: a blind touch must never press a
+                # button. Its release finds no tracked press, so it does nothing either.
+                self.wake_touches += 1
+                logger.info("touch on a dark screen: waking it")
+                return
             self.tracker.down(pos, target, now)
             self.flow.last_input_s = now
             return

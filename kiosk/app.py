@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk import events as ev
+from kiosk.backlight import follower_for
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Config, ServerSection, bundled_config_dir, load_config
 from kiosk.controller import Controller
@@ -128,6 +129,14 @@ def run_kiosk(
     intents: queue.Queue[Intent] = queue.Queue()
     updates: queue.Queue[Update] = queue.Queue()
     snapshot: Latest[KioskSnapshot] = Latest(KioskSnapshot())
+    backlight = follower_for(
+        config.display.backlight,
+        config.display.backlight_path,
+        wake_s=config.display.backlight_wake_s,
+        snapshot=snapshot,
+        clock=clock,
+        has_panel=not headless and window_size is None,
+    )
     with Trace(trace_path) as trace:
         display = DisplayApp(
             config,
@@ -140,6 +149,8 @@ def run_kiosk(
             replay=replay or (),
             window_size=window_size,
             on_frame=None,
+            is_screen_dark=backlight.is_screen_dark,
+            on_touch=backlight.touched,
         )
         controller = Controller(
             config,
@@ -163,6 +174,7 @@ def run_kiosk(
         with _signals_quit(display):
             try:
                 printer.open()
+                backlight.open()
                 controller.start()
                 if sync is not None:
                     sync.start()
@@ -175,6 +187,7 @@ def run_kiosk(
                     sync.stop()
                 if gpio is not None:
                     gpio.close()
+                backlight.close()
                 printer.close()
                 if store is not None:
                     store.close()

@@ -26,6 +26,7 @@ PRINTER_SCHEMES = ("usb", "serial", "tcp", "file", "virtual")
 CODEPAGES = ("WPC1252", "CP858")
 THEMES = ("default", "high-contrast")
 ROTATIONS = (0, 90, 180, 270)
+BACKLIGHT_MODES = ("auto", "always-on")
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 
 
@@ -108,6 +109,9 @@ class DisplaySection:
     idle_timeout_s: float = 30.0
     ticket_screen_s: float = 8.0
     panel_width_mm: float = 154.0
+    backlight: str = "auto"  # "auto" follows the opening hours; "always-on" never darkens
+    backlight_path: Path | None = None  # a bl_power file; None: the first device found
+    backlight_wake_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -533,6 +537,15 @@ def _parse_display(r: _Reader) -> DisplaySection:
     panel = r.number(
         "panel_width_mm", "the panel's visible width in mm, 50 to 2000", 154.0, 50, 2000
     )
+    backlight = r.get("backlight", str, " or ".join(f'"{m}"' for m in BACKLIGHT_MODES), "auto")
+    if backlight not in BACKLIGHT_MODES:
+        r.fail("backlight", backlight, " or ".join(f'"{m}"' for m in BACKLIGHT_MODES))
+    backlight_path = r.path_value(
+        "backlight_path",
+        'a backlight\'s bl_power file such as "/sys/class/backlight/rpi_backlight/bl_power"',
+        None,
+    )
+    wake_s = r.number("backlight_wake_s", "seconds from 5 to 3600", 60.0, 5, 3600)
     r.finish()
     return DisplaySection(
         width=width,
@@ -543,6 +556,9 @@ def _parse_display(r: _Reader) -> DisplaySection:
         idle_timeout_s=float(idle),
         ticket_screen_s=float(ticket_s),
         panel_width_mm=float(panel),
+        backlight=backlight,
+        backlight_path=backlight_path,
+        backlight_wake_s=float(wake_s),
     )
 
 

@@ -133,12 +133,15 @@ for doc in "$SRC"/docs/operations.md "$SRC"/docs/images/*.png; do
   esac
 done
 
-# ---- 4. udev rule for the printer --------------------------------------------------------
-step "udev rule"
+# ---- 4. udev rules for the printer and the backlight ---------------------------------------
+step "udev rules"
 put 0644 "$SRC/systemd/99-kiosk-printer.rules" /etc/udev/rules.d/99-kiosk-printer.rules
+put 0644 "$SRC/systemd/99-kiosk-backlight.rules" /etc/udev/rules.d/99-kiosk-backlight.rules
 if [ "$IS_TARGET_DIR" -eq 0 ] && command -v udevadm >/dev/null; then
   act udevadm control --reload
   act udevadm trigger --subsystem-match=usb --subsystem-match=tty --subsystem-match=usbmisc
+  # The backlight rule matches "add" (as at boot): replay that event for the panel now.
+  act udevadm trigger --action=add --subsystem-match=backlight
 fi
 
 # ---- 5. configuration folder ------------------------------------------------------------

@@ -90,10 +90,8 @@ def test_root_install_writes_the_whole_tree_and_is_idempotent(checkout: Path, ta
     systemd = REPO / "systemd"
     for unit in ("kiosk.service", "kiosk-maintenance.service", "kiosk-maintenance.timer"):
         assert before[f"etc/systemd/system/{unit}"] == (0o644, (systemd / unit).read_text())
-    assert before["etc/udev/rules.d/99-kiosk-printer.rules"] == (
-        0o644,
-        (systemd / "99-kiosk-printer.rules").read_text(),
-    )
+    for rules in ("99-kiosk-printer.rules", "99-kiosk-backlight.rules"):
+        assert before[f"etc/udev/rules.d/{rules}"] == (0o644, (systemd / rules).read_text())
     assert (
         before["etc/systemd/journald.conf.d/kiosk.conf"][1]
         == (systemd / "journald-kiosk.conf").read_text()
@@ -145,6 +143,7 @@ def test_dry_run_of_a_real_install_lists_every_system_step(checkout: Path) -> No
         "usermod --append --groups",
         "--system-site-packages /opt/kiosk/venv",
         "systemctl enable kiosk.service kiosk-maintenance.timer",
+        "99-kiosk-backlight.rules",
     ):
         assert expected in result.stdout
 
@@ -173,3 +172,35 @@ def test_shellcheck_is_clean() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stdout
+
+
+UDEVADM = shutil.which("udevadm")
+
+
+@pytest.mark.skipif(UDEVADM is None, reason="udevadm absent (systemd's udev tools)")
+def test_udev_rules_verify() -> None:
+    assert UDEVADM is not None
+    probe = subprocess.run([UDEVADM, "verify", "--help"], capture_output=True, timeout=10)
+    if probe.returncode != 0:
+        pytest.skip("udevadm verify needs systemd 254 or later")
+    rules = sorted(str(p) for p in (REPO / "systemd").glob("*.rules"))
+    result = subprocess.run(
+        [UDEVADM, "verify", "--no-style", *rules], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_backlight_rule_grants_group_video_write_on_bl_power() -> None:
+    text = (REPO / "systemd" / "99-kiosk-backlight.rules").read_text(encoding="utf-8")
+    rules = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert rules == [
+        'ACTION=="add", SUBSYSTEM=="backlight", '
+        'RUN+="/bin/chgrp video $sys$devpath/bl_power", '
+        'RUN+="/bin/chmod g+w $sys$devpath/bl_power"'
+    ]
+
+
+def test_service_may_write_the_backlight_despite_protect_kernel_tunables() -> None:
+    service = (REPO / "systemd" / "kiosk.service").read_text(encoding="utf-8")
+    assert "ProtectKernelTunables=yes" in service  # /sys read-only ...
+    assert "ReadWritePaths=-/sys/devices/platform" in service  # ... but the panel's bl_power
