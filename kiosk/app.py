@@ -135,7 +135,8 @@ def run_kiosk(
         wake_s=config.display.backlight_wake_s,
         snapshot=snapshot,
         clock=clock,
-        has_panel=not headless and window_size is None,
+        # Only a full-screen kiosk owns the panel; a window on a desktop never dims it.
+        has_panel=not headless and window_size is None and config.display.fullscreen,
     )
     with Trace(trace_path) as trace:
         display = DisplayApp(
