@@ -80,6 +80,15 @@ class Layout:
             m, self.height - m - self.bar_height, self.width - 2 * m, self.bar_height
         )
 
+    def below(self, top: int) -> pygame.Rect:
+        """The content area under a header band ending at ``top``, inside the margins."""
+        return pygame.Rect(
+            self.margin,
+            top + self.margin,
+            self.width - 2 * self.margin,
+            self.height - top - 2 * self.margin,
+        )
+
     def row(self, area: pygame.Rect, n: int, max_width: int | None = None) -> list[pygame.Rect]:
         """``n`` equal boxes side by side in ``area``, centred, each at most ``max_width``."""
         if n <= 0:

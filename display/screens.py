@@ -447,28 +447,29 @@ def hours_lines(ctx: ScreenContext) -> list[str]:
             names = ctx._("%(first)s and %(last)s") % {"first": first, "last": last.lower()}
         else:
             names = ctx._("%(first)s to %(last)s") % {"first": first, "last": last.lower()}
-        comma = list_comma(ctx.language)
-        hours = comma.join(r.replace("-", "–") for r in ranges) if ranges else ctx._("closed")
-        out.append(ctx._("%(days)s: %(hours)s") % {"days": names, "hours": hours})
+        out.append(
+            ctx._("%(days)s: %(hours)s") % {"days": names, "hours": _ranges_text(ctx, ranges)}
+        )
     return out
+
+
+def _ranges_text(ctx: ScreenContext, ranges: tuple[str, ...] | list[str]) -> str:
+    """``08:30–12:00, 13:30–17:00`` (an en dash, the language's list comma), or "closed"."""
+    if not ranges:
+        return ctx._("closed")
+    return list_comma(ctx.language).join(r.replace("-", "–") for r in ranges)
 
 
 def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("closed")
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = pygame.Rect(
-        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
-    )
+    area = lay.below(top)
     nxt = ctx.snapshot.next_opening
     next_text = ctx._("Next opening: %(when)s") % {"when": ctx.when(nxt)} if nxt else ""
     today = WEEKDAYS[ctx.now_local.weekday()]
     today_ranges = ctx.config.hours_text.get(today, ())
-    today_text = ctx._("Today: %(hours)s") % {
-        "hours": list_comma(ctx.language).join(r.replace("-", "–") for r in today_ranges)
-        if today_ranges
-        else ctx._("closed")
-    }
+    today_text = ctx._("Today: %(hours)s") % {"hours": _ranges_text(ctx, today_ranges)}
     week = ctx._("Opening hours") + "\n" + "\n".join(hours_lines(ctx))
     if lay.is_portrait:
         icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 2, 6])
@@ -490,9 +491,7 @@ def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("out_of_order")
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = pygame.Rect(
-        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
-    )
+    area = lay.below(top)
     icon, head, body = stack(ctx, area, [3, 2, 2])
     frame.items.append(Icon("warning", icon, "body"))
     frame.items.append(ctx.text(ctx._("Out of order"), head, "body", 44, is_bold=True))

@@ -48,9 +48,7 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("tech_pin")
     top = header_band(ctx, frame, ctx._("Technician"), is_clock=False)
-    area = pygame.Rect(
-        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
-    )
+    area = lay.below(top)
     if lay.is_portrait:  # the keys and Cancel below the reach line
         info = pygame.Rect(area.x, area.y, area.width, lay.reach_top - lay.gap - area.y)
         bar = lay.bottom_bar()
@@ -105,9 +103,7 @@ def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
     top = header_band(
         ctx, frame, ctx._("Technician menu") + f" – {ctx.config.kiosk.id}", is_clock=False
     )
-    area = pygame.Rect(
-        lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.height - top - 2 * lay.margin
-    )
+    area = lay.below(top)
     if lay.is_portrait:
         actions_top = max(lay.reach_top, area.y + area.height * 11 // 20)
         info = pygame.Rect(area.x, area.y, area.width, actions_top - lay.gap - area.y)
