@@ -133,3 +133,17 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
             yield Bench(root=tmp_path, printer=printer, server=server, config=config)
         finally:
             server.stop()
+
+
+@pytest.fixture
+def stub_with_token(tmp_path: Path) -> Iterator[StubServer]:
+    """The stub server requiring the bench's token, on a free loopback port."""
+    server = StubServer(host="127.0.0.1", port=0, data_dir=tmp_path / "server", token=TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bench_config():
+    """Writes a kiosk configuration for a printer URL and a server URL (see write_bench_config)."""
+    return write_bench_config
