@@ -16,3 +16,43 @@ def stub(tmp_path: Path) -> Iterator[StubServer]:
     server = StubServer(data_dir=tmp_path / "server", seed=1).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def make_controller(tmp_path: Path):
+    """Builds a Controller wired to real queues, a snapshot box and a trace file, for tests
+    that drive it step by step: ``make_controller(config, clock, store, printer, **kw)``
+    returns ``(controller, updates, snapshot)``."""
+    import queue
+
+    from kiosk.controller import Controller
+    from kiosk.messages import KioskSnapshot, Latest
+    from kiosk.tickets import ticket_content
+    from kiosk.trace import Trace
+    from printer.ticket import TicketLayout
+
+    traces: list[Trace] = []
+
+    def make(config, clock, store, printer, **kwargs):
+        updates: queue.Queue = queue.Queue()
+        snapshot: Latest[KioskSnapshot] = Latest(KioskSnapshot())
+        trace = Trace(tmp_path / f"trace-{len(traces)}.jsonl").open()
+        traces.append(trace)
+        controller = Controller(
+            config,
+            store=store,
+            printer=printer,
+            layout=TicketLayout.from_config(config.printer),
+            make_content=ticket_content,
+            intents=queue.Queue(),
+            updates=updates,
+            snapshot=snapshot,
+            trace=trace,
+            clock=clock,
+            **kwargs,
+        )
+        return controller, updates, snapshot
+
+    yield make
+    for trace in traces:
+        trace.close()

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import queue
 import subprocess
 
 import pytest
 
-from kiosk.controller import Controller
 from kiosk.errors import StoreError
-from kiosk.messages import KioskSnapshot, Latest, TicketIssued, TicketRefused, TicketRequest
+from kiosk.messages import TicketIssued, TicketRefused, TicketRequest
 from kiosk.store import Store
-from kiosk.tickets import ticket_content
-from kiosk.trace import Trace
 from printer.device import TicketPrinter
-from printer.ticket import TicketLayout
 
 
 def open_store(path, clock):
@@ -120,26 +115,6 @@ class FakeFailingDisk:
         self.store._require().execute("PRAGMA max_page_count=1073741823")
 
 
-def make_controller(config, clock, store, printer, tmp_path, **kwargs):
-    updates: queue.Queue = queue.Queue()
-    snapshot: Latest[KioskSnapshot] = Latest(KioskSnapshot())
-    trace = Trace(tmp_path / "trace.jsonl").open()
-    controller = Controller(
-        config,
-        store=store,
-        printer=printer,
-        layout=TicketLayout.from_config(config.printer),
-        make_content=ticket_content,
-        intents=queue.Queue(),
-        updates=updates,
-        snapshot=snapshot,
-        trace=trace,
-        clock=clock,
-        **kwargs,
-    )
-    return controller, updates, snapshot
-
-
 def drain(q):
     out = []
     while not q.empty():
@@ -147,10 +122,10 @@ def drain(q):
     return out
 
 
-def test_full_disk_shows_out_of_order_then_recovers(config, clock, tmp_path):
+def test_full_disk_shows_out_of_order_then_recovers(config, clock, make_controller):
     store = open_store(config.kiosk.data_dir, clock)
     with TicketPrinter(config.printer.url) as printer:
-        controller, updates, snapshot = make_controller(config, clock, store, printer, tmp_path)
+        controller, updates, snapshot = make_controller(config, clock, store, printer)
         controller.poll_printer(force=True)
         controller.handle(TicketRequest("etat-civil", "fr"))
         assert isinstance(drain(updates)[0], TicketIssued)
@@ -172,7 +147,7 @@ def test_full_disk_shows_out_of_order_then_recovers(config, clock, tmp_path):
     store.close()
 
 
-def test_missing_data_directory_then_fixed(config, clock, tmp_path):
+def test_missing_data_directory_then_fixed(config, clock, tmp_path, make_controller):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data directory should be")
     broken = dataclasses.replace(
@@ -186,7 +161,6 @@ def test_missing_data_directory_then_fixed(config, clock, tmp_path):
             clock,
             None,
             printer,
-            tmp_path,
             store_error=str(info.value),
             open_store=lambda: open_store(broken.kiosk.data_dir, clock),
         )

@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import queue
 
 import requests
 
 from kiosk.clock import FakeClock
 from kiosk.config import ServerSection, load_config
-from kiosk.controller import Controller
-from kiosk.messages import KioskSnapshot, Latest, TicketIssued, TicketRequest
+from kiosk.messages import TicketIssued, TicketRequest
 from kiosk.store import Store
 from kiosk.sync.service import SyncService
-from kiosk.tickets import ticket_content
-from kiosk.trace import Trace
 from printer.device import TicketPrinter
 from printer.fake import FakeTcpPrinter
-from printer.ticket import TicketLayout
 
 
-def test_called_numbers_move_the_queue_on_the_kiosk(tmp_path, stub_with_token, bench_config):
+def test_called_numbers_move_the_queue_on_the_kiosk(
+    tmp_path, stub_with_token, bench_config, make_controller
+):
     server = stub_with_token
     with FakeTcpPrinter() as fake:
         config = load_config(bench_config(tmp_path, fake.url, server.url))
@@ -40,21 +37,9 @@ def test_called_numbers_move_the_queue_on_the_kiosk(tmp_path, stub_with_token, b
             timezone=config.kiosk.timezone,
         )
         sync = SyncService(server=config.server, kiosk_id=config.kiosk.id, store=store, clock=clock)
-        updates: queue.Queue = queue.Queue()
-        snapshot: Latest[KioskSnapshot] = Latest(KioskSnapshot())
-        with TicketPrinter(fake.url, timeout_s=2) as printer, Trace(None) as trace:
-            controller = Controller(
-                config,
-                store=store,
-                printer=printer,
-                layout=TicketLayout.from_config(config.printer),
-                make_content=ticket_content,
-                intents=queue.Queue(),
-                updates=updates,
-                snapshot=snapshot,
-                trace=trace,
-                clock=clock,
-                sync=sync,
+        with TicketPrinter(fake.url, timeout_s=2) as printer:
+            controller, updates, snapshot = make_controller(
+                config, clock, store, printer, sync=sync
             )
             controller.poll_printer(force=True)
             for _ in range(3):
