@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test lint bench screenshots clean pi-check
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ screenshots: $(STAMP)
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1080x1920
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1024x600
 	$(BIN)/python docs/images/render_ticket.py
+
+# The test suite on arm64 under qemu-user (docs/pi-check.md); root, slow, not part of CI.
+pi-check:
+	bash .ci/pi-check
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache .mypy_cache .hypothesis

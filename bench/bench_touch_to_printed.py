@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.stubserver import StubServer
@@ -70,7 +71,11 @@ label = {{ fr = "Urbanisme", en = "Planning" }}
     return path
 
 
-def run(tickets: int, server_mode: str) -> dict[str, float]:
+def run(
+    tickets: int, server_mode: str, preexec_fn: Callable[[], None] | None = None
+) -> dict[str, float]:
+    """``preexec_fn`` runs in the kiosk's process before it starts (bench_pi_class puts it
+    in a CPU-quota cgroup there)."""
     with tempfile.TemporaryDirectory() as tmp, FakeTcpPrinter() as printer:
         root = Path(tmp)
         server = StubServer(host="127.0.0.1", port=0, data_dir=root / "server", token=TOKEN).start()
@@ -104,6 +109,7 @@ def run(tickets: int, server_mode: str) -> dict[str, float]:
                 capture_output=True,
                 timeout=600,
                 env=env,
+                preexec_fn=preexec_fn,
             )
         finally:
             if server_mode != "down":

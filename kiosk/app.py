@@ -361,16 +361,17 @@ def run_demo(
 
 def config_for_run(path: str | None) -> Config:
     """``--config`` if given, else /etc/kiosk/kiosk.toml if it exists, else the demo one."""
-    from kiosk.config import DEFAULT_CONFIG_PATH, demo_config_path
+    from kiosk.config import default_config_path, demo_config_path
 
     if path:
         return load_config(path)
-    if DEFAULT_CONFIG_PATH.exists():
-        return load_config(DEFAULT_CONFIG_PATH)
+    default = default_config_path()
+    if default.exists():
+        return load_config(default)
     demo = demo_config_path()
     if not demo.is_file():
         raise ConfigError(
-            f"{DEFAULT_CONFIG_PATH}: file not found and no bundled demo configuration: "
+            f"{default}: file not found and no bundled demo configuration: "
             "pass --config FILE"
         )
     # The bundled file may sit in a read-only prefix: its data and tickets go to ./demo-out/,

@@ -8,6 +8,7 @@ Relative paths are relative to the configuration file's folder.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 import zoneinfo
@@ -28,6 +29,13 @@ THEMES = ("default", "high-contrast")
 ROTATIONS = (0, 90, 180, 270)
 BACKLIGHT_MODES = ("auto", "always-on")
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
+
+
+def default_config_path() -> Path:
+    """Where ``run``, ``status`` and ``selftest`` look without ``--config``:
+    ``$KIOSK_DEFAULT_CONFIG`` when set (tests and images point it elsewhere, so that a kiosk
+    installed on the machine never changes what they see), else /etc/kiosk/kiosk.toml."""
+    return Path(os.environ.get("KIOSK_DEFAULT_CONFIG") or DEFAULT_CONFIG_PATH)
 
 
 def bundled_config_dir() -> Path:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import DEFAULT_CONFIG_PATH, Config, demo_config_path, load_config
+from kiosk.config import Config, default_config_path, demo_config_path, load_config
 from kiosk.errors import ConfigError, KioskError
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
@@ -315,7 +315,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(args.config) if args.config else DEFAULT_CONFIG_PATH
+    path = Path(args.config) if args.config else default_config_path()
     if not args.config and not path.exists():
         path = demo_config_path()
     try:

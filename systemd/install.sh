@@ -19,7 +19,7 @@ ROOT="${KIOSK_INSTALL_ROOT:-}"
 DRY_RUN=0
 KIOSK_USER=kiosk
 KIOSK_GROUPS=(video render input gpio dialout lp)
-PREFIX=/opt/kiosk
+PREFIX="${KIOSK_PREFIX:-/opt/kiosk}"  # KIOSK_PREFIX: tests point it at a folder of their own
 APT_PACKAGES=(
   python3-venv python3-pip python3-lgpio  # lgpio from apt: PyPI has no cp313 aarch64 wheel
   fonts-dejavu-core                       # the UI's and the ticket preview's font
@@ -172,7 +172,7 @@ if [ -n "$kiosk_gid" ] || [ "$DRY_RUN" -eq 1 ]; then
   act chown "0:${kiosk_gid:-$KIOSK_USER}" "$ROOT/etc/kiosk"
   [ ! -e "$ROOT/etc/kiosk/kiosk.toml" ] || act chown "0:${kiosk_gid:-$KIOSK_USER}" "$ROOT/etc/kiosk/kiosk.toml"
 else
-  echo "no group $KIOSK_USER in ${ROOT:-/}etc/group: $ROOT/etc/kiosk keeps its owner"
+  echo "no group $KIOSK_USER in ${ROOT}/etc/group: $ROOT/etc/kiosk keeps its owner"
 fi
 
 # ---- 6. journald cap ----------------------------------------------------------------------

@@ -10,6 +10,23 @@ import pytest
 from kiosk.stubserver import StubServer
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_installed_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A kiosk installed on the test machine (/etc/kiosk/kiosk.toml) must change nothing the
+    tests see: every process they start looks for its default configuration in a folder of
+    their own, where there is none."""
+    import os
+
+    old = os.environ.get("KIOSK_DEFAULT_CONFIG")
+    root = tmp_path_factory.mktemp("no-installed-kiosk")
+    os.environ["KIOSK_DEFAULT_CONFIG"] = str(root / "etc" / "kiosk" / "kiosk.toml")
+    yield
+    if old is None:
+        os.environ.pop("KIOSK_DEFAULT_CONFIG", None)
+    else:
+        os.environ["KIOSK_DEFAULT_CONFIG"] = old
+
+
 @pytest.fixture
 def stub(tmp_path: Path) -> Iterator[StubServer]:
     """The stub queue server on a free loopback port, its SQLite data in tmp_path."""

@@ -57,15 +57,38 @@ def start_kiosk(bench, replay_name: str, lines: list[str]) -> subprocess.Popen:
     )
 
 
+def count_ready(trace) -> int:
+    if not trace.exists():
+        return 0
+    return sum(1 for line in trace.read_text(encoding="utf-8").splitlines() if '"ready"' in line)
+
+
+def wait_for_ready(trace, readies: int, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while count_ready(trace) <= readies:
+        assert proc.poll() is None, f"the kiosk exited before its first frame: {proc.returncode}"
+        assert time.monotonic() < deadline, "no ready trace line within a minute"
+        time.sleep(0.01)
+
+
 def test_sigkill_at_random_moments_never_duplicates_or_loses(crash_bench):
     bench = crash_bench
     bench.printer.print_time_s = 0.4  # a slow printer: more kills land between issue and print
     seed = int(os.environ.get("KIOSK_CRASH_SEED", time.time_ns() % 100_000))
     rng = random.Random(seed)
     visitors = [f"ticket {CATEGORIES[i % 2]}" for i in range(400)]
+    trace = bench.root / "trace.jsonl"
     for i in range(KILLS):
+        readies = count_ready(trace)
         proc = start_kiosk(bench, "visitors.txt", visitors)
-        time.sleep(rng.uniform(0.2, 1.6))
+        # Keyed to the `ready` trace line, not to a fixed delay, so that a kill means the
+        # same on a slow machine (a Pi, a loaded CI): one run in five dies during start-up,
+        # the others while visitors are being served.
+        if rng.random() < 0.2:
+            time.sleep(rng.uniform(0.0, 0.3))
+        else:
+            wait_for_ready(trace, readies, proc)
+            time.sleep(rng.uniform(0.0, 1.2))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         assert proc.returncode == -signal.SIGKILL, (

@@ -134,18 +134,28 @@ def test_dry_run_changes_nothing(checkout: Path, target: Path) -> None:
     assert "nothing was changed" in result.stdout
 
 
-def test_dry_run_of_a_real_install_lists_every_system_step(checkout: Path) -> None:
-    result = install(checkout, "--dry-run")
+def test_dry_run_of_a_real_install_lists_every_system_step(checkout: Path, tmp_path: Path) -> None:
+    # The program's prefix is a folder of the test's own: a kiosk installed in /opt/kiosk on
+    # this machine (whose venv would be kept, not created) must not change the steps shown.
+    prefix = tmp_path / "opt" / "kiosk"
+    result = install(checkout, "--dry-run", env={"KIOSK_PREFIX": str(prefix)})
     assert result.returncode == 0, result.stderr
     for expected in (
         "apt-get install -y --no-install-recommends python3-venv",
         "python3-lgpio",
         "usermod --append --groups",
-        "--system-site-packages /opt/kiosk/venv",
+        f"--system-site-packages {prefix}/venv",
         "systemctl enable kiosk.service kiosk-maintenance.timer",
         "99-kiosk-backlight.rules",
     ):
         assert expected in result.stdout
+
+
+def test_missing_group_message_names_the_target_s_group_file(checkout: Path, target: Path) -> None:
+    (target / "etc" / "group").write_text("root:x:0:\n")
+    result = install(checkout, "--root", str(target))
+    assert result.returncode == 0, result.stderr
+    assert f"no group kiosk in {target}/etc/group:" in result.stdout
 
 
 def test_bad_options_are_one_line(checkout: Path, tmp_path: Path) -> None:
