@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, PrinterUrlError
 from kiosk.hours import WEEKDAYS, WeeklyHours
 
 ID_RE = re.compile(r"^[a-z0-9-]{1,32}$")
@@ -361,15 +361,21 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
 
 
 def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
-    forms = "usb://VID:PID, serial:///dev/ttyUSB0?baudrate=19200, tcp://HOST:PORT, file:///path or virtual:///path/to/dir"
+    from printer.connections import VALID_FORMS, parse_printer_url  # the parser run uses too
+
+    forms = "one of " + ", ".join(VALID_FORMS)
     url = r.get("url", str, forms)
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme not in PRINTER_SCHEMES or not url.split("://", 1)[1]:
-        r.fail("url", url, forms)
-    if scheme in ("file", "virtual"):
+    try:
         # Relative file:// and virtual:// paths are relative to the configuration's folder.
-        rest = url.split("://", 1)[1]
-        url = f"{scheme}://{resolve_path(r.path, rest)}"
+        url = parse_printer_url(url, base_dir=r.path.parent).url
+    except PrinterUrlError as err:
+        raise PrinterUrlError(
+            f"{r.path}: [printer] url = {_show(url)}: {err.problem}; expected {forms}",
+            path=str(r.path),
+            key="[printer] url",
+            url=url,
+            problem=err.problem,
+        ) from None
     profile = r.get(
         "profile", str, 'a python-escpos capability profile such as "TM-T20II"', "TM-T20II"
     )

@@ -12,9 +12,9 @@ from printer.connections import (
     FileConnection,
     SerialConnection,
     TcpConnection,
+    VirtualConnection,
     connection_for_url,
 )
-from printer.virtual import VirtualConnection
 
 
 @pytest.mark.parametrize(
