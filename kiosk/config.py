@@ -568,6 +568,11 @@ def _parse_display(r: _Reader) -> DisplaySection:
     )
 
 
+# PBKDF2 rounds a pin_hash may ask for: fewer makes guessing cheap, more stalls each check.
+PIN_MIN_ITERATIONS = 10_000
+PIN_MAX_ITERATIONS = 1_000_000
+
+
 def _parse_technician(r: _Reader) -> TechnicianSection:
     pin_hash = r.get(
         "pin_hash",
@@ -579,6 +584,15 @@ def _parse_technician(r: _Reader) -> TechnicianSection:
         r"^pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+$", pin_hash
     ):
         r.fail("pin_hash", pin_hash, 'a hash made by "kiosk hash-pin"')
+    if pin_hash is not None:
+        iterations = int(pin_hash.split("$")[1])
+        if not PIN_MIN_ITERATIONS <= iterations <= PIN_MAX_ITERATIONS:
+            r.fail(
+                "pin_hash",
+                pin_hash,
+                f"an iteration count from {PIN_MIN_ITERATIONS:,} to {PIN_MAX_ITERATIONS:,} "
+                f"(this hash says {iterations:,}): make a new one with kiosk hash-pin",
+            )
     r.finish()
     return TechnicianSection(pin_hash=pin_hash)
 
