@@ -360,6 +360,11 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
     )
 
 
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``), for a one-line message."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
     from printer.connections import VALID_FORMS, parse_printer_url  # the parser run uses too
 
@@ -370,7 +375,7 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
         url = parse_printer_url(url, base_dir=r.path.parent).url
     except PrinterUrlError as err:
         raise PrinterUrlError(
-            f"{r.path}: [printer] url = {_show(url)}: {err.problem}; expected {forms}",
+            f"{r.path}: [printer] url = {_show(_one_line(url))}: {err.problem}; expected {forms}",
             path=str(r.path),
             key="[printer] url",
             url=url,

@@ -50,8 +50,8 @@ def parse_printer_url(url: str, *, base_dir: Path | None = None) -> PrinterTarge
     paths are resolved against ``base_dir`` (refused without one)."""
     if not isinstance(url, str) or not url.strip():
         bad_url(str(url), "empty")
-    if url != url.strip() or any(c.isspace() for c in url):
-        bad_url(url, "spaces or control characters in the URL")
+    if url != url.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        bad_url(url, "spaces around the URL or control characters in it")
     if "://" not in url:
         bad_url(url, "no scheme (expected SCHEME://...)")
     try:

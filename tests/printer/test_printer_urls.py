@@ -3,6 +3,7 @@ bad URL refused with one line naming it, what is wrong and the valid forms (issu
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,6 +60,8 @@ BAD_URLS = {
     "file:///dev/usb/lp0?mode=raw": "mode",
     "lpt://1": "lpt",
     "/dev/usb/lp0": "scheme",
+    " tcp://h:9100": "spaces",
+    "tcp://h:9100\n": "control",
 }
 
 CONFIG = textwrap.dedent(
@@ -85,7 +88,7 @@ CONFIG = textwrap.dedent(
 
 
 def toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
 @pytest.mark.parametrize("url", list(BAD_URLS))
@@ -148,6 +151,7 @@ def test_check_config_refuses_a_bad_url_exit_2(tmp_path: Path, url: str) -> None
         ),
         ("file:///dev/usb/lp0", FileTarget(path=Path("/dev/usb/lp0"))),
         ("virtual:///tmp/out", VirtualTarget(folder=Path("/tmp/out"))),
+        ("virtual:///home/agent/My Tickets", VirtualTarget(folder=Path("/home/agent/My Tickets"))),
         (
             "virtual:///tmp/out?state=paper_out&paper_width_dots=384",
             VirtualTarget(folder=Path("/tmp/out"), state="paper_out", paper_width_dots=384),
