@@ -11,11 +11,12 @@ controller) and ``emit`` (a trace event), so the flow is tested without a screen
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from display.pin import verify_pin
+from display.pin import PinChecker
 from display.view import Action
 from kiosk.config import Config
 from kiosk.messages import (
@@ -64,8 +65,10 @@ class ScreenFlow:
         post: Callable[[Intent], None],
         emit: Callable[..., Any],
         now_s: float,
+        pin_checker: PinChecker | None = None,
     ):
         self.config = config
+        self.pin_checker = pin_checker or PinChecker()  # PBKDF2 off the UI thread
         self._post = post
         self._emit = emit
         self.screen = "home"
@@ -78,6 +81,7 @@ class ScreenFlow:
         self.last_input_s = now_s
         self.pin_digits = ""
         self.is_pin_wrong = False
+        self.pin_locked_s = 0  # whole seconds the PIN pad stays locked, for the screen
         self.quit_code: int | None = None  # set when the flow asks the app to stop
         self.version = 0  # grows on every change that needs a redraw
 
@@ -197,6 +201,7 @@ class ScreenFlow:
 
     def tick(self, now_s: float) -> None:
         """Apply deadlines: the ticket screen's end, the idle timeout, a stuck flow."""
+        self._tick_pin(now_s)
         flow = self.flow
         if flow is not None and flow.is_pending and now_s - flow.started_s > PENDING_TIMEOUT_S:
             logger.warning(
@@ -245,6 +250,31 @@ class ScreenFlow:
         self._go("tech_pin", now_s)
         return True
 
+    @property
+    def is_pin_checking(self) -> bool:
+        return self.pin_checker.is_checking
+
+    def _tick_pin(self, now_s: float) -> None:
+        """The PIN check's answer, and the lockout countdown shown in whole seconds."""
+        self._poll_pin(now_s)
+        locked_s = math.ceil(self.pin_checker.lockout_remaining_s(now_s))
+        if locked_s != self.pin_locked_s:
+            self.pin_locked_s = locked_s
+            if self.screen == "tech_pin":
+                self.version += 1
+
+    def _poll_pin(self, now_s: float) -> None:
+        answer = self.pin_checker.poll(now_s)
+        if answer is None:
+            return
+        self.pin_locked_s = math.ceil(self.pin_checker.lockout_remaining_s(now_s))
+        if answer and self.screen == "tech_pin":
+            logger.info("technician menu opened")
+            self._go("tech_menu", now_s)
+            return
+        self.is_pin_wrong = not answer
+        self.version += 1
+
     def _on_technician(self, kind: str, arg: str | None, now_s: float) -> None:
         if kind == "pin_digit" and arg and len(self.pin_digits) < PIN_MAX_DIGITS:
             self.pin_digits += arg
@@ -253,13 +283,9 @@ class ScreenFlow:
             self.pin_digits = ""
         elif kind == "pin_ok":
             pin_hash = self.config.technician.pin_hash
-            if pin_hash and verify_pin(self.pin_digits, pin_hash):
-                logger.info("technician menu opened")
-                self._go("tech_menu", now_s)
-                return
-            logger.warning("technician PIN refused")
+            if pin_hash and self.pin_checker.submit(self.pin_digits, pin_hash, now_s):
+                self._poll_pin(now_s)  # the answer, at once when checked inline (tests)
             self.pin_digits = ""
-            self.is_pin_wrong = True
         elif kind == "tech_close":
             self.go_home(now_s, reset_language=True)
             return

@@ -61,7 +61,12 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     head, dots, status = stack(ctx, info, [1, 1, 1])
     frame.items.append(ctx.text(ctx._("Enter the PIN"), head, "body", 30, is_bold=True))
     frame.items.append(ctx.text("● " * len(flow.pin_digits) or "–", dots, "body", 32))
-    if flow.is_pin_wrong:
+    if flow.is_pin_checking:
+        frame.items.append(ctx.text(ctx._("Checking…"), status, "body", 28))
+    elif flow.pin_locked_s > 0:
+        locked = ctx._("Locked: try again in %(seconds)d s") % {"seconds": flow.pin_locked_s}
+        frame.items.append(ctx.text(locked, status, "body", 28, is_bold=True))
+    elif flow.is_pin_wrong:
         frame.items.append(ctx.text(ctx._("Wrong PIN"), status, "body", 28, is_bold=True))
     keys = [str(d) for d in range(1, 10)] + ["clear", "0", "ok"]
     cells = lay.grid(pad, 12, cols=3)

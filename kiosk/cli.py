@@ -92,6 +92,36 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--window", metavar="WxH", help="a window of this size instead of full screen")
 
 
+_UNAVAILABLE_COMMANDS: list[tuple[str, str]] = []  # logged once logging is set up
+
+# Python module -> the distribution that provides it, for "missing module" hints.
+_DISTRIBUTIONS = {
+    "pygame": "pygame-ce",
+    "usb": "pyusb",
+    "serial": "pyserial",
+    "escpos": "python-escpos==3.1",
+    "PIL": "Pillow",
+    "qrcode": "qrcode",
+    "requests": "requests",
+    "gpiozero": "gpiozero",
+}
+
+
+def missing_module_hint(err: ImportError) -> str:
+    """One line saying what is missing and how to install it."""
+    top = (err.name or "").split(".")[0]
+    if top:
+        dist = _DISTRIBUTIONS.get(top, top)
+        return (
+            f"Python module {top!r} is missing: install it into the kiosk's environment "
+            f"(pip install {dist}), or reinstall the kiosk (systemd/install.sh)"
+        )
+    return (
+        f"cannot load a library ({err}): install the system packages the kiosk needs "
+        "(systemd/install.sh; docs/operations.md)"
+    )
+
+
 def _extension_registrars() -> list[Callable[[Any], None]]:
     """Commands that live with their own module: stub-server, provision, selftest."""
     registrars: list[Callable[[Any], None]] = []
@@ -99,7 +129,7 @@ def _extension_registrars() -> list[Callable[[Any], None]]:
         try:
             module = __import__(module_name, fromlist=["register"])
         except ImportError as err:  # a partial install still runs the kiosk itself
-            logger.debug("command module %s unavailable: %s", module_name, err)
+            _UNAVAILABLE_COMMANDS.append((module_name, missing_module_hint(err)))
             continue
         registrars.append(module.register)
     return registrars
@@ -259,39 +289,46 @@ def _path(text: str | None) -> Path | None:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Logging first: python-escpos configures logging on import if nobody did (3.1, #670)."""
-    try:
-        from kiosk.logsetup import configure_journal_logging
+    """Logging first: python-escpos configures logging on import if nobody did (3.1, #670).
 
-        configure_journal_logging(logging.DEBUG if verbose else logging.INFO)
-    except ImportError:
-        logging.basicConfig(
-            level=logging.DEBUG if verbose else logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+    Uncaught exceptions in threads are logged at ERROR with their traceback, so a crash's
+    cause reaches the journal even without ``-v``.
+    """
+    from kiosk.logsetup import configure_journal_logging, install_thread_excepthook
+
+    configure_journal_logging(logging.DEBUG if verbose else logging.INFO)
+    install_thread_excepthook()
+    for module_name, hint in _UNAVAILABLE_COMMANDS:
+        logger.warning("commands of %s unavailable: %s", module_name, hint)
+
+
+def _error_label(err: KioskError) -> str:
+    if isinstance(err, ConfigError):
+        return "config error"
+    if isinstance(err, UsageError):
+        return "usage error"
+    return "error"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    configure_logging(args.verbose)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        configure_logging(args.verbose)
         return int(args.func(args))
-    except ConfigError as err:
-        print(f"kiosk: config error: {err}", file=sys.stderr)
-        return EXIT_CONFIG
-    except UsageError as err:
-        print(f"kiosk: usage error: {err}", file=sys.stderr)
-        return EXIT_CONFIG
-    except KioskError as err:
-        print(f"kiosk: error: {err}", file=sys.stderr)
-        return EXIT_FAILURE
+    except KioskError as err:  # expected: one line, its exit code (2 for config and usage)
+        print(f"kiosk: {_error_label(err)}: {err}", file=sys.stderr)
+        return err.exit_code
     except KeyboardInterrupt:
         return EXIT_OK
-    except Exception as err:  # a bug: one line for the technician, the traceback in the log
-        logger.debug("fatal error", exc_info=True)
+    except ImportError as err:  # a missing dependency (pygame, pyusb, ...) or shared library
+        print(f"kiosk: {missing_module_hint(err)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as err:  # a bug: the traceback in the journal, one line for the technician
+        logger.exception("fatal error")
         print(
-            f"kiosk: fatal: {type(err).__name__}: {err} (run with -v for details)", file=sys.stderr
+            f"kiosk: fatal: {type(err).__name__}: {err} (traceback in the log above)",
+            file=sys.stderr,
         )
         return EXIT_FAILURE
 

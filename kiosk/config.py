@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, PrinterUrlError
 from kiosk.hours import WEEKDAYS, WeeklyHours
 
 ID_RE = re.compile(r"^[a-z0-9-]{1,32}$")
@@ -368,16 +368,27 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
     )
 
 
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``), for a one-line message."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
-    forms = "usb://VID:PID, serial:///dev/ttyUSB0?baudrate=19200, tcp://HOST:PORT, file:///path or virtual:///path/to/dir"
+    from printer.connections import VALID_FORMS, parse_printer_url  # the parser run uses too
+
+    forms = "one of " + ", ".join(VALID_FORMS)
     url = r.get("url", str, forms)
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme not in PRINTER_SCHEMES or not url.split("://", 1)[1]:
-        r.fail("url", url, forms)
-    if scheme in ("file", "virtual"):
+    try:
         # Relative file:// and virtual:// paths are relative to the configuration's folder.
-        rest = url.split("://", 1)[1]
-        url = f"{scheme}://{resolve_path(r.path, rest)}"
+        url = parse_printer_url(url, base_dir=r.path.parent).url
+    except PrinterUrlError as err:
+        raise PrinterUrlError(
+            f"{r.path}: [printer] url = {_show(_one_line(url))}: {err.problem}; expected {forms}",
+            path=str(r.path),
+            key="[printer] url",
+            url=url,
+            problem=err.problem,
+        ) from None
     profile = r.get(
         "profile", str, 'a python-escpos capability profile such as "TM-T20II"', "TM-T20II"
     )
@@ -570,6 +581,11 @@ def _parse_display(r: _Reader) -> DisplaySection:
     )
 
 
+# PBKDF2 rounds a pin_hash may ask for: fewer makes guessing cheap, more stalls each check.
+PIN_MIN_ITERATIONS = 10_000
+PIN_MAX_ITERATIONS = 1_000_000
+
+
 def _parse_technician(r: _Reader) -> TechnicianSection:
     pin_hash = r.get(
         "pin_hash",
@@ -581,6 +597,15 @@ def _parse_technician(r: _Reader) -> TechnicianSection:
         r"^pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+$", pin_hash
     ):
         r.fail("pin_hash", pin_hash, 'a hash made by "kiosk hash-pin"')
+    if pin_hash is not None:
+        iterations = int(pin_hash.split("$")[1])
+        if not PIN_MIN_ITERATIONS <= iterations <= PIN_MAX_ITERATIONS:
+            r.fail(
+                "pin_hash",
+                pin_hash,
+                f"an iteration count from {PIN_MIN_ITERATIONS:,} to {PIN_MAX_ITERATIONS:,} "
+                f"(this hash says {iterations:,}): make a new one with kiosk hash-pin",
+            )
     r.finish()
     return TechnicianSection(pin_hash=pin_hash)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from typing import TextIO
 
@@ -80,3 +81,23 @@ def configure_journal_logging(level: int | str = logging.INFO) -> logging.Handle
     root.addHandler(handler)
     root.setLevel(level)
     return handler
+
+
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook``: an exception that ends a thread, at ERROR with its traceback."""
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    logging.getLogger("kiosk.thread").error(
+        "thread %s died: %s: %s",
+        name,
+        args.exc_type.__name__,
+        args.exc_value,
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
+    )
+
+
+def install_thread_excepthook() -> None:
+    """Log exceptions that end a thread (the default hook prints them to stderr unformatted,
+    without a journal priority)."""
+    threading.excepthook = _log_thread_exception

@@ -153,7 +153,15 @@ def check_printer(config: Config) -> CheckResult:
 
     with TicketPrinter.from_config(config.printer) as printer:
         status = str(getattr(printer.status(), "value", "unknown"))
+        is_held_elsewhere = printer.is_held_elsewhere
     url = config.printer.url
+    if is_held_elsewhere:
+        return CheckResult(
+            "printer",
+            WARN,
+            f"{url}: held by another process, status unknown (kiosk.service running? "
+            "stop it to test the printer)",
+        )
     if status == "ok":
         return CheckResult("printer", OK, f"{url}: ok")
     if status == "paper_near_end":

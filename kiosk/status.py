@@ -1,7 +1,8 @@
 """``kiosk status``: what a technician needs at a glance, read from the store and printer.
 
 Safe to run while the kiosk runs: SQLite's WAL lets it read alongside, and the printer is
-only asked for its status (a USB printer held by the running kiosk reports ``unknown``).
+only asked for its status (a USB or serial printer held by the running kiosk reports
+``unknown``: this process cannot ask it, which says nothing about the printer).
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ def _printer_status(config: Config) -> str:
 
     try:
         with TicketPrinter.from_config(config.printer) as printer:
-            return str(printer.status().value)
+            status = printer.status()
+            if printer.is_held_elsewhere:  # by the running kiosk, most often: not "offline"
+                return "unknown"
+            return str(status.value)
     except KioskError as err:
         logger.warning("%s", err)
         return "unknown"

@@ -28,7 +28,7 @@ from typing import Any
 
 from kiosk import events as ev
 from kiosk.clock import Clock, SystemClock
-from kiosk.errors import StoreCorrupted, StoreError
+from kiosk.errors import Refusal, StoreCorrupted, StoreError
 from kiosk.numbering import format_number, is_over_cap, next_counter
 from kiosk.service_day import ServiceDay, local_now, service_day
 
@@ -104,7 +104,7 @@ class Ticket:
     void_reason: str | None = None
 
 
-class CapReached(StoreError):
+class CapReached(Refusal):
     """The category's daily cap is reached: no number was taken. Retrying tomorrow works."""
 
 

@@ -23,7 +23,7 @@ import threading
 from types import TracebackType
 
 from kiosk.config import PrinterSection
-from kiosk.errors import PrinterError
+from kiosk.errors import PrinterBusyError, PrinterError
 from printer.connections import Connection, connection_for_url
 from printer.status import STATUS_QUERIES, PrinterStatus, status_from_replies
 
@@ -48,6 +48,7 @@ class TicketPrinter:
         self.timeout_s = timeout_s
         self._connection: Connection = connection_for_url(url, timeout_s=timeout_s)  # no I/O
         self._last_status = PrinterStatus.UNKNOWN
+        self._is_held_elsewhere = False
         self._is_open = False
         self._lock = threading.Lock()
 
@@ -64,14 +65,23 @@ class TicketPrinter:
     def is_bidirectional(self) -> bool:
         return self._connection.is_bidirectional
 
+    @property
+    def is_held_elsewhere(self) -> bool:
+        """True when the latest attempt found the device held by another process (the
+        running kiosk, CUPS, usblp): :attr:`last_status` then says ``offline`` because this
+        process cannot print, but the printer's own state is unknown from here."""
+        return self._is_held_elsewhere
+
     def open(self) -> None:
         """Start using the printer; connects now if it can (an unreachable printer is not an error)."""
         with self._lock:
             self._is_open = True
             try:
                 self._connection.open()
+                self._is_held_elsewhere = False
             except PrinterError as err:
                 logger.warning("printer %s not reachable yet: %s", self.url, err)
+                self._is_held_elsewhere = isinstance(err, PrinterBusyError)
                 self._last_status = PrinterStatus.OFFLINE
 
     def close(self) -> None:
@@ -97,8 +107,10 @@ class TicketPrinter:
             try:
                 self._require_open()
                 status = self._query_with_retry()
+                self._is_held_elsewhere = False
             except PrinterError as err:
                 logger.info("printer %s: %s", self.url, err)
+                self._is_held_elsewhere = isinstance(err, PrinterBusyError)
                 status = PrinterStatus.OFFLINE
             self._last_status = status
             return status

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from kiosk import events as ev
 from kiosk.clock import Clock
 from kiosk.config import ServerSection
-from kiosk.errors import AuthError, ConfigError, KioskError, SyncError
+from kiosk.errors import AuthError, ConfigError, KioskError, SyncError, TokenFileError
 from kiosk.sync.backoff import BackoffPolicy
 from kiosk.sync.backoff_state import (
     StatusStore,
@@ -361,9 +361,7 @@ class SyncService:
             delay_s = self.backoff.delay_s(self._attempts, retry_after_s)
             self._next_send_mono_s = now_mono + delay_s
             self._last_error = str(err)
-            is_auth = isinstance(err, AuthError) or (
-                isinstance(err, ConfigError) and "token" in str(err)
-            )
+            is_auth = isinstance(err, (AuthError, TokenFileError))
             self._is_auth_failed = is_auth
             attempts = self._attempts
         next_at = self.clock.now_utc() + dt.timedelta(seconds=delay_s)

@@ -30,7 +30,7 @@ from kiosk.messages import (
 )
 
 PIN = "2468"
-PIN_HASH = hash_pin(PIN, iterations=1000)
+PIN_HASH = hash_pin(PIN, iterations=10_000)
 
 SIZES = [(800, 480), (1024, 600), (1280, 800), (1920, 1080), (1080, 1920)]
 PANEL_MM = {

@@ -7,7 +7,7 @@ import pygame
 import pytest
 
 from display.flow import ScreenFlow
-from display.pin import hash_pin, verify_pin
+from display.pin import InlineExecutor, PinChecker, hash_pin, verify_pin
 from display.theme import DEFAULT, HIGH_CONTRAST, contrast_ratio
 from display.touch import (
     SDL_TOUCH_MOUSEID,
@@ -189,7 +189,10 @@ class Recorder:
 def flow_and_recorder(config_factory):
     rec = Recorder()
     config = config_factory()
-    return ScreenFlow(config, post=rec.post, emit=rec.emit, now_s=0.0), rec
+    flow = ScreenFlow(
+        config, post=rec.post, emit=rec.emit, now_s=0.0, pin_checker=PinChecker(InlineExecutor())
+    )
+    return flow, rec
 
 
 def test_touches_on_the_ticket_screen_never_issue_a_second_ticket(flow_and_recorder):

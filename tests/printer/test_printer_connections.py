@@ -12,9 +12,9 @@ from printer.connections import (
     FileConnection,
     SerialConnection,
     TcpConnection,
+    VirtualConnection,
     connection_for_url,
 )
-from printer.virtual import VirtualConnection
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,41 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_file_write_timeout_keeps_its_status_and_says_it_once(tmp_path: Path) -> None:
+    """A device that stops taking data (a FIFO nobody reads, as a stalled lp0): the error
+    says so once, with status offline, and is not re-wrapped as a generic write failure."""
+    import os
+
+    fifo = tmp_path / "lp0"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # present, but never reads
+    try:
+        connection = FileConnection(fifo, timeout_s=0.2)
+        connection.open()
+        with pytest.raises(PrinterError) as caught:
+            connection.write(b"\x00" * (4 * 1024 * 1024))
+    finally:
+        os.close(reader)
+    err = caught.value
+    assert not isinstance(err, OSError)
+    assert err.status == "offline"
+    message = str(err)
+    assert message.count("took no data") == 1, message
+    assert message.count(str(fifo)) == 1, message
+    assert "write failed" not in message
+    assert not connection.is_open
+
+
+def test_printer_error_is_not_an_oserror() -> None:
+    """Refusals are expected outcomes: an ``except OSError`` around a system call must never
+    catch (and re-wrap) one."""
+    from kiosk.errors import AuthError, ConfigError, KioskError, Refusal, StoreError, UsageError
+
+    assert not issubclass(PrinterError, OSError)
+    assert not issubclass(AuthError, OSError)
+    assert issubclass(PrinterError, Refusal)
+    assert issubclass(StoreError, OSError)
+    assert (ConfigError.exit_code, UsageError.exit_code, KioskError.exit_code) == (2, 2, 1)
+    assert PrinterUrlError.exit_code == 2 and PrinterError.exit_code == 1

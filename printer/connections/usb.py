@@ -14,15 +14,49 @@ holds it.
 
 from __future__ import annotations
 
+import errno
 import logging
+import re
+import urllib.parse
+from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.errors import PrinterError
-from printer.connections import Connection
+from kiosk.errors import PrinterBusyError, PrinterError
+from printer.connections.base import Connection, bad_url, no_query
 
 logger = logging.getLogger(__name__)
 
 MIN_TIMEOUT_MS = 5000
+_ID_RE = re.compile(r"^[0-9a-fA-F]{1,4}$")
+NO_LIBUSB = "libusb not found: apt install libusb-1.0-0"
+
+
+@dataclass(frozen=True)
+class UsbTarget:
+    """A parsed ``usb://VID:PID`` URL."""
+
+    vendor_id: int
+    product_id: int
+    url_text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        return self.url_text or f"usb://{self.vendor_id:04x}:{self.product_id:04x}"
+
+    def connect(self, *, timeout_s: float = 5.0) -> UsbConnection:
+        return UsbConnection(self.vendor_id, self.product_id, timeout_s=timeout_s)
+
+
+def parse_url(url: str, parts: urllib.parse.SplitResult) -> UsbTarget:
+    no_query(url, parts)
+    ids = (parts.netloc + parts.path).strip("/")
+    vid_pid = ids.split(":")
+    if len(vid_pid) != 2:
+        bad_url(url, f"{ids!r} is not VID:PID (two hexadecimal ids joined by ':')")
+    for part in vid_pid:
+        if not _ID_RE.match(part):
+            bad_url(url, f"USB id {part!r} is not 1 to 4 hexadecimal digits")
+    return UsbTarget(vendor_id=int(vid_pid[0], 16), product_id=int(vid_pid[1], 16), url_text=url)
 
 
 class UsbConnection(Connection):
@@ -52,11 +86,13 @@ class UsbConnection(Connection):
 
         try:
             device = usb.core.find(idVendor=self.vendor_id, idProduct=self.product_id)
-        except (usb.core.USBError, usb.core.NoBackendError) as err:
+        except usb.core.NoBackendError as err:
+            raise PrinterError(f"USB printer {self.name}: {NO_LIBUSB}", status="offline") from err
+        except usb.core.USBError as err:
             raise PrinterError(f"USB printer {self.name}: {err}", status="offline") from err
         if device is None:
             raise PrinterError(
-                f"no USB printer {self.name} plugged in (check the cable and `lsusb`)",
+                f"no USB device {self.name} (check the cable; lsusb lists what is connected)",
                 status="offline",
             )
         try:
@@ -66,10 +102,19 @@ class UsbConnection(Connection):
                 device.detach_kernel_driver(interface.bInterfaceNumber)
             usb.util.claim_interface(device, interface.bInterfaceNumber)
         except usb.core.USBError as err:
-            raise PrinterError(
-                f"USB printer {self.name}: {err} (permissions: udev rule; busy: usblp or CUPS)",
-                status="offline",
-            ) from err
+            if err.errno == errno.EBUSY:
+                raise PrinterBusyError(
+                    f"USB printer {self.name} is held by another process (the running "
+                    "kiosk, usblp or CUPS): its status is unknown from here",
+                    status="unknown",
+                ) from err
+            if err.errno in (errno.EACCES, errno.EPERM):
+                raise PrinterError(
+                    f"USB printer {self.name}: permission denied: install the udev rule "
+                    "99-kiosk-printer.rules (group lp), then replug the printer",
+                    status="offline",
+                ) from err
+            raise PrinterError(f"USB printer {self.name}: {err}", status="offline") from err
 
         def direction_is(direction: int) -> Any:
             return lambda ep: usb.util.endpoint_direction(ep.bEndpointAddress) == direction

@@ -8,13 +8,63 @@ creating the folder. ``kiosk demo`` prints here; so can a kiosk on a bench.
 from __future__ import annotations
 
 import logging
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.errors import PrinterError
-from printer.connections import Connection
+from printer.connections.base import Connection, bad_url, local_path, query_options
 from printer.status import STATUS_QUERIES, PrinterStatus, replies_for
 
 logger = logging.getLogger(__name__)
+
+OPTIONS = ("state", "paper_width_dots")
+MIN_WIDTH_DOTS, MAX_WIDTH_DOTS = 64, 4096
+
+
+@dataclass(frozen=True)
+class VirtualTarget:
+    """A parsed ``virtual://`` URL; a relative folder is relative to the configuration's."""
+
+    folder: Path
+    state: str = "ok"
+    paper_width_dots: int = 576
+    url_text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        query = urllib.parse.urlsplit(self.url_text).query if self.url_text else ""
+        return f"virtual://{self.folder}" + (f"?{query}" if query else "")
+
+    def connect(self, *, timeout_s: float = 5.0) -> VirtualConnection:
+        return VirtualConnection(
+            self.folder, state=PrinterStatus(self.state), paper_width_dots=self.paper_width_dots
+        )
+
+
+def parse_url(url: str, parts: urllib.parse.SplitResult, base_dir: Path | None) -> VirtualTarget:
+    options = query_options(url, parts, OPTIONS)
+    folder = Path(local_path(url, parts, "folder")).expanduser()
+    states = [s.value for s in PrinterStatus]
+    state = options.get("state", "ok")
+    if state not in states:
+        bad_url(url, f"option state={state!r}: expected one of {', '.join(states)}")
+    width_text = options.get("paper_width_dots", "576")
+    if not (
+        width_text.isascii()
+        and width_text.isdigit()
+        and MIN_WIDTH_DOTS <= int(width_text) <= MAX_WIDTH_DOTS
+    ):
+        bad_url(
+            url,
+            f"option paper_width_dots={width_text!r}: expected dots from {MIN_WIDTH_DOTS} "
+            f"to {MAX_WIDTH_DOTS} (576 or 384)",
+        )
+    if not folder.is_absolute():
+        if base_dir is None:
+            bad_url(url, f"folder {str(folder)!r} is relative (expected virtual:///path/to/dir)")
+        folder = (base_dir / folder).resolve()
+    return VirtualTarget(folder=folder, state=state, paper_width_dots=int(width_text), url_text=url)
 
 
 class VirtualConnection(Connection):
