@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kiosk.stubserver import StubServer
 from printer.fake import FakeTcpPrinter
+from stubserver import StubServer
 
 TOKEN = "bench-token"
 

@@ -8,9 +8,9 @@ Routes (contract, section 4, plus development extensions):
 
 The fault switches are played before every protocol v1 route, so the real client meets
 outages, slow answers, resets and garbage exactly where a real server would fail. The
-framing of requests and answers is :mod:`kiosk.stubserver.framing`'s; the server's
+framing of requests and answers is :mod:`stubserver.framing`'s; the server's
 lifecycle and what it keeps (database, faults, recorded requests) are
-:mod:`kiosk.stubserver.server`'s.
+:mod:`stubserver.server`'s.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ import logging
 import urllib.parse
 from typing import TYPE_CHECKING
 
-from kiosk.stubserver.framing import JsonRequestHandler
-from kiosk.stubserver.page import render_page
-from kiosk.stubserver.validate import (
+from kiosk.sync.protocol import (
     BodyError,
     validate_events_body,
     validate_kiosk_id,
     validate_text,
 )
+from stubserver.framing import JsonRequestHandler
+from stubserver.page import render_page
 
 if TYPE_CHECKING:
-    from kiosk.stubserver.server import StubHttpServer
+    from stubserver.server import StubHttpServer
 
 logger = logging.getLogger(__name__)
 

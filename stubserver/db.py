@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.stubserver.validate import WireEvent
+from kiosk.sync.protocol import WireEvent
 
 DB_NAME = "stub-server.sqlite3"
 DEFAULT_PER_TICKET_S = 300  # five minutes a visitor, until calls give a real rate

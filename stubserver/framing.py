@@ -2,7 +2,7 @@
 
 :class:`http.server.BaseHTTPRequestHandler` parses requests but leaves the answer's framing
 (Content-Type, Content-Length, keep-alive) to each handler; this base class does it once, so
-the stub's routes (:mod:`kiosk.stubserver.handler`) only say what to answer. It also refuses
+the stub's routes (:mod:`stubserver.handler`) only say what to answer. It also refuses
 bodies without a length or over 1 MiB, and can drop a connection with a TCP reset, the way a
 crashed proxy does, for the fault switches.
 """
@@ -16,7 +16,7 @@ import struct
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from kiosk.stubserver.validate import BodyError
+from kiosk.sync.protocol import BodyError
 
 logger = logging.getLogger(__name__)
 

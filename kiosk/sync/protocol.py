@@ -1,7 +1,16 @@
-"""Strict validation of ``POST /api/v1/events`` bodies (contract, section 4). Pure.
+"""Protocol v1's schema and validation (contract, section 4), shared by kiosk and stub server.
 
-The stub is strict on purpose: a kiosk that passes against it sends what the contract says.
-Each problem is reported with the JSON path of the bad field, as the 400 answer's ``field``.
+Pure, standard library only: the development queue server (:mod:`stubserver`) imports this
+module and nothing else of the kiosk, so a vendor reads here what a valid request is, and the
+kiosk reads here what a protocol error answer is.
+
+- :func:`validate_events_body` checks a ``POST /api/v1/events`` body strictly; each problem
+  is a :class:`BodyError` with the JSON path of the bad field (a kiosk that passes against
+  the stub sends what the contract says);
+- :func:`error_answer` and :func:`parse_error_answer` are the two sides of a protocol 400:
+  ``{"error": "<one line>", "field": "<JSON path>"?, "event_id": "<UUID>"?}``. Only such an
+  answer tells a kiosk that its batch is malformed; a 400 or 413 page from a proxy is not
+  one, and the kiosk then retries instead of setting events aside.
 """
 
 from __future__ import annotations
