@@ -15,13 +15,15 @@ import json
 import logging
 import os
 import stat
+import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import requests
+import urllib3
 
 import kiosk
 from kiosk.config import ServerSection
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = f"kiosk-borne/{kiosk.__version__}"
 MAX_ANSWER_CHARS = 500  # how much of a server's error answer is kept and logged
+MAX_ANSWER_BYTES = 1024 * 1024  # a protocol v1 answer is a few kilobytes; more is a fault
+_CHUNK_BYTES = 16 * 1024
 
 
 class WireEvent(Protocol):
@@ -129,7 +133,21 @@ def write_token(path: Path, token: str) -> None:
     os.replace(tmp, path)
 
 
-def _clock_offset_s(response: requests.Response, local_utc: dt.datetime) -> float | None:
+@dataclass(frozen=True)
+class Answer:
+    """A server's answer, read whole within the request's deadline and size cap."""
+
+    status_code: int
+    reason: str
+    headers: Mapping[str, str]  # case-insensitive (requests' CaseInsensitiveDict)
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+def _clock_offset_s(response: Answer, local_utc: dt.datetime) -> float | None:
     """Server ``Date`` minus local wall time at the answer (1 s resolution), or None."""
     value = response.headers.get("Date")
     if not value:
@@ -160,6 +178,8 @@ class ServerClient:
         kiosk_id: str,
         connect_timeout_s: float = 3.05,
         read_timeout_s: float = 10.0,
+        total_timeout_s: float | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         ca_bundle: Path | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
     ):
@@ -167,6 +187,11 @@ class ServerClient:
         self.kiosk_id = kiosk_id
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
+        # The whole request, answer included: a server trickling bytes never holds it longer.
+        self.total_timeout_s = (
+            total_timeout_s if total_timeout_s is not None else connect_timeout_s + read_timeout_s
+        )
+        self.max_answer_bytes = max_answer_bytes
         self.ca_bundle = ca_bundle
         self.user_agent = user_agent
         self._token = token
@@ -292,7 +317,10 @@ class ServerClient:
         what: str,
         body: dict[str, Any] | None = None,
         is_authorized: bool = True,
-    ) -> requests.Response:
+    ) -> Answer:
+        """One request, its answer read whole: within ``total_timeout_s`` from the start
+        (each socket read is given what remains) and at most ``max_answer_bytes``; beyond
+        either, a retryable SyncError and the connection is dropped."""
         if self._session is None:
             raise SyncError(f"{what}: the server client is closed", is_retryable=False)
         headers = {}
@@ -305,8 +333,9 @@ class ServerClient:
             headers["Content-Type"] = "application/json; charset=utf-8"
             data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         url = self.base_url + path
+        deadline_mono_s = time.monotonic() + self.total_timeout_s
         try:
-            return self._session.request(
+            response = self._session.request(
                 method,
                 url,
                 data=data,
@@ -314,7 +343,20 @@ class ServerClient:
                 timeout=(self.connect_timeout_s, self.read_timeout_s),
                 verify=self._verify,
                 allow_redirects=False,
+                stream=True,
             )
+            try:
+                content = self._read_capped(response, deadline_mono_s, what)
+            finally:
+                response.close()
+            return Answer(
+                status_code=response.status_code,
+                reason=response.reason or "",
+                headers=response.headers,
+                content=content,
+            )
+        except SyncError:  # the deadline or the size cap, from _read_capped
+            raise
         except requests.exceptions.SSLError as err:
             raise SyncError(
                 f"{what}: TLS verification of {self.base_url} failed ({type(err).__name__}): "
@@ -333,8 +375,53 @@ class ServerClient:
             raise SyncError(f"{what}: cannot reach {self.base_url} ({reason})") from None
         except requests.exceptions.RequestException as err:
             raise SyncError(f"{what}: request failed ({type(err).__name__})") from None
+        except urllib3.exceptions.ReadTimeoutError:  # while reading the body (stream=True)
+            raise SyncError(
+                f"{what}: {self.base_url} stopped answering for {self.read_timeout_s} s"
+            ) from None
+        except (urllib3.exceptions.HTTPError, OSError) as err:  # reset or cut mid-body
+            raise SyncError(
+                f"{what}: the answer of {self.base_url} was cut ({_root_reason(err)})"
+            ) from None
 
-    def _raise_for_status(self, response: requests.Response, what: str) -> None:
+    def _read_capped(self, response: requests.Response, deadline_mono_s: float, what: str) -> bytes:
+        """The body, in chunks, checking the deadline and the size cap between reads."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_answer_bytes:
+            raise SyncError(
+                f"{what}: {self.base_url} announced an answer of {int(declared)} bytes, over "
+                f"the {self.max_answer_bytes} a protocol v1 answer may take: check server.url "
+                "and any proxy"
+            )
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: whatever one recv brought
+        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            remaining_s = deadline_mono_s - time.monotonic()
+            if remaining_s <= 0:
+                raise SyncError(
+                    f"{what}: {self.base_url} did not finish its answer within "
+                    f"{self.total_timeout_s:g} s (got {size} bytes): check the server or proxy"
+                )
+            if sock is not None:
+                try:
+                    sock.settimeout(min(self.read_timeout_s, remaining_s))
+                except OSError:
+                    sock = None
+            chunk = read(_CHUNK_BYTES, decode_content=True)
+            if not chunk:
+                return b"".join(parts)
+            size += len(chunk)
+            if size > self.max_answer_bytes:
+                raise SyncError(
+                    f"{what}: {self.base_url} answered more than {self.max_answer_bytes} bytes, "
+                    "far over a protocol v1 answer: check server.url and any proxy"
+                )
+            parts.append(chunk)
+
+    def _raise_for_status(self, response: Answer, what: str) -> None:
         code = response.status_code
         if 200 <= code < 300:
             return
@@ -362,7 +449,7 @@ class ServerClient:
             is_retryable=False,
         )
 
-    def _json(self, response: requests.Response, what: str) -> Any:
+    def _json(self, response: Answer, what: str) -> Any:
         try:
             return json.loads(response.content.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
