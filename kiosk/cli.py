@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p = command("hash-pin", cmd_hash_pin, "Hash a technician PIN for [technician] pin_hash.")
     p.add_argument("pin", nargs="?", help="the PIN (asked for when omitted)")
+    p = command(
+        "requeue-rejected",
+        cmd_requeue_rejected,
+        "Send again the events the server refused and that were set aside (technicians).",
+    )
+    p.add_argument("--config", metavar="FILE")
     _add_stub_server_command(command)
     for register in _extension_registrars():
         register(sub)
@@ -265,7 +271,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.status import collect_status, format_status
 
     report = collect_status(config_for_run(args.config))
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_status(report))
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(format_status(report, is_color=sys.stdout.isatty()))
     return EXIT_OK
 
 
@@ -273,6 +282,22 @@ def cmd_stub_server(args: argparse.Namespace) -> int:
     from stubserver.cli import run
 
     return run(args)
+
+
+def cmd_requeue_rejected(args: argparse.Namespace) -> int:
+    from kiosk.app import config_for_run
+    from kiosk.store import Store
+
+    config = config_for_run(args.config)
+    k = config.kiosk
+    with Store.open(k.data_dir, kiosk_id=k.id, timezone=k.timezone) as store:
+        count = store.requeue_rejected()
+    print(
+        f"{count} set-aside event(s) queued to be sent again"
+        if count
+        else "no set-aside event to send again"
+    )
+    return EXIT_OK
 
 
 def cmd_hash_pin(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ import struct
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from kiosk.sync.protocol import BodyError
+from kiosk.sync.protocol import BodyError, error_answer
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +61,21 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _error(self, code: int, message: str, **extra: Any) -> None:
-        headers = {}
-        retry_after = extra.pop("retry_after", None)
+    def _error(
+        self,
+        code: int,
+        message: str,
+        *,
+        field: str | None = None,
+        event_id: str | None = None,
+        retry_after: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """A protocol error answer (:func:`kiosk.sync.protocol.error_answer`)."""
+        headers = dict(headers or {})
         if retry_after is not None:
             headers["Retry-After"] = retry_after
-        self._send(code, {"error": message, **extra}, headers=headers)
+        self._send(code, error_answer(message, field=field, event_id=event_id), headers=headers)
 
     def _drop(self) -> None:
         """Close the connection with a reset and no answer, like a crashed proxy."""

@@ -29,6 +29,7 @@ import kiosk
 from kiosk.config import ServerSection
 from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
+from kiosk.sync.protocol import parse_error_answer
 from kiosk.sync.state import QueueState, parse_state
 
 logger = logging.getLogger(__name__)
@@ -61,10 +62,12 @@ class ServerBusyError(SyncError):
 class PostResult:
     """The answer to one ``POST /api/v1/events``.
 
-    ``status_code`` is 200 (``accepted`` lists the stored ids), 400 (malformed: split the
-    batch to isolate the bad event) or 413 (too large: split). ``answer`` is the server's body
-    (shortened) for 400/413, kept with a rejected event. ``clock_offset_s`` is the server's
-    ``Date`` minus our wall clock, when the server sent a readable one.
+    ``status_code`` is 200 (``accepted`` lists the stored ids), 400 (a protocol error: the
+    batch is malformed, split it to isolate the bad event) or 413 (too large: split).
+    ``is_protocol_error`` says the body was a protocol error answer (:mod:`kiosk.sync.protocol`);
+    a 413 page from a proxy is not one, so a single event it refuses is never set aside.
+    ``answer`` is the server's body (shortened) for 400/413, kept with a rejected event.
+    ``clock_offset_s`` is the server's ``Date`` minus our wall clock, when readable.
     """
 
     status_code: int
@@ -72,6 +75,7 @@ class PostResult:
     answer: str = ""
     retry_after_s: float | None = None
     clock_offset_s: float | None = None
+    is_protocol_error: bool = False
 
     @property
     def is_split_needed(self) -> bool:
@@ -235,8 +239,19 @@ class ServerClient:
         offset = _clock_offset_s(response, dt.datetime.now(dt.UTC))
         code = response.status_code
         if code in (400, 413):
+            is_protocol = parse_error_answer(response.content) is not None
+            if code == 400 and not is_protocol:
+                raise SyncError(
+                    f"sending events: server answered 400 without a protocol error "
+                    f"({_shorten(response.text)[:80]!r}), like a proxy's error page: "
+                    "keeping the events and trying again later; check server.url and any proxy",
+                    status_code=code,
+                )
             return PostResult(
-                status_code=code, answer=_shorten(response.text), clock_offset_s=offset
+                status_code=code,
+                answer=_shorten(response.text),
+                clock_offset_s=offset,
+                is_protocol_error=is_protocol,
             )
         self._raise_for_status(response, "sending events")
         payload = self._json(response, "sending events")

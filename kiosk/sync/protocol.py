@@ -16,6 +16,7 @@ kiosk reads here what a protocol error answer is.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -35,6 +36,44 @@ class BodyError(ValueError):
         self.field = field
         self.event_id = event_id
         super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """A protocol error answer: ``error`` is one line, ``field`` the JSON path of the bad
+    field and ``event_id`` the event it belongs to, when the server knows them."""
+
+    error: str
+    field: str | None = None
+    event_id: str | None = None
+
+
+def error_answer(message: str, *, field: str | None = None, event_id: str | None = None) -> dict:
+    """The JSON body of a protocol error answer (what the stub server sends)."""
+    body: dict[str, Any] = {"error": message}
+    if field is not None:
+        body["field"] = field
+    if event_id is not None:
+        body["event_id"] = event_id
+    return body
+
+
+def parse_error_answer(content: bytes) -> ErrorAnswer | None:
+    """The protocol error in an answer's body, or None when it is not one (an HTML page or
+    plain text from a proxy, JSON of another shape): only a protocol error means the batch
+    itself is malformed."""
+    try:
+        body = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    error, field, event_id = body.get("error"), body.get("field"), body.get("event_id")
+    if not isinstance(error, str) or not error.strip():
+        return None
+    if not isinstance(field, str | None) or not isinstance(event_id, str | None):
+        return None
+    return ErrorAnswer(error=error, field=field, event_id=event_id)
 
 
 @dataclass(frozen=True)
