@@ -347,6 +347,7 @@ class ServerClient:
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
             data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._check_ca_bundle(what)
         url = self.base_url + path
         deadline_mono_s = time.monotonic() + self.total_timeout_s
         try:
@@ -397,6 +398,21 @@ class ServerClient:
         except (urllib3.exceptions.HTTPError, OSError) as err:  # reset or cut mid-body
             raise SyncError(
                 f"{what}: the answer of {self.base_url} was cut ({_root_reason(err)})"
+            ) from None
+
+    def _check_ca_bundle(self, what: str) -> None:
+        """The configured CA file must be readable at each request (it may vanish or come
+        later): else a ConfigError, one line, and the worker backs off until it is fixed."""
+        if self.ca_bundle is None or not self.base_url.startswith("https:"):
+            return
+        try:
+            with open(self.ca_bundle, "rb") as f:
+                f.read(1)
+        except OSError as err:
+            raise ConfigError(
+                f"{what}: server.ca_bundle {self.ca_bundle}: {err.strerror or err}: copy the "
+                "PEM file of the municipal certificate authority there",
+                path=str(self.ca_bundle),
             ) from None
 
     def _read_capped(self, response: requests.Response, deadline_mono_s: float, what: str) -> bytes:

@@ -120,6 +120,7 @@ class SyncService:
         self._queue_state: QueueState | None = None
         self._outbox_depth = 0
         self._success_saved_mono_s = float("-inf")
+        self._last_unexpected: str | None = None
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -220,9 +221,8 @@ class SyncService:
         while not self._stop.is_set():
             try:
                 wait_s = self.run_once()
-            except Exception:  # the thread must never die: log, back off, carry on
-                logger.exception("sync step failed unexpectedly")
-                wait_s = IDLE_WAKE_S
+            except Exception as err:  # the thread must never die: log, back off, carry on
+                wait_s = self._failed_unexpectedly(err)
             if wait_s > 0 and not self._stop.is_set():
                 self._wake.wait(min(wait_s, IDLE_WAKE_S))
             self._wake.clear()
@@ -385,6 +385,16 @@ class SyncService:
                 attempts=attempts, next_attempt_at=next_at, error=str(err), is_auth_failed=is_auth
             )
         )
+
+    def _failed_unexpectedly(self, err: Exception) -> float:
+        """A bug or an unforeseen error: the traceback once per kind of error, then a
+        failure like any other (backoff, last error for technicians)."""
+        kind = f"{type(err).__name__}: {err}"[:200]
+        if kind != self._last_unexpected:
+            self._last_unexpected = kind
+            logger.exception("sync step failed unexpectedly")
+        self._failed(SyncError(f"unexpected error ({kind})"))
+        return self._until_next(self.clock.monotonic_s())
 
     def _succeeded(self) -> None:
         now = self.clock.now_utc()
