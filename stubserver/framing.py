@@ -42,6 +42,26 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    # Methods no route takes still get a JSON answer (405 with Allow, or 404), not the
+    # standard library's 501 HTML page.
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch("OPTIONS")
+
+    def do_TRACE(self) -> None:
+        self._dispatch("TRACE")
+
     def _dispatch(self, method: str) -> None:
         raise NotImplementedError
 
@@ -59,7 +79,8 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        if self.command != "HEAD":  # a HEAD answer has the headers of the body, not the body
+            self.wfile.write(payload)
 
     def _error(
         self,
@@ -85,9 +106,12 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _read_body(self) -> tuple[bytes | None, str | None]:
-        """(raw body, None) or (None, error already answered)."""
+    def _read_body(self, *, is_required: bool = True) -> tuple[bytes | None, str | None]:
+        """(raw body, None) or (None, error already answered); without ``is_required``, a
+        request with no Content-Length has an empty body."""
         length_text = self.headers.get("Content-Length")
+        if length_text is None and not is_required and "Transfer-Encoding" not in self.headers:
+            return b"", None
         if length_text is None or not length_text.isdigit():
             self.close_connection = True
             self._error(411, "Content-Length is required")
@@ -104,3 +128,5 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise BodyError("$", f"not UTF-8 JSON ({err})") from None
+        except RecursionError:  # json's decoder recurses: 100,000 "[" exhaust the stack
+            raise BodyError("$", "JSON nested too deeply") from None

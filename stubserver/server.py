@@ -197,7 +197,7 @@ class StubServer:
     def _record(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> None:
         try:
             body: Any = json.loads(raw.decode("utf-8")) if raw else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             body = raw
         with self._lock:
             self._recorded.append(RecordedRequest(method, path, headers, body))

@@ -22,11 +22,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-KIOSK_ID_RE = re.compile(r"^[a-z0-9-]{1,32}$")
-RFC3339_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
-)
+KIOSK_ID_RE = re.compile(r"[a-z0-9-]{1,32}")  # matched whole (re.fullmatch): no "hdv-1\n"
+RFC3339_RE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_EVENTS = 100
+MAX_SEQ = 2**63 - 1  # SQLite's INTEGER, where both sides keep seq
+MAX_DATA_DEPTH = 16  # nesting of an event's data; protocol v1 events nest one or two levels
 
 
 class BodyError(ValueError):
@@ -87,7 +88,7 @@ class WireEvent:
 
 def parse_rfc3339(text: str) -> dt.datetime | None:
     """An aware datetime from an RFC 3339 timestamp with its offset, or None."""
-    if not RFC3339_RE.match(text):
+    if not RFC3339_RE.fullmatch(text):
         return None
     try:
         when = dt.datetime.fromisoformat(text.replace("z", "Z"))
@@ -97,7 +98,7 @@ def parse_rfc3339(text: str) -> dt.datetime | None:
 
 
 def validate_kiosk_id(value: Any, field: str = "kiosk_id") -> str:
-    if not isinstance(value, str) or not KIOSK_ID_RE.match(value):
+    if not isinstance(value, str) or not KIOSK_ID_RE.fullmatch(value):
         raise BodyError(field, f"expected 1-32 characters of a-z 0-9 -, got {value!r}")
     return value
 
@@ -127,9 +128,12 @@ def validate_events_body(body: Any, *, max_events: int = MAX_EVENTS) -> tuple[st
         if not isinstance(event_id, str) or not _is_uuid(event_id):
             raise BodyError(f"{where}.id", f"expected a UUID string, got {event_id!r}")
         seq = item.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
+            shown = repr(seq) if len(repr(seq)) <= 40 else repr(seq)[:40] + "…"
             raise BodyError(
-                f"{where}.seq", f"expected a whole number >= 1, got {seq!r}", event_id=event_id
+                f"{where}.seq",
+                f"expected a whole number from 1 to 2**63 - 1, got {shown}",
+                event_id=event_id,
             )
         if events and seq <= events[-1].seq:
             raise BodyError(
@@ -154,8 +158,46 @@ def validate_events_body(body: Any, *, max_events: int = MAX_EVENTS) -> tuple[st
             raise BodyError(
                 f"{where}.data", f"expected an object, got {data!r}"[:120], event_id=event_id
             )
+        if _depth(data) > MAX_DATA_DEPTH:
+            raise BodyError(
+                f"{where}.data",
+                f"nested more than {MAX_DATA_DEPTH} levels deep",
+                event_id=event_id,
+            )
+        day = data.get("service_day")
+        if kind == "ticket.issued" and day is not None and not _is_date(day):
+            raise BodyError(
+                f"{where}.data.service_day",
+                f"expected a date YYYY-MM-DD, got {day!r}"[:120],
+                event_id=event_id,
+            )
         events.append(WireEvent(id=event_id, seq=seq, type=kind, at=at, data=data))
     return kiosk_id, events
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (iterative: no recursion to exhaust)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_DATA_DEPTH:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str) or not DATE_RE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_uuid(text: str) -> bool:
