@@ -42,25 +42,16 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
-    # Methods no route takes still get a JSON answer (405 with Allow, or 404), not the
-    # standard library's 501 HTML page.
     def do_HEAD(self) -> None:
         self._dispatch("HEAD")
 
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
-
-    def do_OPTIONS(self) -> None:
-        self._dispatch("OPTIONS")
-
-    def do_TRACE(self) -> None:
-        self._dispatch("TRACE")
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (PUT, DELETE, QUERY...) reaches ``_dispatch`` too, so a route
+        that does not take it answers a JSON 405 with Allow, not the standard library's
+        501 HTML page."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return lambda: self._dispatch(name[3:])
+        raise AttributeError(name)
 
     def _dispatch(self, method: str) -> None:
         raise NotImplementedError

@@ -217,7 +217,9 @@ class StubHandler(JsonRequestHandler):
     def _dev(self, method: str, path: str, query: str, raw: bytes) -> None:
         stub = self.server.stub
         if path == "/api/v1/dev/events":
-            kiosk = urllib.parse.parse_qs(query).get("kiosk_id", [None])[0]
+            kiosk = urllib.parse.parse_qs(query, keep_blank_values=True).get("kiosk_id", [None])[0]
+            if kiosk is not None:
+                validate_kiosk_id(kiosk, "kiosk_id (in the query)")
             return self._send(200, {"events": stub.db.events(kiosk)})
         if path == "/api/v1/dev/faults":
             if method == "POST":
