@@ -46,3 +46,14 @@ def test_a_missing_ca_bundle_backs_off_with_one_clear_line(
         drain(service, clock)
         assert server_seqs(stub) == [1, 2, 3]
         assert service.status().last_error is None
+
+
+def test_an_unexpected_error_backs_off_and_logs_its_traceback_once(
+    store, clock, make_service, caplog
+):
+    service = make_service()
+    with caplog.at_level(logging.WARNING, logger="kiosk.sync"):
+        waits = [service._failed_unexpectedly(RuntimeError("disk on fire")) for _ in range(3)]
+    assert waits == sorted(waits) and waits[0] > 0
+    assert sum(1 for r in caplog.records if r.exc_info) <= 1
+    assert "unexpected error (RuntimeError: disk on fire)" in (service.status().last_error or "")
