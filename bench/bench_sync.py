@@ -17,9 +17,9 @@ from pathlib import Path
 from kiosk.clock import SystemClock
 from kiosk.config import ServerSection
 from kiosk.store import Store
-from kiosk.stubserver import StubServer
 from kiosk.sync.client import ServerClient, write_token
 from kiosk.sync.service import SyncService
+from stubserver import StubServer
 
 KIOSK = "bench-1"
 

@@ -20,8 +20,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.stubserver import StubServer
 from printer.fake import FakeTcpPrinter
+from stubserver import StubServer
 
 TOKEN = "bench-token"
 

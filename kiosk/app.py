@@ -334,7 +334,7 @@ def run_demo(
 ) -> int:
     """The whole system on any machine: demo configuration, an in-process stub server on a
     free loopback port, a virtual printer writing each ticket to ``out_dir``."""
-    from kiosk.stubserver import StubServer
+    from stubserver import StubServer
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

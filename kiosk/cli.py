@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p = command("hash-pin", cmd_hash_pin, "Hash a technician PIN for [technician] pin_hash.")
     p.add_argument("pin", nargs="?", help="the PIN (asked for when omitted)")
+    p = command(
+        "requeue-rejected",
+        cmd_requeue_rejected,
+        "Send again the events the server refused and that were set aside (technicians).",
+    )
+    p.add_argument("--config", metavar="FILE")
+    _add_stub_server_command(command)
     for register in _extension_registrars():
         register(sub)
     return parser
@@ -122,10 +129,44 @@ def missing_module_hint(err: ImportError) -> str:
     )
 
 
+def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """``kiosk stub-server``: the development queue server (the top-level ``stubserver``
+    package), imported only when this command runs. Same options as ``stubserver.cli``."""
+    p = command(
+        "stub-server",
+        cmd_stub_server,
+        "A development queue server implementing protocol v1, with a web page at / to call "
+        "the next ticket of each category.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    p.add_argument(
+        "--port", type=int, default=8080, help="port (default %(default)s; 0 picks a free one)"
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=Path("stub-server-data"),
+        metavar="DIR",
+        help="folder for the server's SQLite file (default ./%(default)s)",
+    )
+    p.add_argument(
+        "--token",
+        default=None,
+        help="require Authorization: Bearer TOKEN (default: any non-empty token)",
+    )
+    p.add_argument(
+        "--enrol-code",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a one-time enrolment code to accept (repeatable)",
+    )
+
+
 def _extension_registrars() -> list[Callable[[Any], None]]:
-    """Commands that live with their own module: stub-server, provision, selftest."""
+    """Commands that live with their own module: provision, selftest."""
     registrars: list[Callable[[Any], None]] = []
-    for module_name in ("kiosk.stubserver.cli", "kiosk.provision", "kiosk.selftest"):
+    for module_name in ("kiosk.provision", "kiosk.selftest"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ImportError as err:  # a partial install still runs the kiosk itself
@@ -260,7 +301,32 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.status import collect_status, format_status
 
     report = collect_status(config_for_run(args.config))
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_status(report))
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(format_status(report, is_color=sys.stdout.isatty()))
+    return EXIT_OK
+
+
+def cmd_stub_server(args: argparse.Namespace) -> int:
+    from stubserver.cli import run
+
+    return run(args)
+
+
+def cmd_requeue_rejected(args: argparse.Namespace) -> int:
+    from kiosk.app import config_for_run
+    from kiosk.store import Store
+
+    config = config_for_run(args.config)
+    k = config.kiosk
+    with Store.open(k.data_dir, kiosk_id=k.id, timezone=k.timezone) as store:
+        count = store.requeue_rejected()
+    print(
+        f"{count} set-aside event(s) queued to be sent again"
+        if count
+        else "no set-aside event to send again"
+    )
     return EXIT_OK
 
 

@@ -44,6 +44,7 @@ def collect_status(config: Config, *, query_printer: bool = True) -> dict[str, A
             if oldest is None
             else round((now - oldest).total_seconds(), 1),
             "last_seq": store.last_seq(),
+            "set_aside": len(store.rejected_events()),
             "rejected": [
                 {"seq": r.seq, "type": r.type, "status_code": r.status_code, "answer": r.answer}
                 for r in store.rejected_events()
@@ -80,7 +81,9 @@ def _sync_status(store: Store) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in result.items()}
 
 
-def format_status(report: dict[str, Any]) -> str:
+def format_status(report: dict[str, Any], *, is_color: bool = False) -> str:
+    """The report as lines for a technician; ``is_color`` (a terminal) shows in red what
+    needs them (events set aside by the server)."""
     lines = [
         f"kiosk {report['kiosk_id']} at {report['site']}",
         f"printer status: {report['printer']}",
@@ -93,8 +96,11 @@ def format_status(report: dict[str, Any]) -> str:
         lines.append(f"store: a corrupted database was moved aside: {path}")
     out = report["outbox"]
     age = out["oldest_unsent_age_s"]
+    set_aside = out.get("set_aside", 0)
+    aside = f"{set_aside} set aside (kiosk requeue-rejected sends them again)"
     lines.append(
         f"outbox: {out['depth']} unsent"
+        + ((f", \033[31m{aside}\033[0m" if is_color else f", {aside}") if set_aside else "")
         + (f", oldest {age:.0f} s old" if age is not None else "")
         + f", last seq {out['last_seq']}"
     )

@@ -678,6 +678,19 @@ class Store:
             logger.info("pruned %d tickets and %d delivered events older than %s", t, e, cutoff_day)
         return t, e
 
+    def requeue_rejected(self) -> int:
+        """Put every set-aside event back in the outbox (a technician's ``kiosk
+        requeue-rejected``, after fixing the server or proxy); returns how many. They go
+        first, in seq order; one refused again is set aside again."""
+        with self._tx() as conn:
+            count = conn.execute(
+                "UPDATE events SET is_rejected = 0 WHERE is_rejected = 1 AND sent_at IS NULL"
+            ).rowcount
+            conn.execute("DELETE FROM rejected_events")
+        if count:
+            logger.warning("%d set-aside event(s) put back in the outbox", count)
+        return count
+
 
 def _ticket(r: Any) -> Ticket:
     return Ticket(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.stubserver import StubServer
+from stubserver import StubServer
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,24 +15,29 @@ import json
 import logging
 import os
 import stat
+import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import requests
+import urllib3
 
 import kiosk
 from kiosk.config import ServerSection
 from kiosk.errors import AuthError, EnrolError, SyncError, TokenFileError
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
+from kiosk.sync.protocol import parse_error_answer
 from kiosk.sync.state import QueueState, parse_state
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = f"kiosk-borne/{kiosk.__version__}"
 MAX_ANSWER_CHARS = 500  # how much of a server's error answer is kept and logged
+MAX_ANSWER_BYTES = 1024 * 1024  # a protocol v1 answer is a few kilobytes; more is a fault
+_CHUNK_BYTES = 16 * 1024
 
 
 class WireEvent(Protocol):
@@ -57,10 +62,12 @@ class ServerBusyError(SyncError):
 class PostResult:
     """The answer to one ``POST /api/v1/events``.
 
-    ``status_code`` is 200 (``accepted`` lists the stored ids), 400 (malformed: split the
-    batch to isolate the bad event) or 413 (too large: split). ``answer`` is the server's body
-    (shortened) for 400/413, kept with a rejected event. ``clock_offset_s`` is the server's
-    ``Date`` minus our wall clock, when the server sent a readable one.
+    ``status_code`` is 200 (``accepted`` lists the stored ids), 400 (a protocol error: the
+    batch is malformed, split it to isolate the bad event) or 413 (too large: split).
+    ``is_protocol_error`` says the body was a protocol error answer (:mod:`kiosk.sync.protocol`);
+    a 413 page from a proxy is not one, so a single event it refuses is never set aside.
+    ``answer`` is the server's body (shortened) for 400/413, kept with a rejected event.
+    ``clock_offset_s`` is the server's ``Date`` minus our wall clock, when readable.
     """
 
     status_code: int
@@ -68,6 +75,7 @@ class PostResult:
     answer: str = ""
     retry_after_s: float | None = None
     clock_offset_s: float | None = None
+    is_protocol_error: bool = False
 
     @property
     def is_split_needed(self) -> bool:
@@ -163,7 +171,21 @@ def write_token(path: Path, token: str) -> None:
     os.replace(tmp, path)
 
 
-def _clock_offset_s(response: requests.Response, local_utc: dt.datetime) -> float | None:
+@dataclass(frozen=True)
+class Answer:
+    """A server's answer, read whole within the request's deadline and size cap."""
+
+    status_code: int
+    reason: str
+    headers: Mapping[str, str]  # case-insensitive (requests' CaseInsensitiveDict)
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+def _clock_offset_s(response: Answer, local_utc: dt.datetime) -> float | None:
     """Server ``Date`` minus local wall time at the answer (1 s resolution), or None."""
     value = response.headers.get("Date")
     if not value:
@@ -194,6 +216,8 @@ class ServerClient:
         kiosk_id: str,
         connect_timeout_s: float = 3.05,
         read_timeout_s: float = 10.0,
+        total_timeout_s: float | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         ca_bundle: Path | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
     ):
@@ -201,6 +225,11 @@ class ServerClient:
         self.kiosk_id = kiosk_id
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
+        # The whole request, answer included: a server trickling bytes never holds it longer.
+        self.total_timeout_s = (
+            total_timeout_s if total_timeout_s is not None else connect_timeout_s + read_timeout_s
+        )
+        self.max_answer_bytes = max_answer_bytes
         self.ca_bundle = ca_bundle
         self.user_agent = user_agent
         self._token = token
@@ -244,8 +273,19 @@ class ServerClient:
         offset = _clock_offset_s(response, dt.datetime.now(dt.UTC))
         code = response.status_code
         if code in (400, 413):
+            is_protocol = parse_error_answer(response.content) is not None
+            if code == 400 and not is_protocol:
+                raise SyncError(
+                    f"sending events: server answered 400 without a protocol error "
+                    f"({_shorten(response.text)[:80]!r}), like a proxy's error page: "
+                    "keeping the events and trying again later; check server.url and any proxy",
+                    status_code=code,
+                )
             return PostResult(
-                status_code=code, answer=_shorten(response.text), clock_offset_s=offset
+                status_code=code,
+                answer=_shorten(response.text),
+                clock_offset_s=offset,
+                is_protocol_error=is_protocol,
             )
         self._raise_for_status(response, "sending events")
         payload = self._json(response, "sending events")
@@ -326,7 +366,10 @@ class ServerClient:
         what: str,
         body: dict[str, Any] | None = None,
         is_authorized: bool = True,
-    ) -> requests.Response:
+    ) -> Answer:
+        """One request, its answer read whole: within ``total_timeout_s`` from the start
+        (each socket read is given what remains) and at most ``max_answer_bytes``; beyond
+        either, a retryable SyncError and the connection is dropped."""
         if self._session is None:
             raise SyncError(f"{what}: the server client is closed", is_retryable=False)
         headers = {}
@@ -338,9 +381,11 @@ class ServerClient:
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
             data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._check_ca_bundle(what)
         url = self.base_url + path
+        deadline_mono_s = time.monotonic() + self.total_timeout_s
         try:
-            return self._session.request(
+            response = self._session.request(
                 method,
                 url,
                 data=data,
@@ -348,7 +393,20 @@ class ServerClient:
                 timeout=(self.connect_timeout_s, self.read_timeout_s),
                 verify=self._verify,
                 allow_redirects=False,
+                stream=True,
             )
+            try:
+                content = self._read_capped(response, deadline_mono_s, what)
+            finally:
+                response.close()
+            return Answer(
+                status_code=response.status_code,
+                reason=response.reason or "",
+                headers=response.headers,
+                content=content,
+            )
+        except SyncError:  # the deadline or the size cap, from _read_capped
+            raise
         except requests.exceptions.SSLError as err:
             raise SyncError(
                 f"{what}: TLS verification of {self.base_url} failed ({type(err).__name__}): "
@@ -367,8 +425,68 @@ class ServerClient:
             raise SyncError(f"{what}: cannot reach {self.base_url} ({reason})") from None
         except requests.exceptions.RequestException as err:
             raise SyncError(f"{what}: request failed ({type(err).__name__})") from None
+        except urllib3.exceptions.ReadTimeoutError:  # while reading the body (stream=True)
+            raise SyncError(
+                f"{what}: {self.base_url} stopped answering for {self.read_timeout_s} s"
+            ) from None
+        except (urllib3.exceptions.HTTPError, OSError) as err:  # reset or cut mid-body
+            raise SyncError(
+                f"{what}: the answer of {self.base_url} was cut ({_root_reason(err)})"
+            ) from None
 
-    def _raise_for_status(self, response: requests.Response, what: str) -> None:
+    def _check_ca_bundle(self, what: str) -> None:
+        """The configured CA file must be readable at each request (it may vanish or come
+        later): else a ConfigError, one line, and the worker backs off until it is fixed."""
+        if self.ca_bundle is None or not self.base_url.startswith("https:"):
+            return
+        try:
+            with open(self.ca_bundle, "rb") as f:
+                f.read(1)
+        except OSError as err:
+            raise ConfigError(
+                f"{what}: server.ca_bundle {self.ca_bundle}: {err.strerror or err}: copy the "
+                "PEM file of the municipal certificate authority there",
+                path=str(self.ca_bundle),
+            ) from None
+
+    def _read_capped(self, response: requests.Response, deadline_mono_s: float, what: str) -> bytes:
+        """The body, in chunks, checking the deadline and the size cap between reads."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_answer_bytes:
+            raise SyncError(
+                f"{what}: {self.base_url} announced an answer of {int(declared)} bytes, over "
+                f"the {self.max_answer_bytes} a protocol v1 answer may take: check server.url "
+                "and any proxy"
+            )
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: whatever one recv brought
+        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            remaining_s = deadline_mono_s - time.monotonic()
+            if remaining_s <= 0:
+                raise SyncError(
+                    f"{what}: {self.base_url} did not finish its answer within "
+                    f"{self.total_timeout_s:g} s (got {size} bytes): check the server or proxy"
+                )
+            if sock is not None:
+                try:
+                    sock.settimeout(min(self.read_timeout_s, remaining_s))
+                except OSError:
+                    sock = None
+            chunk = read(_CHUNK_BYTES, decode_content=True)
+            if not chunk:
+                return b"".join(parts)
+            size += len(chunk)
+            if size > self.max_answer_bytes:
+                raise SyncError(
+                    f"{what}: {self.base_url} answered more than {self.max_answer_bytes} bytes, "
+                    "far over a protocol v1 answer: check server.url and any proxy"
+                )
+            parts.append(chunk)
+
+    def _raise_for_status(self, response: Answer, what: str) -> None:
         code = response.status_code
         if 200 <= code < 300:
             return
@@ -396,7 +514,7 @@ class ServerClient:
             is_retryable=False,
         )
 
-    def _json(self, response: requests.Response, what: str) -> Any:
+    def _json(self, response: Answer, what: str) -> Any:
         try:
             return json.loads(response.content.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):

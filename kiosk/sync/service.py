@@ -5,8 +5,12 @@ heartbeat, sends at most one batch (the 100 oldest unsent events, in seq order) 
 due, fetches the queue state. The rules are the contract's (section 4):
 
 - a 200 marks the listed ids accepted; the others are sent again, before anything newer;
-- 400 and 413 split the batch in halves, in order, until the bad event stands alone; it is
-  then set aside in the store's table of rejected events (kept, logged, counted);
+- a protocol 400 (a JSON error answer, :func:`kiosk.sync.protocol.parse_error_answer`) and
+  413 split the batch in halves, in order, until the bad event stands alone; it is then set
+  aside in the store's table of rejected events (kept, logged, counted; ``kiosk
+  requeue-rejected`` sends them again). A 400 that is no protocol error (a proxy's HTML
+  page), or a 413 page refusing a single event, is a server fault: back off, set nothing
+  aside;
 - 401/403 keep everything and back off; technicians see "sync: authentication failed";
 - 429, 5xx, timeouts, refused and reset connections back off with full jitter, capped at
   5 minutes, honouring Retry-After.
@@ -116,6 +120,7 @@ class SyncService:
         self._queue_state: QueueState | None = None
         self._outbox_depth = 0
         self._success_saved_mono_s = float("-inf")
+        self._last_unexpected: str | None = None
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -216,9 +221,8 @@ class SyncService:
         while not self._stop.is_set():
             try:
                 wait_s = self.run_once()
-            except Exception:  # the thread must never die: log, back off, carry on
-                logger.exception("sync step failed unexpectedly")
-                wait_s = IDLE_WAKE_S
+            except Exception as err:  # the thread must never die: log, back off, carry on
+                wait_s = self._failed_unexpectedly(err)
             if wait_s > 0 and not self._stop.is_set():
                 self._wake.wait(min(wait_s, IDLE_WAKE_S))
             self._wake.clear()
@@ -298,6 +302,13 @@ class SyncService:
             self.store.mark_accepted([e.id for e in events if e.id in ids])
             return len(ids) == len(events)
         if len(events) == 1:
+            if not result.is_protocol_error:  # a proxy's 413 page: its fault, not the event's
+                raise SyncError(
+                    f"sending events: server answered {result.status_code} to a single event "
+                    f"(seq {events[0].seq}) without a protocol error ({result.answer[:80]!r}): "
+                    "keeping it and trying again later; check the proxy's body size limit",
+                    status_code=result.status_code,
+                )
             self.store.mark_rejected(
                 events[0], status_code=result.status_code, answer=result.answer
             )
@@ -372,6 +383,16 @@ class SyncService:
                 attempts=attempts, next_attempt_at=next_at, error=str(err), is_auth_failed=is_auth
             )
         )
+
+    def _failed_unexpectedly(self, err: Exception) -> float:
+        """A bug or an unforeseen error: the traceback once per kind of error, then a
+        failure like any other (backoff, last error for technicians)."""
+        kind = f"{type(err).__name__}: {err}"[:200]
+        if kind != self._last_unexpected:
+            self._last_unexpected = kind
+            logger.exception("sync step failed unexpectedly")
+        self._failed(SyncError(f"unexpected error ({kind})"))
+        return self._until_next(self.clock.monotonic_s())
 
     def _succeeded(self) -> None:
         now = self.clock.now_utc()

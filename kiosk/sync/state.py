@@ -1,12 +1,15 @@
 """The server's view of the queues (``GET /api/v1/kiosks/{id}/state``), parsed leniently.
 
-Pure: no I/O. The contract says any field may be missing, unknown categories and extra keys
-are ignored; a field of the wrong type is dropped on its own, so one bad figure never hides
-the others. State older than five minutes is not shown (nor printed) at all.
+Pure: no I/O but a log line. The contract says any field may be missing, unknown categories
+and extra keys are ignored; a field of the wrong type is dropped on its own, so one bad figure
+never hides the others. Implausible figures are dropped the same way (logged once): more than
+999 people waiting, a wait over a day, negatives, decimals, booleans; the kiosk then shows
+no figure rather than ``1000000000000000000 personnes avant vous``. State older than five minutes is not shown (nor printed) at all.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +17,10 @@ from typing import Any
 from kiosk.messages import CategoryQueue
 
 MAX_AGE_S = 300.0
+MAX_WAITING = 999  # people ahead: more is a server bug, not a queue
+MAX_WAIT_S = 86_400  # a wait longer than a day is no figure to print on a ticket
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,15 +40,34 @@ class QueueState:
         return 0.0 <= now_mono_s - self.fetched_at_mono_s <= max_age_s
 
 
-def _count(value: Any) -> int | None:
-    """A non-negative whole number, or None (bools and floats with decimals are refused)."""
-    if isinstance(value, bool):
+def _count(value: Any, *, maximum: int, what: str) -> int | None:
+    """A whole number from 0 to ``maximum``, or None: bools, decimals, negatives and absurd
+    values are dropped with a log line (a figure the kiosk would show or print)."""
+    if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and value >= 0:
-        return value
-    return None
+    number = value
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= maximum:
+        shown = repr(value)
+        _warn(
+            f"{what}: {shown[:40]}{'…' if len(shown) > 40 else ''} dropped, expected 0 to {maximum}"
+        )
+        return None
+    return number
+
+
+def _warn(text: str) -> None:
+    """Log ``text`` once (the state is polled every few seconds; the log must stay readable)."""
+    if text in _warned:
+        return
+    if len(_warned) >= 64:
+        _warned.clear()
+    _warned.add(text)
+    logger.warning("queue state from the server: %s", text)
+
+
+_warned: set[str] = set()
 
 
 def _number(value: Any) -> str | None:
@@ -50,12 +76,14 @@ def _number(value: Any) -> str | None:
     return None
 
 
-def _category(value: Any) -> CategoryQueue | None:
+def _category(cid: str, value: Any) -> CategoryQueue | None:
     if not isinstance(value, Mapping):
         return None
     return CategoryQueue(
-        waiting=_count(value.get("waiting")),
-        estimated_wait_s=_count(value.get("estimated_wait_s")),
+        waiting=_count(value.get("waiting"), maximum=MAX_WAITING, what=f"{cid}.waiting"),
+        estimated_wait_s=_count(
+            value.get("estimated_wait_s"), maximum=MAX_WAIT_S, what=f"{cid}.estimated_wait_s"
+        ),
         now_serving=_number(value.get("now_serving")),
     )
 
@@ -87,7 +115,7 @@ def parse_state(
                 continue
             if known_categories is not None and cid not in known_categories:
                 continue
-            queue = _category(value)
+            queue = _category(cid, value)
             if queue is not None:
                 categories[cid] = queue
     return QueueState(

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.stubserver import StubServer
 from printer.fake import FakeTcpPrinter
+from stubserver import StubServer
 
 TOKEN = "contract-token-0123456789"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

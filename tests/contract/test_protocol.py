@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import requests
 
-from kiosk.stubserver import StubServer
 from printer.fake import FakeTcpPrinter
+from stubserver import StubServer
 
 from .conftest import TOKEN, KioskCli, events_named, wait_until, write_config
 

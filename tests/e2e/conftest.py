@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.stubserver import StubServer
 from printer.fake import FakeTcpPrinter
+from stubserver import StubServer
 
 TOKEN = "e2e-secret-token"
 

@@ -16,7 +16,7 @@ from kiosk.config import load_config
 from kiosk.provision import register, run
 from kiosk.provision_config import Answers, remove_table, render_config, set_table_values
 from kiosk.provision_files import write_file_atomically
-from kiosk.stubserver.server import StubServer
+from stubserver.server import StubServer
 
 TEMPLATE = """\
 # comment kept

@@ -29,7 +29,7 @@ from kiosk.selftest import (
     run,
     touch_devices,
 )
-from kiosk.stubserver.server import StubServer
+from stubserver.server import StubServer
 
 
 def bitmap(*bits: int) -> str:

@@ -10,10 +10,10 @@ import sys
 
 import requests
 
-from kiosk.stubserver.cli import register
+from stubserver.cli import register
 
 LAUNCH = (
-    "import argparse, sys; from kiosk.stubserver.cli import register; "
+    "import argparse, sys; from stubserver.cli import register; "
     "p = argparse.ArgumentParser(prog='kiosk'); register(p.add_subparsers()); "
     "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))"
 )

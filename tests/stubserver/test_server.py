@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from kiosk.stubserver import StubServer
-from kiosk.stubserver.db import estimate_wait_s
+from stubserver import StubServer
+from stubserver.db import estimate_wait_s
 
 from .conftest import KIOSK, event, ticket_events
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk.stubserver.validate import BodyError, parse_rfc3339, validate_events_body
+from kiosk.sync.protocol import BodyError, parse_rfc3339, validate_events_body
 
 from .conftest import event
 

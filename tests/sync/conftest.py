@@ -12,10 +12,10 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.config import ServerSection
 from kiosk.store import Store
-from kiosk.stubserver import StubServer
 from kiosk.sync.backoff import BackoffPolicy
 from kiosk.sync.client import write_token
 from kiosk.sync.service import SyncService
+from stubserver import StubServer
 
 KIOSK = "hdv-1"
 

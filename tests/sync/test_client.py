@@ -16,8 +16,8 @@ import trustme
 import kiosk
 from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError
 from kiosk.store import Store
-from kiosk.stubserver import StubServer
 from kiosk.sync.client import ServerBusyError, ServerClient, read_token, write_token
+from stubserver import StubServer
 
 from .conftest import KIOSK, append
 

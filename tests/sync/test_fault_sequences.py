@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from kiosk.clock import FakeClock
 from kiosk.store import Store
-from kiosk.stubserver import StubServer
 from kiosk.sync.backoff import BackoffPolicy
 from kiosk.sync.client import write_token
 from kiosk.sync.service import SyncService
+from stubserver import StubServer
 
 from .conftest import server_section
 

@@ -8,9 +8,9 @@ import logging
 
 from kiosk.clock import SystemClock
 from kiosk.store import Store
-from kiosk.stubserver import StubServer
 from kiosk.sync.backoff_state import sync_status_from_store
 from kiosk.sync.client import write_token
+from stubserver import StubServer
 
 from .conftest import KIOSK, append, drain, server_seqs
 

@@ -60,3 +60,33 @@ def test_freshness_is_five_minutes_of_monotonic_time():
     assert state.is_fresh(400.0)
     assert not state.is_fresh(400.1)
     assert not state.is_fresh(99.0)  # from another boot: not trusted
+
+
+def test_implausible_figures_are_dropped_with_a_log_line(caplog):
+    import logging
+
+    payload = {
+        "categories": {
+            "huge": {"waiting": 10**18, "estimated_wait_s": 10**300},
+            "edge": {"waiting": 999, "estimated_wait_s": 86_400},
+            "over": {"waiting": 1000, "estimated_wait_s": 86_401},
+            "neg": {"waiting": -1, "estimated_wait_s": -60},
+            "odd": {"waiting": 2.5, "estimated_wait_s": True, "now_serving": "A1"},
+            "inf": {"waiting": float("inf"), "estimated_wait_s": float("nan")},
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="kiosk.sync.state"):
+        state = parse_state(payload, fetched_at_mono_s=0.0)
+    assert state.categories["edge"] == CategoryQueue(999, 86_400, None)
+    for cid in ("huge", "over", "neg", "inf"):
+        assert state.categories[cid] == CategoryQueue(None, None, None), cid
+    assert state.categories["odd"] == CategoryQueue(None, None, "A1")
+    text = caplog.text
+    assert "huge.waiting: 1000000000000000000 dropped, expected 0 to 999" in text
+    assert "huge.estimated_wait_s: 1000000000000000000000000000000000000000… dropped" in text
+    assert "over.estimated_wait_s: 86401 dropped, expected 0 to 86400" in text
+    assert len(max(caplog.messages, key=len)) < 200
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="kiosk.sync.state"):
+        parse_state(payload, fetched_at_mono_s=15.0)  # the next poll: nothing logged again
+    assert caplog.messages == []

@@ -8,9 +8,9 @@ Routes (contract, section 4, plus development extensions):
 
 The fault switches are played before every protocol v1 route, so the real client meets
 outages, slow answers, resets and garbage exactly where a real server would fail. The
-framing of requests and answers is :mod:`kiosk.stubserver.framing`'s; the server's
+framing of requests and answers is :mod:`stubserver.framing`'s; the server's
 lifecycle and what it keeps (database, faults, recorded requests) are
-:mod:`kiosk.stubserver.server`'s.
+:mod:`stubserver.server`'s.
 """
 
 from __future__ import annotations
@@ -19,19 +19,38 @@ import logging
 import urllib.parse
 from typing import TYPE_CHECKING
 
-from kiosk.stubserver.framing import JsonRequestHandler
-from kiosk.stubserver.page import render_page
-from kiosk.stubserver.validate import (
+from kiosk.sync.protocol import (
     BodyError,
     validate_events_body,
     validate_kiosk_id,
     validate_text,
 )
+from stubserver.framing import JsonRequestHandler
+from stubserver.page import render_page
 
 if TYPE_CHECKING:
-    from kiosk.stubserver.server import StubHttpServer
+    from stubserver.server import StubHttpServer
 
 logger = logging.getLogger(__name__)
+
+
+ROUTES: dict[str, tuple[str, ...]] = {
+    "/": ("GET",),
+    "/api/v1/events": ("POST",),
+    "/api/v1/enrol": ("POST",),
+    "/api/v1/kiosks/{kiosk_id}/state": ("GET",),
+    "/api/v1/dev/call": ("POST",),
+    "/api/v1/dev/faults": ("GET", "POST"),
+    "/api/v1/dev/events": ("GET",),
+}
+
+
+def _allowed_methods(path: str) -> tuple[str, ...] | None:
+    """The methods the route at ``path`` takes (as in docs/openapi.yaml), or None: no route."""
+    parts = path.split("/")
+    if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "state":
+        return ROUTES["/api/v1/kiosks/{kiosk_id}/state"] if parts[4] else None
+    return ROUTES.get(path)
 
 
 class StubHandler(JsonRequestHandler):
@@ -56,30 +75,34 @@ class StubHandler(JsonRequestHandler):
         stub = self.server.stub
         split = urllib.parse.urlsplit(self.path)
         path = split.path
-        raw = b""
-        if method == "POST":
-            body_bytes, problem = self._read_body()
-            if problem:
-                return
-            raw = body_bytes or b""
+        body_bytes, problem = self._read_body(is_required=method == "POST")
+        if problem:
+            return
+        raw = body_bytes or b""
         stub._record(method, path, dict(self.headers.items()), raw)
         try:
-            if path == "/" and method == "GET":
+            allowed = _allowed_methods(path)
+            if allowed is None:
+                return self._error(404, f"no such page {path}")
+            if method not in allowed:
+                if raw:
+                    self.close_connection = True
+                return self._error(
+                    405,
+                    f"{method} is not allowed on {path}: use {' or '.join(allowed)}",
+                    headers={"Allow": ", ".join(allowed)},
+                )
+            if path == "/":
                 return self._send(200, render_page(stub._queues_for_page()))
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
-            if not path.startswith("/api/v1/"):
-                return self._error(404, f"no such page {path}")
             if self._play_faults():
                 return
-            if path == "/api/v1/events" and method == "POST":
+            if path == "/api/v1/events":
                 return self._events(raw)
-            if path == "/api/v1/enrol" and method == "POST":
+            if path == "/api/v1/enrol":
                 return self._enrol(raw)
-            parts = path.split("/")
-            if method == "GET" and len(parts) == 6 and parts[3] == "kiosks" and parts[5] == "state":
-                return self._state(urllib.parse.unquote(parts[4]))
-            return self._error(404, f"no route {method} {path}")
+            return self._state(urllib.parse.unquote(path.split("/")[4]))
         except BodyError as err:
             return self._error(400, str(err), field=err.field, event_id=err.event_id)
         except (ConnectionError, TimeoutError) as err:  # the client gave up (its read timeout)
@@ -193,22 +216,27 @@ class StubHandler(JsonRequestHandler):
 
     def _dev(self, method: str, path: str, query: str, raw: bytes) -> None:
         stub = self.server.stub
-        if path == "/api/v1/dev/events" and method == "GET":
-            kiosk = urllib.parse.parse_qs(query).get("kiosk_id", [None])[0]
+        if path == "/api/v1/dev/events":
+            kiosk = urllib.parse.parse_qs(query, keep_blank_values=True).get("kiosk_id", [None])[0]
+            if kiosk is not None:
+                validate_kiosk_id(kiosk, "kiosk_id (in the query)")
             return self._send(200, {"events": stub.db.events(kiosk)})
         if path == "/api/v1/dev/faults":
             if method == "POST":
                 body = self._json_body(raw)
                 if not isinstance(body, dict):
                     raise BodyError("$", "expected a JSON object of fault switches")
+                reset = body.pop("reset", False)
+                if not isinstance(reset, bool):
+                    raise BodyError("reset", f"expected true or false, got {reset!r}"[:80])
                 try:
-                    if body.pop("reset", False):
+                    if reset:
                         stub.faults.reset()
                     stub.faults.update(body)
                 except ValueError as err:
                     return self._error(400, str(err))
             return self._send(200, stub.faults.snapshot().to_json())
-        if path == "/api/v1/dev/call" and method == "POST":
+        if path == "/api/v1/dev/call":
             is_form = self.headers.get("Content-Type", "").startswith(
                 "application/x-www-form-urlencoded"
             )

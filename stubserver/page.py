@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from kiosk.stubserver.db import CategoryFigures
+from stubserver.db import CategoryFigures
 
 _STYLE = (
     "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"

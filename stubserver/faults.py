@@ -7,6 +7,7 @@ the ``/api/v1/dev/`` helpers or the web page, so a test can always inspect what 
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import random
 import threading
 from collections.abc import Mapping
@@ -58,14 +59,34 @@ def _checked(name: str, value: Any) -> Any:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name}: expected a positive whole number or null, got {value!r}")
+        if name == "status_code" and not 400 <= value <= 599:
+            raise ValueError(f"{name}: expected an error status from 400 to 599, got {value}")
         return value
     if name == "retry_after":
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"{name}: expected a string (seconds or an HTTP date) or null")
+        if value is not None and not _is_retry_after(value):
+            raise ValueError(
+                f'{name}: expected seconds ("30") or an HTTP date '
+                f'("Wed, 21 Oct 2026 07:28:00 GMT") or null, got {value!r}'[:160]
+            )
         return value
     if not isinstance(value, bool):
         raise ValueError(f"{name}: expected true or false, got {value!r}")
     return value
+
+
+def _is_retry_after(value: Any) -> bool:
+    """A ``Retry-After`` value (RFC 9110): delta-seconds or an HTTP date, nothing else, so a
+    switch can never smuggle a header line ("30\r\nSet-Cookie: ...") into an answer."""
+    if not isinstance(value, str) or not value.isascii() or not value.isprintable():
+        return False
+    if value.isdigit():
+        return len(value) <= 10
+    if len(value) > 40:
+        return False
+    try:
+        return email.utils.parsedate_to_datetime(value) is not None
+    except (TypeError, ValueError, IndexError):
+        return False
 
 
 class Faults:

@@ -1,11 +1,11 @@
 """The stub queue server: protocol v1 over :class:`http.server.ThreadingHTTPServer`.
 
 Built on the standard library rather than a web framework so it has no dependency at all:
-it ships inside the kiosk package and runs anywhere the kiosk does (``kiosk demo``).
+it ships next to the kiosk package and runs anywhere the kiosk does (``kiosk demo``).
 
 This module runs the server (open, start, stop, the connections to wake at shutdown) and
 keeps what tests look at (stored events, recorded requests); the routes and each one's
-answer are in :mod:`kiosk.stubserver.handler`.
+answer are in :mod:`stubserver.handler`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from kiosk.stubserver.db import DB_NAME, StubDatabase
-from kiosk.stubserver.faults import Faults
-from kiosk.stubserver.handler import StubHandler
+from stubserver.db import DB_NAME, StubDatabase
+from stubserver.faults import Faults
+from stubserver.handler import StubHandler
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ class StubServer:
     def _record(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> None:
         try:
             body: Any = json.loads(raw.decode("utf-8")) if raw else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             body = raw
         with self._lock:
             self._recorded.append(RecordedRequest(method, path, headers, body))

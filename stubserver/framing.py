@@ -2,7 +2,7 @@
 
 :class:`http.server.BaseHTTPRequestHandler` parses requests but leaves the answer's framing
 (Content-Type, Content-Length, keep-alive) to each handler; this base class does it once, so
-the stub's routes (:mod:`kiosk.stubserver.handler`) only say what to answer. It also refuses
+the stub's routes (:mod:`stubserver.handler`) only say what to answer. It also refuses
 bodies without a length or over 1 MiB, and can drop a connection with a TCP reset, the way a
 crashed proxy does, for the fault switches.
 """
@@ -16,7 +16,7 @@ import struct
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from kiosk.stubserver.validate import BodyError
+from kiosk.sync.protocol import BodyError, error_answer
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,17 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (PUT, DELETE, QUERY...) reaches ``_dispatch`` too, so a route
+        that does not take it answers a JSON 405 with Allow, not the standard library's
+        501 HTML page."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return lambda: self._dispatch(name[3:])
+        raise AttributeError(name)
+
     def _dispatch(self, method: str) -> None:
         raise NotImplementedError
 
@@ -59,14 +70,24 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        if self.command != "HEAD":  # a HEAD answer has the headers of the body, not the body
+            self.wfile.write(payload)
 
-    def _error(self, code: int, message: str, **extra: Any) -> None:
-        headers = {}
-        retry_after = extra.pop("retry_after", None)
+    def _error(
+        self,
+        code: int,
+        message: str,
+        *,
+        field: str | None = None,
+        event_id: str | None = None,
+        retry_after: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """A protocol error answer (:func:`kiosk.sync.protocol.error_answer`)."""
+        headers = dict(headers or {})
         if retry_after is not None:
             headers["Retry-After"] = retry_after
-        self._send(code, {"error": message, **extra}, headers=headers)
+        self._send(code, error_answer(message, field=field, event_id=event_id), headers=headers)
 
     def _drop(self) -> None:
         """Close the connection with a reset and no answer, like a crashed proxy."""
@@ -76,9 +97,12 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _read_body(self) -> tuple[bytes | None, str | None]:
-        """(raw body, None) or (None, error already answered)."""
+    def _read_body(self, *, is_required: bool = True) -> tuple[bytes | None, str | None]:
+        """(raw body, None) or (None, error already answered); without ``is_required``, a
+        request with no Content-Length has an empty body."""
         length_text = self.headers.get("Content-Length")
+        if length_text is None and not is_required and "Transfer-Encoding" not in self.headers:
+            return b"", None
         if length_text is None or not length_text.isdigit():
             self.close_connection = True
             self._error(411, "Content-Length is required")
@@ -95,3 +119,5 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise BodyError("$", f"not UTF-8 JSON ({err})") from None
+        except RecursionError:  # json's decoder recurses: 100,000 "[" exhaust the stack
+            raise BodyError("$", "JSON nested too deeply") from None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.stubserver.validate import WireEvent
+from kiosk.sync.protocol import WireEvent
 
 DB_NAME = "stub-server.sqlite3"
 DEFAULT_PER_TICKET_S = 300  # five minutes a visitor, until calls give a real rate
@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS calls (
 CREATE TABLE IF NOT EXISTS enrol_codes (code TEXT PRIMARY KEY, used_by TEXT);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL);
 """
+
+
+# A kiosk's present service day: that of its latest ticket (by seq), not the greatest day
+# ever sent, so one ticket with a day far ahead cannot blank the real figures for good.
+_LATEST_DAY = "SELECT service_day FROM tickets WHERE kiosk_id = ? ORDER BY issued_seq DESC LIMIT 1"
 
 
 def estimate_wait_s(
@@ -159,12 +164,10 @@ class StubDatabase:
         now = self._wall_s()
         with self._lock:
             conn = self._db()
-            row = conn.execute(
-                "SELECT max(service_day) FROM tickets WHERE kiosk_id = ?", (kiosk_id,)
-            ).fetchone()
-            day = row[0]
-            if day is None:
+            row = conn.execute(_LATEST_DAY, (kiosk_id,)).fetchone()
+            if row is None:
                 return {}
+            day = row[0]
             categories = [
                 r[0]
                 for r in conn.execute(
@@ -202,8 +205,7 @@ class StubDatabase:
                 row = conn.execute(
                     "SELECT ticket_id, number, service_day FROM tickets WHERE kiosk_id = ? "
                     "AND category = ? AND state = 'printed' AND called_at IS NULL AND "
-                    "service_day = (SELECT max(service_day) FROM tickets WHERE kiosk_id = ?) "
-                    "ORDER BY issued_seq LIMIT 1",
+                    f"service_day = ({_LATEST_DAY}) ORDER BY issued_seq LIMIT 1",
                     (kiosk_id, category, kiosk_id),
                 ).fetchone()
                 if row is not None:

@@ -1,6 +1,9 @@
-"""``kiosk stub-server``: run the development queue server in the foreground.
+"""``kiosk stub-server`` (or ``python -m stubserver``): run the queue server in the foreground.
 
-Ctrl-C and SIGTERM stop it cleanly with exit code 0 (contract, section 1).
+Ctrl-C and SIGTERM stop it cleanly with exit code 0 (contract, section 1). The kiosk's own
+command line (``kiosk/cli.py``) declares the same options and calls :func:`run`, importing
+this package only when that command runs; a test checks both accept the same options.
+:func:`main` is the same command without the kiosk.
 """
 
 from __future__ import annotations
@@ -8,21 +11,27 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from kiosk.stubserver.server import StubServer
+HELP = "run a development queue server (protocol v1)"
+DESCRIPTION = (
+    "A development queue server implementing protocol v1, with a web page at / to call the "
+    "next ticket of each category."
+)
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``stub-server`` subcommand to the ``kiosk`` command line."""
-    parser = subparsers.add_parser(
-        "stub-server",
-        help="run a development queue server (protocol v1)",
-        description="A development queue server implementing protocol v1, with a web page "
-        "at / to call the next ticket of each category.",
-    )
+    """Add the ``stub-server`` subcommand to an argparse command line."""
+    parser = subparsers.add_parser("stub-server", help=HELP, description=DESCRIPTION)
+    add_options(parser)
+    parser.set_defaults(func=run)
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The command's options."""
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
     )
@@ -48,10 +57,12 @@ def register(subparsers: Any) -> None:
         metavar="CODE",
         help="a one-time enrolment code to accept (repeatable)",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM (exit 0); 2 with one line for a bad port or folder."""
+    from stubserver.server import StubServer
+
     if not 0 <= args.port <= 65535:
         print(f"kiosk: stub-server: --port {args.port}: expected 0 to 65535", file=sys.stderr)
         return 2
@@ -83,3 +94,15 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
         server.stop()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m stubserver [OPTIONS]``: the server without the kiosk's command line."""
+    import logging
+
+    parser = argparse.ArgumentParser(prog="python -m stubserver", description=DESCRIPTION)
+    add_options(parser)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return run(parser.parse_args(argv))
