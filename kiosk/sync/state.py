@@ -7,13 +7,18 @@ the others. State older than five minutes is not shown (nor printed) at all.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.core.text import clean_text
 from kiosk.messages import CategoryQueue
 
+logger = logging.getLogger(__name__)
+
 MAX_AGE_S = 300.0
+MESSAGE_MAX_CHARS = 280  # a banner of a few lines; a longer one ends with an ellipsis
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,23 @@ def _category(value: Any) -> CategoryQueue | None:
 
 
 def _message(value: Any) -> Mapping[str, str] | None:
+    """The banner per language, cleaned of control characters and bounded in length."""
     if not isinstance(value, Mapping):
         return None
-    texts = {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and v}
+    texts: dict[str, str] = {}
+    for lang, text in value.items():
+        if not (isinstance(lang, str) and isinstance(text, str)):
+            continue
+        cleaned = clean_text(text, MESSAGE_MAX_CHARS)
+        if len(text) > MESSAGE_MAX_CHARS and len(cleaned) == MESSAGE_MAX_CHARS:
+            logger.info(
+                "server message (%s) of %d characters cut to %d",
+                clean_text(lang, 16),
+                len(text),
+                MESSAGE_MAX_CHARS,
+            )
+        if cleaned:
+            texts[lang] = cleaned
     return texts or None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
@@ -66,3 +67,22 @@ def test_core_imports_nothing_of_the_project_outside_itself():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# ---- at the sources -------------------------------------------------------------------------
+
+
+def test_the_server_message_is_cleaned_and_bounded(caplog):
+    from kiosk.sync.state import MESSAGE_MAX_CHARS, parse_state
+
+    caplog.set_level(logging.INFO, logger="kiosk.sync.state")
+    state = parse_state(
+        {"message": {"fr": "Fermé\x00 à 16 h" + "A" * 20_000, "en": "\x00\u202e", "ar": "مغلق"}},
+        fetched_at_mono_s=0.0,
+    )
+    assert state.message is not None
+    assert state.message["fr"].startswith("Fermé à 16 hAAA")
+    assert state.message["fr"].endswith(ELLIPSIS) and len(state.message["fr"]) == MESSAGE_MAX_CHARS
+    assert "en" not in state.message  # nothing left to show
+    assert state.message["ar"] == "مغلق"
+    assert "cut to" in caplog.text
