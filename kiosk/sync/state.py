@@ -51,7 +51,7 @@ def _count(value: Any) -> int | None:
 
 def _number(value: Any) -> str | None:
     if isinstance(value, str) and 0 < len(value) <= 16:
-        return value
+        return clean_text(value, 16) or None  # shown on the screen: no control characters
     return None
 
 

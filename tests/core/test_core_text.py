@@ -86,3 +86,14 @@ def test_the_server_message_is_cleaned_and_bounded(caplog):
     assert "en" not in state.message  # nothing left to show
     assert state.message["ar"] == "مغلق"
     assert "cut to" in caplog.text
+
+
+def test_the_now_serving_number_is_cleaned():
+    from kiosk.sync.state import parse_state
+
+    state = parse_state(
+        {"categories": {"a": {"now_serving": "A0\x0042"}, "b": {"now_serving": "\x00"}}},
+        fetched_at_mono_s=0.0,
+    )
+    assert state.categories["a"].now_serving == "A042"
+    assert state.categories["b"].now_serving is None
