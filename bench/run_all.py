@@ -25,6 +25,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "bench_sync.py": ([], []),
     "bench_display.py": ([], ["--seconds", "5"]),
     "bench_kiosk_idle.py": ([], ["--seconds", "5"]),
+    "bench_text_fit.py": ([], ["--repeat", "1"]),
 }
 
 # What the issues ask for; the figures below each table are measured, never asserted in tests.

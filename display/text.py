@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pygame
 
@@ -28,6 +28,25 @@ logger = logging.getLogger(__name__)
 
 FLOOR_PX = 10  # below a box's minimum only when nothing else fits; logged
 SHRINK_STEP = 0.92
+# No box of the kiosk shows more characters than this; a longer text is cut, with an
+# ellipsis, before any measuring, so fitting does bounded work whatever it is given.
+MAX_FIT_CHARS = 1000
+ELLIPSIS = "…"
+
+
+def candidate_sizes(max_px: int) -> tuple[int, ...]:
+    """The sizes fitting tries, largest first: from ``max_px`` down by steps of 8 % to
+    ``FLOOR_PX``."""
+    sizes = [max(max_px, FLOOR_PX)]
+    while sizes[-1] > FLOOR_PX:
+        px = sizes[-1]
+        sizes.append(max(FLOOR_PX, min(px - 1, int(px * SHRINK_STEP))))
+    return tuple(sizes)
+
+
+def _short(text: str) -> str:
+    """A text for a log line."""
+    return text if len(text) <= 60 else f"{text[:60]}… ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -93,8 +112,12 @@ class TextCache:
     ) -> Fitted:
         """The largest size from ``max_px`` down to ``min_px`` at which ``text``, wrapped on
         words, fits ``width`` x ``height``; below ``min_px`` (logged) or truncated with an
-        ellipsis only when even that fails. ``is_rtl``: the paragraph reads right to left."""
-        key = (text, width, height, max_px, min_px, bold, is_rtl)
+        ellipsis only when even that fails. ``is_rtl``: the paragraph reads right to left.
+
+        The work is bounded: at most ``MAX_FIT_CHARS`` characters are considered (a longer
+        text is cut, with an ellipsis), the sizes are searched by bisection, and wrapping
+        stops as soon as the box is full."""
+        key = (text[: MAX_FIT_CHARS + 1], width, height, max_px, min_px, bold, is_rtl)
         hit = self._fits.get(key)
         if hit is not None:
             self._fits.move_to_end(key)
@@ -102,7 +125,12 @@ class TextCache:
         fitted = self._fit(text, max(1, width), max(1, height), max_px, min_px, bold, is_rtl)
         if fitted.px < min_px and not is_probe:
             logger.warning(
-                "text %r fits %dx%d only at %d px (< %d)", text, width, height, fitted.px, min_px
+                "text %r fits %dx%d only at %d px (< %d)",
+                _short(text),
+                width,
+                height,
+                fitted.px,
+                min_px,
             )
         self._fits[key] = fitted
         if len(self._fits) > self._max_fits:
@@ -112,16 +140,26 @@ class TextCache:
     def _fit(
         self, text: str, width: int, height: int, max_px: int, min_px: int, bold: bool, is_rtl: bool
     ) -> Fitted:
-        px = max(max_px, FLOOR_PX)
-        while True:
-            fitted = self._try(text, width, height, px, bold, is_rtl)
-            if fitted is not None:
-                return fitted
-            if px <= FLOOR_PX:
-                break
-            px = max(FLOOR_PX, min(px - 1, int(px * SHRINK_STEP)))
+        is_cut = len(text) > MAX_FIT_CHARS
+        if is_cut:
+            text = text[: MAX_FIT_CHARS - 1] + ELLIPSIS
+        sizes = candidate_sizes(max_px)
+        # Bisection for the largest size that fits (a smaller size never needs more lines):
+        # the same size as trying each one from the largest down, in a few tries.
+        fitted: Fitted | None = None
+        lo, hi = 0, len(sizes)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            attempt = self._try(text, width, height, sizes[mid], bold, is_rtl)
+            if attempt is not None:
+                fitted, hi = attempt, mid
+            else:
+                lo = mid + 1
+        if fitted is not None:
+            return replace(fitted, is_truncated=True) if is_cut else fitted
+        px = sizes[-1]
         logger.warning(
-            "text %r does not fit %dx%d even at %d px: truncated", text, width, height, px
+            "text %r does not fit %dx%d even at %d px: truncated", _short(text), width, height, px
         )
         return self._truncate(text, width, height, px, bold, is_rtl)
 
@@ -129,13 +167,19 @@ class TextCache:
         self, text: str, width: int, height: int, px: int, bold: bool, is_rtl: bool
     ) -> Fitted | None:
         font = self.font(px, bold)
+        line_height = font.get_linesize()
+        max_lines = max(0, height // line_height)
         lines: list[str] = []
         for paragraph in text.split("\n"):
-            wrapped = _wrap(lambda line: self.width(line, px, bold, is_rtl), paragraph, width)
+            wrapped = _wrap(
+                lambda line: self.width(line, px, bold, is_rtl),
+                paragraph,
+                width,
+                max_lines=max_lines - len(lines),
+            )
             if wrapped is None:
                 return None
             lines.extend(wrapped)
-        line_height = font.get_linesize()
         total = line_height * len(lines)
         if total > height:
             return None
@@ -154,12 +198,17 @@ class TextCache:
             return self.width(line, px, bold, is_rtl)
 
         for paragraph in text.split("\n"):
-            lines.extend(_wrap(measure, paragraph, width, is_forced=True) or [""])
+            if len(lines) >= max_lines:
+                break
+            wrapped = _wrap(
+                measure, paragraph, width, is_forced=True, max_lines=max_lines - len(lines) + 1
+            )
+            lines.extend(wrapped or [""])
         lines = lines[:max_lines]
-        last = lines[-1]
-        while last and measure(last + "…") > width:
+        last = lines[-1].removesuffix(ELLIPSIS)
+        while last and measure(last + ELLIPSIS) > width:
             last = last[:-1]
-        lines[-1] = last + "…"
+        lines[-1] = last + ELLIPSIS
         widest = max(measure(line) for line in lines)
         return Fitted(tuple(lines), px, bold, line_height, widest, line_height * len(lines), True)
 
@@ -211,14 +260,21 @@ def _size_bytes(surface: pygame.Surface) -> int:
 
 
 def _wrap(
-    measure: Callable[[str], int], paragraph: str, width: int, is_forced: bool = False
+    measure: Callable[[str], int],
+    paragraph: str,
+    width: int,
+    is_forced: bool = False,
+    max_lines: int | None = None,
 ) -> list[str] | None:
     """Greedy word wrap on the logical order (each line is then laid out on its own, as
     UAX #9 does); None when one word alone is wider than ``width`` (unless forced, which
-    cuts the word)."""
+    cuts the word) or when more than ``max_lines`` lines are needed (forced: the first
+    ``max_lines`` lines). Each measurement is of one line at most, so the work grows with
+    the text's length times a line's, and stops when the box is full."""
     words = paragraph.split()
     if not words:
-        return [""]
+        return [""] if max_lines is None or max_lines >= 1 or is_forced else None
+    limit = max_lines if max_lines is not None else len(paragraph) + 1
     lines: list[str] = []
     current = ""
     for word in words:
@@ -231,12 +287,28 @@ def _wrap(
         if measure(word) > width:
             if not is_forced:
                 return None
-            while word and measure(word) > width:
-                cut = len(word) - 1
-                while cut > 1 and measure(word[:cut]) > width:
-                    cut -= 1
+            while word and len(lines) < limit and measure(word) > width:
+                cut = _longest_prefix(measure, word, width)
                 lines.append(word[:cut])
                 word = word[cut:]
         current = word
+        if len(lines) >= limit:
+            return lines[:limit] if is_forced else None
     lines.append(current)
+    if len(lines) > limit:
+        return lines[:limit] if is_forced else None
     return lines
+
+
+def _longest_prefix(measure: Callable[[str], int], word: str, width: int) -> int:
+    """The length of the longest prefix of ``word`` no wider than ``width`` (at least 1),
+    by bisection: a glyph is at least a pixel wide, so no line holds more than ``width``
+    characters."""
+    lo, hi = 1, max(1, min(len(word) - 1, width))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(word[:mid]) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

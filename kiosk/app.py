@@ -105,7 +105,9 @@ def run_kiosk(
     if headless:
         use_headless_video()
     if replay:
-        validate_categories(replay, {c.id for c in config.ticket_categories})
+        validate_categories(
+            replay, {c.id for c in config.ticket_categories}, source=replay[0].source
+        )
     layout = load_layout(config)  # before any visitor: profile read, logo dithered once
     printer = TicketPrinter.from_config(config.printer)
     store, store_error = open_store(config, clock)

@@ -199,7 +199,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config,
         headless=args.headless,
         replay=_replay(args),
-        trace_path=_path(args.trace),
+        trace_path=_trace_path(args.trace),
         window_size=parse_size(args.window),
     )
 
@@ -225,7 +225,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         headless=headless,
         replay=_replay(args),
-        trace_path=_path(args.trace),
+        trace_path=_trace_path(args.trace),
     )
 
 
@@ -352,6 +352,12 @@ def _replay(args: argparse.Namespace) -> Any:
 
 def _path(text: str | None) -> Path | None:
     return Path(text) if text else None
+
+
+def _trace_path(text: str | None) -> Path | None:
+    from kiosk.trace import check_trace_path
+
+    return check_trace_path(Path(text)) if text else None
 
 
 def configure_logging(verbose: bool) -> None:

@@ -8,8 +8,10 @@ Relative paths are relative to the configuration file's folder.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
+import string
 import tomllib
 import zoneinfo
 from collections.abc import Mapping
@@ -17,12 +19,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.text import clean_text
 from kiosk.errors import ConfigError, PrinterUrlError
 from kiosk.hours import WEEKDAYS, WeeklyHours
 
-ID_RE = re.compile(r"^[a-z0-9-]{1,32}$")
-PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")
-LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# Patterns are matched with re.fullmatch: ``$`` alone would also match before a final "\n".
+ID_RE = re.compile(r"[a-z0-9-]{1,32}")
+PREFIX_RE = re.compile(r"[A-Z]{1,2}")
+LANG_RE = re.compile(r"[a-z]{2,3}")
+TIMEZONE_RE = re.compile(r"[A-Za-z0-9_+-]{1,32}(/[A-Za-z0-9_+-]{1,32}){0,2}")
+SITE_MAX_CHARS = 80
+LABEL_MAX_CHARS = 80
+FOOTER_LINE_MAX_CHARS = 96  # two lines of the paper's 48 columns
+FOOTER_MAX_LINES = 6
+QR_URL_MAX_CHARS = 256  # a QR code still readable at the ticket's module size
+QR_URL_FIELDS = ("kiosk", "number", "category", "ticket_id", "day")
+# More buttons than this on one screen make touch targets smaller than 15 mm on the 7"
+# 800x480 panel (measured: 19 top-level categories do; the limit leaves room for a banner).
+MAX_CATEGORIES_PER_SCREEN = 16
+SHOWN_MAX_CHARS = 60  # of a bad value in an error message
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 PRINTER_SCHEMES = ("usb", "serial", "tcp", "file", "virtual")
 CODEPAGES = ("WPC1252", "CP858")
 THEMES = ("default", "high-contrast")
@@ -183,7 +199,7 @@ class _Reader:
         self.used: set[str] = set()
 
     def fail(self, key: str | None, value: Any, expected: str) -> None:
-        where = f"[{self.section}]" + (f" {key}" if key else "")
+        where = f"[{self.section}]" + (f" {_show_key(key)}" if key else "")
         shown = _show(value)
         raise ConfigError(
             f"{self.path}: {where} = {shown}: expected {expected}",
@@ -198,7 +214,7 @@ class _Reader:
         if key not in self.table:
             if default is ...:
                 near = difflib.get_close_matches(key, [k for k in self.table if k != key], 1)
-                hint = f' (found "{near[0]}": a typo?)' if near else ""
+                hint = f" (found {_show(near[0])}: a typo?)" if near else ""
                 raise ConfigError(
                     f"{self.path}: [{self.section}] {key} is missing{hint}: expected {expected}",
                     path=str(self.path),
@@ -230,29 +246,68 @@ class _Reader:
             self.fail(key, value, expected)
         return resolve_path(self.path, value)
 
+    def text(self, key: str, expected: str, max_chars: int, default: Any = ...) -> Any:
+        """A text shown to visitors or printed: control characters removed, at most
+        ``max_chars`` characters (a longer one is refused), not empty."""
+        value = self.get(key, str, expected, default)
+        if not isinstance(value, str):
+            return value
+        return self.check_text(key, value, max_chars)
+
+    def check_text(self, key: str, value: str, max_chars: int) -> str:
+        cleaned = clean_text(value, max_chars + 1)
+        if len(cleaned) > max_chars:
+            self.fail(key, value, f"at most {max_chars} characters (it has {len(value)})")
+        if not cleaned:
+            self.fail(key, value, "a non-empty text (control characters do not count)")
+        return cleaned
+
     def finish(self) -> None:
         unknown = sorted(set(self.table) - self.used)
         if unknown:
             key = unknown[0]
             known = ", ".join(sorted(self.used))
             raise ConfigError(
-                f"{self.path}: [{self.section}] {key} = {_show(self.table[key])}: "
+                f"{self.path}: [{self.section}] {_show_key(key)} = {_show(self.table[key])}: "
                 f"unknown key (known keys: {known}); check its spelling",
                 path=str(self.path),
                 key=f"[{self.section}] {key}",
             )
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, depth: int = 0) -> str:
+    """A value as TOML would write it, on one line (control characters escaped) and
+    truncated when long."""
     if isinstance(value, str):
-        return '"' + value.replace('"', '\\"') + '"'
+        shown = value[:SHOWN_MAX_CHARS]
+        text = '"' + "".join(_escape(ch) for ch in shown) + '"'
+        return text + ("… (truncated)" if len(value) > SHOWN_MAX_CHARS else "")
     if isinstance(value, bool):
         return "true" if value else "false"
+    if depth > 3:
+        return "…"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
+        items = [f"{_show_key(k)} = {_show(v, depth + 1)}" for k, v in list(value.items())[:8]]
+        return "{" + ", ".join(items) + (", …" if len(value) > 8 else "") + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return repr(value)
+        items = [_show(v, depth + 1) for v in value[:8]]
+        return "[" + ", ".join(items) + (", …" if len(value) > 8 else "") + "]"
+    return repr(value)[:SHOWN_MAX_CHARS]
+
+
+def _escape(ch: str) -> str:
+    if ch in ('"', "\\"):
+        return "\\" + ch
+    if ch == "\n":
+        return "\\n"
+    if ch.isprintable():
+        return ch
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def _show_key(key: str) -> str:
+    """A key as written in the file: bare when it can be, else quoted and escaped."""
+    return key if re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", key) else _show(key)
 
 
 def resolve_path(config_path: Path, value: str) -> Path:
@@ -284,6 +339,11 @@ def load_config(path: str | Path) -> Config:
         ) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: TOML syntax error: {err}", path=str(path)) from None
+    except RecursionError:
+        raise ConfigError(
+            f"{path}: too deeply nested: expected tables and arrays a few levels deep",
+            path=str(path),
+        ) from None
     return parse_config(data, path.resolve())
 
 
@@ -295,7 +355,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         _Reader(path, "printer", top.get("printer", dict, "a [printer] table")), kiosk
     )
     server_table = top.get("server", dict, "a [server] table", None)
-    server = _parse_server(_Reader(path, "server", server_table)) if server_table else None
+    server = (
+        _parse_server(_Reader(path, "server", server_table)) if server_table is not None else None
+    )
     hours_table = top.get("hours", dict, "an [hours] table", {})
     hours, hours_text = _parse_hours(_Reader(path, "hours", hours_table))
     cats = top.get("categories", list, "one [[categories]] table or more", None)
@@ -324,25 +386,36 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
 
 def _parse_kiosk(r: _Reader) -> KioskSection:
     kid = r.get("id", str, '1-32 characters of a-z 0-9 - (for example "hdv-1")')
-    if not ID_RE.match(kid):
+    if not ID_RE.fullmatch(kid):
         r.fail("id", kid, '1-32 characters of a-z 0-9 - (for example "hdv-1")')
-    site = r.get("site", str, 'the site name shown to visitors (for example "Hôtel de ville")')
-    if not site.strip():
-        r.fail("site", site, "a non-empty site name")
+    site = r.text(
+        "site", 'the site name shown to visitors (for example "Hôtel de ville")', SITE_MAX_CHARS
+    )
     tz = r.get("timezone", str, 'an IANA time zone name such as "Europe/Paris"', "Europe/Paris")
     try:
+        if not TIMEZONE_RE.fullmatch(tz):
+            raise ValueError(tz)
         zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder
         r.fail("timezone", tz, 'an IANA time zone name such as "Europe/Paris"')
     langs = r.get(
         "languages", list, 'a list of language codes, default first: ["fr", "en"]', ["fr"]
     )
     if (
         not langs
-        or not all(isinstance(x, str) and LANG_RE.match(x) for x in langs)
+        or not all(isinstance(x, str) and LANG_RE.fullmatch(x) for x in langs)
         or len(set(langs)) != len(langs)
     ):
         r.fail("languages", langs, 'a non-empty list of distinct language codes like ["fr", "en"]')
+    known = catalog_languages()
+    for lang in langs:
+        if lang not in known:
+            r.fail(
+                "languages",
+                langs,
+                f'languages the screens are translated to; "{lang}" is not one '
+                f"(valid: {', '.join(known)})",
+            )
     data_dir = r.path_value("data_dir", "a folder for the durable store", "/var/lib/kiosk")
     retention = r.number("retention_days", "a whole number of days from 1 to 3650", 90, 1, 3650)
     if not isinstance(retention, int):
@@ -359,7 +432,7 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
     assert data_dir is not None
     return KioskSection(
         id=kid,
-        site=site.strip(),
+        site=site,
         timezone=tz,
         languages=tuple(langs),
         data_dir=data_dir,
@@ -399,15 +472,14 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
     qr_url = r.get(
         "qr_url", str, 'a URL template such as "https://file.example.org/t/{kiosk}/{number}"', None
     )
-    if qr_url is not None:
-        try:
-            qr_url.format(kiosk="k", number="A001", category="c", ticket_id="t", day="d")
-        except (KeyError, IndexError, ValueError):
-            r.fail(
-                "qr_url",
-                qr_url,
-                "a URL using only {kiosk}, {number}, {category}, {ticket_id}, {day}",
-            )
+    if qr_url is not None and not _is_qr_template(qr_url):
+        r.fail(
+            "qr_url",
+            qr_url,
+            f"a URL of at most {QR_URL_MAX_CHARS} characters using only the placeholders "
+            + ", ".join(f"{{{name}}}" for name in QR_URL_FIELDS)
+            + " (no format spec, conversion, attribute or index)",
+        )
     logo = r.path_value("logo", "a PNG file for the top of the ticket", None)
     footer_raw = r.get("footer", dict, 'a table of lines per language: { fr = ["..."] }', {})
     footer: dict[str, tuple[str, ...]] = {}
@@ -418,7 +490,12 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
             or not all(isinstance(x, str) for x in lines)
         ):
             r.fail("footer", footer_raw, "lists of strings keyed by a configured language")
-        footer[lang] = tuple(lines)
+        if len(lines) > FOOTER_MAX_LINES:
+            r.fail("footer", footer_raw, f"at most {FOOTER_MAX_LINES} lines per language")
+        for line in lines:
+            if len(clean_text(line, FOOTER_LINE_MAX_CHARS + 1)) > FOOTER_LINE_MAX_CHARS:
+                r.fail("footer", line, f"lines of at most {FOOTER_LINE_MAX_CHARS} characters")
+        footer[lang] = tuple(clean_text(line, FOOTER_LINE_MAX_CHARS) for line in lines)
     poll = r.number("status_poll_s", "seconds from 1 to 3600", 30.0, 1, 3600)
     r.finish()
     return PrinterSection(
@@ -435,12 +512,27 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
 
 def _parse_server(r: _Reader) -> ServerSection:
     url = r.get("url", str, 'an http:// or https:// URL such as "https://file.example.org"')
-    if not re.match(r"^https?://[^/\s]+", url):
+    match = re.fullmatch(r"(https?)://([^/\s?#]{1,253})[^\s]{0,1024}", url)
+    if match is None:
         r.fail("url", url, 'an http:// or https:// URL such as "https://file.example.org"')
+    is_insecure_ok = r.get("allow_insecure_http", bool, "true or false", False)
+    if match and match[1] == "http" and not is_insecure_ok and not _is_loopback(match[2]):
+        r.fail(
+            "url",
+            url,
+            "an https:// URL (over http:// the token travels in clear; for a test server "
+            "set [server] allow_insecure_http = true)",
+        )
     token_file = r.path_value("token_file", "the path of the file holding the kiosk's token")
     ca_bundle = r.path_value(
         "ca_bundle", "a PEM file of the certificate authorities to trust", None
     )
+    if ca_bundle is not None and not ca_bundle.is_file():
+        r.fail(
+            "ca_bundle",
+            r.table["ca_bundle"],
+            f"a PEM file of the certificate authorities to trust ({ca_bundle} not found)",
+        )
     connect = r.number("connect_timeout_s", "seconds from 0.1 to 60", 3.05, 0.1, 60)
     read = r.number("read_timeout_s", "seconds from 0.1 to 120", 10.0, 0.1, 120)
     state_poll = r.number("state_poll_s", "seconds from 1 to 600", 15.0, 1, 600)
@@ -484,17 +576,23 @@ def _parse_categories(
     for i, table in enumerate(tables, start=1):
         r = _Reader(path, f"categories #{i}", table)
         cid = r.get("id", str, '1-32 characters of a-z 0-9 - (for example "etat-civil")')
-        if not ID_RE.match(cid):
+        if not ID_RE.fullmatch(cid):
             r.fail("id", cid, '1-32 characters of a-z 0-9 - (for example "etat-civil")')
         if cid in ids:
             r.fail("id", cid, "an id not used by another category")
         parent = r.get("parent", str, "the id of a category listed before this one", None)
         if parent is not None and parent not in ids:
             r.fail("parent", parent, "the id of a category listed before this one")
+        if parent is not None and any(c.id == parent and c.parent for c in out):
+            r.fail(
+                "parent",
+                parent,
+                "the id of a top-level category (a sub-category cannot have sub-categories)",
+            )
         # A parent only groups its children; it gives no ticket, so needs no prefix.
         prefix = r.get("prefix", str, '1-2 capital letters such as "A"', None)
         if prefix is not None:
-            if not PREFIX_RE.match(prefix):
+            if not PREFIX_RE.fullmatch(prefix):
                 r.fail("prefix", prefix, '1-2 capital letters such as "A"')
             if prefix in prefixes:
                 r.fail("prefix", prefix, "a prefix not used by another category")
@@ -510,6 +608,7 @@ def _parse_categories(
         for lang, text in label.items():
             if not isinstance(text, str) or not text.strip():
                 r.fail(f"label.{lang}", text, "a non-empty string")
+            label[lang] = r.check_text(f"label.{lang}", text, LABEL_MAX_CHARS)
         cap = r.get("cap", int, "a daily number of tickets from 1 to 9999", None)
         if cap is not None and not 1 <= cap <= 9999:
             r.fail("cap", cap, "a daily number of tickets from 1 to 9999")
@@ -527,6 +626,17 @@ def _parse_categories(
             )
         )
     parents = {c.parent for c in out if c.parent}
+    for group in (None, *sorted(parents)):
+        shown = [c.id for c in out if c.parent == group]
+        if len(shown) > MAX_CATEGORIES_PER_SCREEN:
+            where = "top-level categories" if group is None else f"sub-categories of {group}"
+            raise ConfigError(
+                f"{path}: [[categories]]: {len(shown)} {where}: expected at most "
+                f"{MAX_CATEGORIES_PER_SCREEN} on one screen (more make buttons smaller than "
+                "15 mm); group some under a parent category",
+                path=str(path),
+                key="[[categories]]",
+            )
     for i, c in enumerate(out, start=1):
         if c.id not in parents and not c.prefix:
             raise ConfigError(
@@ -593,8 +703,8 @@ def _parse_technician(r: _Reader) -> TechnicianSection:
         'a hash made by "kiosk hash-pin" (pbkdf2_sha256$ITERATIONS$SALT$HASH)',
         None,
     )
-    if pin_hash is not None and not re.match(
-        r"^pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+$", pin_hash
+    if pin_hash is not None and not re.fullmatch(
+        r"pbkdf2_sha256\$[0-9]{1,9}\$[0-9a-f]{1,256}\$[0-9a-f]{1,256}", pin_hash
     ):
         r.fail("pin_hash", pin_hash, 'a hash made by "kiosk hash-pin"')
     if pin_hash is not None:
@@ -610,14 +720,48 @@ def _parse_technician(r: _Reader) -> TechnicianSection:
     return TechnicianSection(pin_hash=pin_hash)
 
 
+# The 40-pin header of every Raspberry Pi since the B+: physical pin -> its GPIO (BCM)
+# number. The other physical pins are power and ground.
+BOARD_TO_GPIO = {
+    3: 2, 5: 3, 7: 4, 8: 14, 10: 15, 11: 17, 12: 18, 13: 27, 15: 22, 16: 23, 18: 24, 19: 10,
+    21: 9, 22: 25, 23: 11, 24: 8, 26: 7, 27: 0, 28: 1, 29: 5, 31: 6, 32: 12, 33: 13, 35: 19,
+    36: 16, 37: 26, 38: 20, 40: 21,
+}  # fmt: skip
+GPIO_PIN_RE = re.compile(r"(GPIO|BCM|BOARD|J8:)?([0-9]{1,2})")
+
+
+def normalise_pin(value: str) -> str | None:
+    """``"GPIO17"``, ``"BCM17"``, ``"BOARD11"``, ``"J8:11"`` and ``"17"`` all name GPIO17:
+    the one form returned. None for anything else (a power pin, a number off the header)."""
+    match = GPIO_PIN_RE.fullmatch(value)
+    if match is None:
+        return None
+    kind, number = match[1], int(match[2])
+    if kind in ("BOARD", "J8:"):
+        gpio = BOARD_TO_GPIO.get(number)
+        return None if gpio is None else f"GPIO{gpio}"
+    return f"GPIO{number}" if 0 <= number <= 27 else None
+
+
 def _parse_gpio(r: _Reader, categories: tuple[CategoryConfig, ...]) -> GpioSection:
-    pin_expected = 'a GPIO pin name such as "GPIO17" or "BOARD11"'
+    pin_expected = (
+        'a GPIO pin such as "GPIO17" (also "BCM17", "17", or the header pin "BOARD11", '
+        '"J8:11"): GPIO0 to GPIO27'
+    )
+    seen: dict[str, str] = {}  # normalised pin -> the key that uses it
 
     def pin(key: str) -> str | None:
         value = r.get(key, str, pin_expected, None)
-        if value is not None and not re.match(r"^(GPIO|BCM|BOARD|J8:)?\d{1,2}$", value):
+        if value is None:
+            return None
+        normal = normalise_pin(value)
+        if normal is None:
             r.fail(key, value, pin_expected)
-        return value
+        assert normal is not None
+        if normal in seen:
+            r.fail(key, value, f"a pin other than {normal}, already the {seen[normal]}")
+        seen[normal] = key
+        return normal
 
     section = GpioSection(
         ticket_button_pin=pin("ticket_button_pin"),
@@ -625,19 +769,53 @@ def _parse_gpio(r: _Reader, categories: tuple[CategoryConfig, ...]) -> GpioSecti
         status_led_pin=pin("status_led_pin"),
         technician_button_pin=pin("technician_button_pin"),
     )
-    ticket_ids = {c.id for c in categories if c.prefix}
-    if section.ticket_button_pin and section.ticket_button_category not in ticket_ids:
+    parents = {c.parent for c in categories if c.parent}
+    ticket_ids = sorted(c.id for c in categories if c.id not in parents)
+    category = section.ticket_button_category
+    if (section.ticket_button_pin or category is not None) and category not in ticket_ids:
         r.fail(
             "ticket_button_category",
-            section.ticket_button_category,
-            f"the id of a ticket category ({', '.join(sorted(ticket_ids))})",
+            category,
+            f"the id of a category that gives a ticket ({', '.join(ticket_ids)})",
         )
-    pins = [
-        p
-        for p in (section.ticket_button_pin, section.status_led_pin, section.technician_button_pin)
-        if p
-    ]
-    if len(set(pins)) != len(pins):
-        r.fail("status_led_pin", pins, "three different pins")
     r.finish()
     return section
+
+
+def _is_loopback(host_port: str) -> bool:
+    """True for this machine's own addresses: plain HTTP to them never leaves the host."""
+    host = host_port.rsplit("@", 1)[-1]
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else host
+    else:
+        host = host.split(":", 1)[0]
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_qr_template(template: str) -> bool:
+    """Only the documented placeholders, plain (``{kiosk}``): a format spec can make the
+    text huge (``{kiosk:>50000}``), an attribute or index fails or leaks at print time."""
+    if len(template) > QR_URL_MAX_CHARS:
+        return False
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:  # an unmatched brace
+        return False
+    for _text, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in QR_URL_FIELDS or spec or conversion:
+            return False
+    return True
+
+
+def catalog_languages() -> tuple[str, ...]:
+    """The languages the screens are translated to: English (the message ids) and each
+    ``kiosk/locale/LANG/LC_MESSAGES/screens.po``."""
+    found = {p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/screens.po")}
+    return tuple(sorted(found | {"en"}))

@@ -14,15 +14,21 @@ the line number, the line and the expected forms.
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.core.text import clean_text
 from kiosk.errors import UsageError
 
 KINDS = ("ticket", "touch", "wait", "quit")
 FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit"
+# ASCII digits only: str.isdigit() and float() also take "²", "١" or "1_0".
+PIXEL_RE = re.compile(r"[0-9]{1,5}")
+SECONDS_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}")
+MAX_WAIT_S = 86400  # a day
+SHOWN_MAX_CHARS = 80  # of a bad line in an error message
 
 
 @dataclass(frozen=True)
@@ -35,51 +41,46 @@ class ReplayCommand:
     y: int | None = None
     seconds: float | None = None
     line_no: int = 0
+    source: str = field(default="replay", compare=False)  # the file, for messages
 
 
 def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
     """Parse replay ``text``; ``source`` names it in error messages (usually the path)."""
     commands: list[ReplayCommand] = []
-    for line_no, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only, as in an editor (str.splitlines() also cuts at "\x1c", U+2028...).
+    for line_no, raw in enumerate(text.split("\n"), start=1):
         line = raw.split("#", 1)[0].strip()
         if line:
-            commands.append(_parse_line(line, line_no, raw.strip(), source))
+            commands.append(_parse_line(line, line_no, raw, source))
     return commands
 
 
-def _parse_line(line: str, line_no: int, shown: str, source: str) -> ReplayCommand:
+def _parse_line(line: str, line_no: int, raw: str, source: str) -> ReplayCommand:
     def fail(why: str) -> UsageError:
+        shown = clean_text(raw, SHOWN_MAX_CHARS).replace('"', '\\"')
         return UsageError(f'{source}:{line_no}: "{shown}": {why}; expected {FORMS}')
 
     kind, *args = line.split()
     if kind == "ticket":
         if len(args) != 1:
             raise fail("ticket takes one category id")
-        return ReplayCommand("ticket", category_id=args[0], line_no=line_no)
+        return ReplayCommand("ticket", category_id=args[0], line_no=line_no, source=source)
     if kind == "touch":
-        if len(args) != 2 or not all(_is_int(a) for a in args):
-            raise fail("touch takes two whole pixel coordinates")
-        x, y = int(args[0]), int(args[1])
-        if x < 0 or y < 0:
+        if len(args) != 2 or not all(PIXEL_RE.fullmatch(a.removeprefix("-")) for a in args):
+            raise fail("touch takes two whole pixel coordinates (ASCII digits, up to 99999)")
+        if any(a.startswith("-") for a in args):
             raise fail("touch coordinates cannot be negative")
-        return ReplayCommand("touch", x=x, y=y, line_no=line_no)
+        x, y = int(args[0]), int(args[1])
+        return ReplayCommand("touch", x=x, y=y, line_no=line_no, source=source)
     if kind == "wait":
-        try:
-            seconds = float(args[0]) if len(args) == 1 else math.nan
-        except ValueError:
-            seconds = math.nan
-        if not (math.isfinite(seconds) and seconds >= 0):
-            raise fail("wait takes one decimal number of seconds, 0 or more")
-        return ReplayCommand("wait", seconds=seconds, line_no=line_no)
+        if len(args) != 1 or not SECONDS_RE.fullmatch(args[0]) or float(args[0]) > MAX_WAIT_S:
+            raise fail(f"wait takes one decimal number of seconds, 0 to {MAX_WAIT_S}")
+        return ReplayCommand("wait", seconds=float(args[0]), line_no=line_no, source=source)
     if kind == "quit":
         if args:
             raise fail("quit takes nothing")
-        return ReplayCommand("quit", line_no=line_no)
-    raise fail(f"unknown command {kind!r}")
-
-
-def _is_int(text: str) -> bool:
-    return text.lstrip("-").isdigit()
+        return ReplayCommand("quit", line_no=line_no, source=source)
+    raise fail(f"unknown command {clean_text(kind, 32)!r}")
 
 
 def load_replay(path: str | Path) -> list[ReplayCommand]:
@@ -99,11 +100,14 @@ def load_replay(path: str | Path) -> list[ReplayCommand]:
 def validate_categories(
     commands: Sequence[ReplayCommand], ticket_category_ids: Iterable[str], *, source: str = "replay"
 ) -> None:
-    """Refuse, at start-up, a ``ticket`` line naming a category that gives no ticket."""
+    """Refuse, at start-up, a ``ticket`` line naming a category that gives no ticket.
+
+    ``source`` names the file in the message: pass the commands' own ``source``."""
     known = sorted(set(ticket_category_ids))
     for c in commands:
         if c.kind == "ticket" and c.category_id not in known:
+            shown = clean_text(f"ticket {c.category_id}", SHOWN_MAX_CHARS).replace('"', '\\"')
             raise UsageError(
-                f'{source}:{c.line_no}: "ticket {c.category_id}": unknown category; '
+                f'{source}:{c.line_no}: "{shown}": unknown category; '
                 f"expected one of {', '.join(known)}"
             )

@@ -8,12 +8,32 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
 from typing import IO, Any
 
+from kiosk.errors import UsageError
+
 logger = logging.getLogger(__name__)
+
+
+def check_trace_path(path: Path) -> Path:
+    """``path`` if a trace can be appended to it; else a one-line UsageError (``--trace``
+    naming a folder, or a file in a missing or read-only folder). Checked before the kiosk
+    starts, so a mistake is a usage error rather than a fatal one."""
+    if path.is_dir():
+        problem = "is a folder"
+    elif not path.parent.is_dir():
+        problem = f"its folder {path.parent} does not exist"
+    elif path.exists() and not os.access(path, os.W_OK):
+        problem = "is not writable"
+    elif not path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        problem = f"its folder {path.parent} is not writable"
+    else:
+        return path
+    raise UsageError(f"--trace {path}: {problem}: expected a file to append JSON lines to")
 
 
 class Trace:
@@ -26,8 +46,15 @@ class Trace:
         self._is_broken = False
 
     def open(self) -> Trace:
+        """Open the file for appending; a path that cannot be opened is a UsageError."""
         if self.path is not None and self._file is None:
-            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            try:
+                self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            except OSError as err:
+                raise UsageError(
+                    f"--trace {self.path}: cannot be opened ({err.strerror}): expected a file "
+                    "to append JSON lines to"
+                ) from None
         return self
 
     def emit(self, event: str, **fields: Any) -> None:

@@ -14,13 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.core.text import clean_text
 from kiosk.messages import CategoryQueue
+
+logger = logging.getLogger(__name__)
 
 MAX_AGE_S = 300.0
 MAX_WAITING = 999  # people ahead: more is a server bug, not a queue
 MAX_WAIT_S = 86_400  # a wait longer than a day is no figure to print on a ticket
-
-logger = logging.getLogger(__name__)
+MESSAGE_MAX_CHARS = 280  # a banner of a few lines; a longer one ends with an ellipsis
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ _warned: set[str] = set()
 
 def _number(value: Any) -> str | None:
     if isinstance(value, str) and 0 < len(value) <= 16:
-        return value
+        return clean_text(value, 16) or None  # shown on the screen: no control characters
     return None
 
 
@@ -89,9 +91,23 @@ def _category(cid: str, value: Any) -> CategoryQueue | None:
 
 
 def _message(value: Any) -> Mapping[str, str] | None:
+    """The banner per language, cleaned of control characters and bounded in length."""
     if not isinstance(value, Mapping):
         return None
-    texts = {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and v}
+    texts: dict[str, str] = {}
+    for lang, text in value.items():
+        if not (isinstance(lang, str) and isinstance(text, str)):
+            continue
+        cleaned = clean_text(text, MESSAGE_MAX_CHARS)
+        if len(text) > MESSAGE_MAX_CHARS and len(cleaned) == MESSAGE_MAX_CHARS:
+            logger.info(
+                "server message (%s) of %d characters cut to %d",
+                clean_text(lang, 16),
+                len(text),
+                MESSAGE_MAX_CHARS,
+            )
+        if cleaned:
+            texts[lang] = cleaned
     return texts or None
 
 

@@ -14,6 +14,8 @@ PURE = [
     "kiosk.clock",
     "kiosk.replay",
     "kiosk.snapshot",
+    "kiosk.core",
+    "kiosk.core.text",
 ]
 FORBIDDEN = ["pygame", "serial", "requests", "gpiozero", "escpos", "usb", "urllib3", "sqlite3"]
 
