@@ -373,8 +373,7 @@ def config_for_run(path: str | None) -> Config:
     demo = demo_config_path()
     if not demo.is_file():
         raise ConfigError(
-            f"{default}: file not found and no bundled demo configuration: "
-            "pass --config FILE"
+            f"{default}: file not found and no bundled demo configuration: pass --config FILE"
         )
     # The bundled file may sit in a read-only prefix: its data and tickets go to ./demo-out/,
     # as with `kiosk demo`.

@@ -27,7 +27,7 @@ import urllib3
 
 import kiosk
 from kiosk.config import ServerSection
-from kiosk.errors import AuthError, EnrolError, SyncError, TokenFileError
+from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError, TokenFileError
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
 from kiosk.sync.protocol import parse_error_answer
 from kiosk.sync.state import QueueState, parse_state
