@@ -249,7 +249,12 @@ def minutes_until_close(
             break
         day, end = day + dt.timedelta(days=1), nxt[0].end_min
     close = _instant(day, end, local.tzinfo, fold=1)
-    return (close - local) / dt.timedelta(minutes=1)
+    return (_utc(close) - _utc(local)) / dt.timedelta(minutes=1)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Aware datetimes of one tzinfo compare and subtract as wall times: compare in UTC."""
+    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
 
 
 def closing_time(
@@ -259,7 +264,7 @@ def closing_time(
     left = minutes_until_close(calendar, local, category_hours)
     if left is None:
         return None
-    return (local + dt.timedelta(minutes=left)).astimezone(local.tzinfo)
+    return (_utc(local) + dt.timedelta(minutes=left)).astimezone(local.tzinfo)
 
 
 def openings_after(
@@ -271,7 +276,7 @@ def openings_after(
         day = local.date() + dt.timedelta(days=offset)
         for r in category_ranges(calendar, category_hours, day):
             start = _instant(day, r.start_min, tz)
-            if start <= local or start.date() != day:
+            if _utc(start) <= _utc(local) or start.date() != day:
                 continue
             # A range wholly inside the hour skipped in spring never opens.
             if r.contains(minute_of_day(start)):
@@ -285,7 +290,8 @@ def next_opening(
     holidays and exceptions included; None when it never opens in the next 400 days."""
     for start in openings_after(calendar, local, category_hours):
         # A range starting at 00:00 that continues yesterday's 24:00 is no opening.
-        if is_open(calendar, start - dt.timedelta(minutes=1), category_hours):
+        before = (_utc(start) - dt.timedelta(minutes=1)).astimezone(local.tzinfo)
+        if is_open(calendar, before, category_hours):
             continue
         return start
     return None
@@ -334,7 +340,7 @@ def last_ticket_time(
     close = closing_time(calendar, local, category_hours)
     if close is None:
         return None
-    return (close - dt.timedelta(minutes=margin_min)).astimezone(local.tzinfo)
+    return (_utc(close) - dt.timedelta(minutes=margin_min)).astimezone(local.tzinfo)
 
 
 def is_in_cutoff(
