@@ -267,10 +267,16 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
 
 
 def last_ticket_text(ctx: ScreenContext, last: dt.datetime) -> str:
-    """ "No more tickets today after 11:50": the cut-off, said before the visitor chooses."""
-    return ctx._("No more tickets today after %(time)s") % {
-        "time": format_short_time(last, ctx.language)
-    }
+    """The cut-off, said before the visitor chooses: "No more tickets today after 11:50",
+    or the time of the reopening when the desk opens again later today."""
+    time = format_short_time(last, ctx.language)
+    nxt = cal.next_opening(ctx.config.calendar, ctx.now_local)
+    if nxt is not None and nxt.date() == ctx.now_local.date():
+        return ctx._("Last tickets until %(time)s, then from %(next)s") % {
+            "time": time,
+            "next": format_short_time(nxt, ctx.language),
+        }
+    return ctx._("No more tickets today after %(time)s") % {"time": time}
 
 
 def category_offered_text(ctx: ScreenContext, category_id: str) -> str:
