@@ -118,7 +118,7 @@ class HolidayTable:
         table: dict[dt.date, dict[str, str]] = {}
         for day, name in in_english.items():
             table[day] = {"en": name} | {lang: by_language[lang][day] for lang in self.languages}
-        logger.info("public holidays %s %d: %d days", self.code, year, len(table))
+        logger.debug("public holidays %s %d: %d days", self.code, year, len(table))
         return table
 
 
