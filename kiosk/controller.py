@@ -154,11 +154,21 @@ class Controller:
     # ---- lifecycle --------------------------------------------------------------------
 
     def start(self) -> Controller:
+        self._prepare_calendar()
         self.poll_printer(force=True)
         self.publish_snapshot()
         self._thread = threading.Thread(target=self._run, name="controller", daemon=True)
         self._thread.start()
         return self
+
+    def _prepare_calendar(self) -> None:
+        """Build this year's and next year's public holidays now, before the first visitor
+        (about 0.2 s on a Pi, once); later years are built the first time they are asked."""
+        holidays = self.config.calendar.holidays
+        prepare = getattr(holidays, "prepare", None)
+        if prepare is not None:
+            year = local_now(self.clock.now_utc(), self.config.kiosk.timezone).year
+            prepare((year, year + 1))
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Finish the flow under way (a ticket being printed ends as printed or voided)."""
