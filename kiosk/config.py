@@ -492,7 +492,8 @@ def _parse_categories(
             r.fail("cap", cap, "a daily number of tickets from 1 to 9999")
         pictogram = r.get("pictogram", str, "a pictogram name", None)
         hours_table = r.get("hours", dict, 'weekday ranges: { tuesday = ["14:00-18:00"] }', None)
-        cat_hours, cat_hours_text = None, {}
+        cat_hours: WeeklyHours | None = None
+        cat_hours_text: dict[str, tuple[str, ...]] = {}
         if hours_table is not None:
             hr = _Reader(path, f"categories #{i} hours", hours_table)
             cat_hours, cat_hours_text = parse_weekly(hr)
