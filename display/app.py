@@ -43,6 +43,8 @@ from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
 
+TRACE_SCREENS_ENV = "KIOSK_TRACE_SCREENS"
+
 IDLE_POLL_S = 0.1  # latency of controller updates when nothing else happens
 BUSY_POLL_S = 0.005  # while a replay script runs
 INPUT_SLICE_S = 0.02  # longest wait between two looks at the event queue
@@ -279,8 +281,11 @@ class DisplayApp:
             logger.info("display ready: %dx%d rotation %d", *self._window, self._rotation)
 
     def _trace_screen(self, frame: Any) -> None:
-        """Trace ``screen`` with the visitor-readable words of each new screen (acceptance
-        checks read what a visitor reads: the closed screen's reason, the cut-off notice)."""
+        """With ``KIOSK_TRACE_SCREENS=1`` in the environment, trace ``screen`` with the words of
+        each new screen (acceptance checks read what a visitor reads: the closed screen's
+        reason, the cut-off notice). Off by default: the trace's usual sequence is unchanged."""
+        if os.environ.get(TRACE_SCREENS_ENV) != "1":
+            return
         texts = []
         for item in frame.items:
             for word in (

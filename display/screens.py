@@ -239,7 +239,7 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         frame.items.append(ctx.text(ctx._("Welcome"), welcome, "body", 44, is_bold=True))
     last = ctx.snapshot.last_ticket_at
     if last is not None:
-        notice = pygame.Rect(0, top, lay.width, lay.px(96 if lay.is_portrait else 56))
+        notice = pygame.Rect(0, top, lay.width, lay.px(112 if lay.is_portrait else 72))
         frame.items.append(Fill(notice, "banner_bg"))
         frame.items.append(
             ctx.text(

@@ -59,7 +59,13 @@ def run_at(tmp_path: Path, utc: str, replay: str) -> tuple[list[dict], str]:
     (tmp_path / "kiosk.toml").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "replay.txt").write_text(textwrap.dedent(replay), encoding="utf-8")
     trace = tmp_path / "trace.jsonl"
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", TZ="UTC")
+    env = dict(
+        os.environ,
+        SDL_VIDEODRIVER="dummy",
+        SDL_AUDIODRIVER="dummy",
+        TZ="UTC",
+        KIOSK_TRACE_SCREENS="1",
+    )
     # "@..." starts the clock there and lets it run (a fixed time would freeze it).
     proc = subprocess.run(
         ["faketime", "-f", f"@{utc}", sys.executable, "-m", "kiosk", "run", *RUN_ARGS, str(trace)],
