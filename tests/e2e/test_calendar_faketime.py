@@ -40,6 +40,11 @@ from = "2026-12-24"
 ranges = ["08:30-12:00"]
 label = { fr = "Veille de Noël : fermé l'après-midi", en = "Christmas Eve: closed in the afternoon" }
 
+[[hours.exceptions]]
+from = "2026-10-25"
+ranges = ["01:30-02:30"]
+label = { fr = "Nuit du changement d'heure", en = "Clock-change night" }
+
 [[categories]]
 id = "etat-civil"
 prefix = "A"
@@ -125,3 +130,17 @@ def test_cut_off_twelve_minutes_before_closing(tmp_path):
     assert refused["reason"] == "closed" and refused["why"] == "last_ticket"
     assert "Derniers tickets jusqu'à 11:48, reprise à 13:30" in shown
     assert "Plus de tickets avant la fermeture." in shown
+
+
+@pytest.mark.parametrize(
+    "utc, outcome",
+    [
+        # 25 October 2026, a range 01:30-02:30 over the repeated hour: at the first 02:20
+        # (CEST) 70 real minutes remain, at the second 02:20 (CET) only 10 (< 12: cut-off).
+        ("2026-10-25 00:20:00", ("issued", None)),
+        ("2026-10-25 01:20:00", ("refused", "closed")),
+    ],
+)
+def test_dst_night_cut_off_counts_real_minutes(tmp_path, utc, outcome):
+    lines, _ = run_at(tmp_path, utc, TICKET)
+    assert outcomes(lines) == [outcome]
