@@ -26,6 +26,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "bench_display.py": ([], ["--seconds", "5"]),
     "bench_kiosk_idle.py": ([], ["--seconds", "5"]),
     "bench_text_fit.py": ([], ["--repeat", "1"]),
+    "bench_calendar.py": ([], ["--seconds", "0.5"]),
 }
 
 # What the issues ask for; the figures below each table are measured, never asserted in tests.
@@ -38,6 +39,7 @@ TARGETS = """| target | from | measured in |
 | idle CPU under 2 % of one core over 60 s | issue 5 | bench_display, bench_kiosk_idle |
 | memory under 120 MB after 1,000 tickets, no growth after warm-up | issue 5 | bench_display |
 | commit latency FULL vs NORMAL, store size per 10,000 tickets | issue 3 | bench_store |
+| calendar lookups per second, public-holiday table start-up cost | issue 12 | bench_calendar |
 """
 
 

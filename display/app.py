@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pygame
 
@@ -41,6 +42,8 @@ from kiosk.replay import ReplayCommand
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
+
+TRACE_SCREENS_ENV = "KIOSK_TRACE_SCREENS"
 
 IDLE_POLL_S = 0.1  # latency of controller updates when nothing else happens
 BUSY_POLL_S = 0.005  # while a replay script runs
@@ -253,6 +256,7 @@ class DisplayApp:
         pressed = self.tracker.pressed if isinstance(self.tracker.pressed, Action) else None
         if key != self._drawn_key or self.frame is None:
             self.frame = self._build(snap)
+            self._trace_screen(self.frame)
             self.renderer.draw(self._surface, self.frame, pressed)
             self._present(None)
         elif pressed != self._drawn_pressed:
@@ -275,6 +279,26 @@ class DisplayApp:
             self._is_ready = True
             self.trace.emit("ready")
             logger.info("display ready: %dx%d rotation %d", *self._window, self._rotation)
+
+    def _trace_screen(self, frame: Any) -> None:
+        """With ``KIOSK_TRACE_SCREENS=1`` in the environment, trace ``screen`` with the words of
+        each new screen (acceptance checks read what a visitor reads: the closed screen's
+        reason, the cut-off notice). Off by default: the trace's usual sequence is unchanged."""
+        if os.environ.get(TRACE_SCREENS_ENV) != "1":
+            return
+        texts = []
+        for item in frame.items:
+            for word in (
+                getattr(item, "text", None),
+                getattr(item, "label", None),
+                getattr(item, "note", None),
+            ):
+                if isinstance(word, str) and word:
+                    texts.append(word)
+        shown = (frame.screen, tuple(texts))
+        if shown != getattr(self, "_traced_screen", None):
+            self._traced_screen = shown
+            self.trace.emit("screen", name=frame.screen, texts=texts)
 
     def _present(self, dirty: list[pygame.Rect] | None) -> None:
         if self._rotation == 0:

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 import pygame
 from babel import Locale
@@ -19,7 +20,8 @@ from display.flow import ScreenFlow
 from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
 from kiosk.config import Config
-from kiosk.hours import WEEKDAYS
+from kiosk.core import calendar as cal
+from kiosk.core.calendar import WEEKDAYS
 from kiosk.i18n import (
     Translator,
     format_long_datetime,
@@ -235,6 +237,20 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
             lay.reach_top - top - 2 * lay.margin,
         )
         frame.items.append(ctx.text(ctx._("Welcome"), welcome, "body", 44, is_bold=True))
+    last = ctx.snapshot.last_ticket_at
+    if last is not None:
+        notice = pygame.Rect(0, top, lay.width, lay.px(112 if lay.is_portrait else 72))
+        frame.items.append(Fill(notice, "banner_bg"))
+        frame.items.append(
+            ctx.text(
+                last_ticket_text(ctx, last),
+                notice.inflate(-2 * lay.margin, 0),
+                "banner",
+                26,
+                is_bold=True,
+            )
+        )
+        top = notice.bottom
     start = pygame.Rect(lay.margin, _interactive_top(ctx, top), lay.width - 2 * lay.margin, 0)
     start.height = bottom - start.y
     frame.items.append(
@@ -250,12 +266,49 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     return frame
 
 
+def last_ticket_text(ctx: ScreenContext, last: dt.datetime) -> str:
+    """The cut-off, said before the visitor chooses: "No more tickets today after 11:50",
+    or the time of the reopening when the desk opens again later today."""
+    time = format_short_time(last, ctx.language)
+    nxt = cal.next_opening(ctx.config.calendar, ctx.now_local)
+    if nxt is not None and nxt.date() == ctx.now_local.date():
+        return ctx._("Last tickets until %(time)s, then from %(next)s") % {
+            "time": time,
+            "next": format_short_time(nxt, ctx.language),
+        }
+    return ctx._("No more tickets today after %(time)s") % {"time": time}
+
+
+def category_offered_text(ctx: ScreenContext, category_id: str) -> str:
+    """When a category outside its own hours is offered, in words: "Offered: Tuesday:
+    14:00–18:00" (today's ranges when it opens again today)."""
+    try:
+        category = ctx.config.category(category_id)
+    except KeyError:
+        return ctx._("Closed")
+    if category.hours is None:
+        return ctx._("Closed")
+    today = ctx.now_local.date()
+    ranges = cal.category_ranges(ctx.config.calendar, category.hours, today)
+    later = [r for r in ranges if r.start_min > cal.minute_of_day(ctx.now_local)]
+    if later:
+        hours = _ranges_text(ctx, [str(r) for r in later])
+        return ctx._("Offered today: %(hours)s") % {"hours": hours}
+    lines = [
+        line
+        for line, ranges_of in hours_lines(ctx, category.hours_text, with_ranges=True)
+        if ranges_of
+    ]
+    return ctx._("Offered: %(hours)s") % {"hours": "; ".join(lines)}
+
+
 def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str | None]:
     """The second line of a category button: why it is unavailable, or the queue."""
     reason = ctx.snapshot.unavailable.get(category_id)
     if reason:
+        if reason == "closed":
+            return category_offered_text(ctx, category_id), REASON_ICONS["closed"]
         words = {
-            "closed": ctx._("Closed"),
             "cap": ctx._("Full today"),
         }.get(reason, ctx._("Unavailable"))
         return words, REASON_ICONS.get(reason, "warning")
@@ -409,7 +462,11 @@ def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     refused = flow.flow.refused if flow.flow is not None else None
     reason = refused.reason if refused is not None else "unknown"
     why = {
-        "closed": ctx._("The desk is closed."),
+        "closed": _last_ticket_refusal(ctx, refused.next_opening)
+        if refused is not None and refused.why == cal.LAST_TICKET
+        else ctx._("This request is not offered at this time.")
+        if refused is not None and refused.why == "category"
+        else ctx._("The desk is closed."),
         "cap": ctx._("No more tickets for this request today."),
         "printer": ctx._("The ticket printer is not working."),
     }.get(reason, ctx._("No ticket can be given right now."))
@@ -428,12 +485,22 @@ def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     return frame
 
 
-def hours_lines(ctx: ScreenContext) -> list[str]:
-    """The week's opening hours, consecutive days with the same hours grouped:
-    "Monday to Friday: 08:30–12:00, 13:30–17:00"."""
+def _last_ticket_refusal(ctx: ScreenContext, next_opening: dt.datetime | None) -> str:
+    if next_opening is not None and next_opening.astimezone(ctx.now_local.tzinfo).date() == (
+        ctx.now_local.date()
+    ):
+        return ctx._("No more tickets before closing.")
+    return ctx._("No more tickets today.")
+
+
+def hours_lines(ctx: ScreenContext, hours_text: Any = None, *, with_ranges: bool = False) -> Any:
+    """The week's opening hours (the site's, or ``hours_text``), consecutive days with the
+    same hours grouped: "Monday to Friday: 08:30–12:00, 13:30–17:00"; with ``with_ranges``,
+    (line, ranges) pairs."""
+    week = ctx.config.hours_text if hours_text is None else hours_text
     groups: list[tuple[list[str], tuple[str, ...]]] = []
     for day in WEEKDAYS:
-        ranges = tuple(ctx.config.hours_text.get(day, ()))
+        ranges = tuple(week.get(day, ()))
         if groups and groups[-1][1] == ranges:
             groups[-1][0].append(day)
         else:
@@ -447,9 +514,8 @@ def hours_lines(ctx: ScreenContext) -> list[str]:
             names = ctx._("%(first)s and %(last)s") % {"first": first, "last": last.lower()}
         else:
             names = ctx._("%(first)s to %(last)s") % {"first": first, "last": last.lower()}
-        out.append(
-            ctx._("%(days)s: %(hours)s") % {"days": names, "hours": _ranges_text(ctx, ranges)}
-        )
+        line = ctx._("%(days)s: %(hours)s") % {"days": names, "hours": _ranges_text(ctx, ranges)}
+        out.append((line, ranges) if with_ranges else line)
     return out
 
 
@@ -467,9 +533,16 @@ def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     area = lay.below(top)
     nxt = ctx.snapshot.next_opening
     next_text = ctx._("Next opening: %(when)s") % {"when": ctx.when(nxt)} if nxt else ""
-    today = WEEKDAYS[ctx.now_local.weekday()]
-    today_ranges = ctx.config.hours_text.get(today, ())
-    today_text = ctx._("Today: %(hours)s") % {"hours": _ranges_text(ctx, today_ranges)}
+    today = cal.day_hours(ctx.config.calendar, ctx.now_local.date())
+    today_text = ctx._("Today: %(hours)s") % {
+        "hours": _ranges_text(ctx, [str(r) for r in today.ranges])
+    }
+    why = closed_why(ctx)
+    closure = ctx.snapshot.closure
+    if why and closure is not None and closure.source != cal.AFTER_HOURS:
+        today_text = why  # closed all day: the reason says it
+    elif why:
+        today_text = why + "\n" + today_text
     week = ctx._("Opening hours") + "\n" + "\n".join(hours_lines(ctx))
     if lay.is_portrait:
         icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 2, 6])
@@ -485,6 +558,37 @@ def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     frame.items.append(ctx.text(today_text, today_box, "body", 26))
     frame.items.append(ctx.text(week, week_box, "body", 26, align="left"))
     return frame
+
+
+def closed_why(ctx: ScreenContext) -> str:
+    """Why the desk is closed today, in words: the holiday's name, the exception's label,
+    "Closed on Saturdays"; empty when it is only after today's hours."""
+    closure = ctx.snapshot.closure
+    if closure is None:
+        return ""
+    name = closure.names.get(ctx.language) or closure.names.get(
+        ctx.config.kiosk.default_language, ""
+    )
+    if closure.source == cal.HOLIDAY:
+        return (
+            ctx._("Public holiday: %(name)s") % {"name": name} if name else ctx._("Public holiday")
+        )
+    if closure.source == cal.EXCEPTION:
+        return name or ctx._("Exceptional hours")
+    if closure.source == cal.WEEKLY and closure.weekday:
+        return ctx._(CLOSED_ON[closure.weekday])
+    return name
+
+
+CLOSED_ON = {
+    "monday": "Closed on Mondays",
+    "tuesday": "Closed on Tuesdays",
+    "wednesday": "Closed on Wednesdays",
+    "thursday": "Closed on Thursdays",
+    "friday": "Closed on Fridays",
+    "saturday": "Closed on Saturdays",
+    "sunday": "Closed on Sundays",
+}
 
 
 def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:

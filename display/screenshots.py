@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+import zoneinfo
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from display.text import TextCache
 from display.theme import theme_for
 from display.view import Frame
 from kiosk.config import Config
+from kiosk.core import calendar as cal
 from kiosk.messages import CategoryQueue, KioskSnapshot, TicketIssued, TicketRefused
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class Scene:
     name: str
     flow: ScreenFlow
     snapshot: KioskSnapshot
+    moment_utc: dt.datetime = MOMENT_UTC
 
 
 def scenes(config: Config, language: str) -> Iterator[Scene]:
@@ -97,6 +100,7 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
         flow("home"),
         KioskSnapshot(is_open=False, next_opening=NEXT_OPENING_UTC, message=message),
     )
+    yield from calendar_scenes(config, flow)
     yield Scene(
         "out-of-order",
         flow("home"),
@@ -114,6 +118,34 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
     yield Scene("tech-menu", flow("tech_menu"), tech)
 
 
+CHRISTMAS_UTC = dt.datetime(2026, 12, 25, 9, 0, tzinfo=dt.UTC)
+CUTOFF_UTC = dt.datetime(2026, 11, 26, 10, 50, tzinfo=dt.UTC)  # 11:50 in Paris
+_CHRISTMAS = {"fr": "Noël", "en": "Christmas Day", "ar": "عيد الميلاد"}
+
+
+def calendar_scenes(config: Config, flow: Callable[..., ScreenFlow]) -> Iterator[Scene]:
+    """The closed screen on a public holiday (25 December) and the home screen during the
+    last-ticket cut-off, as the configuration's calendar says them."""
+    calendar = config.calendar
+    tz = zoneinfo.ZoneInfo(config.kiosk.timezone)
+    christmas = CHRISTMAS_UTC.astimezone(tz)
+    closure = cal.closure(calendar, christmas)
+    if closure is None or closure.source != cal.HOLIDAY:  # no holidays configured: show one
+        closure = cal.Closure(
+            cal.HOLIDAY, _CHRISTMAS, "friday", cal.next_opening(calendar, christmas)
+        )
+    yield Scene(
+        "closed-holiday",
+        flow("home"),
+        KioskSnapshot(is_open=False, next_opening=closure.next_opening, closure=closure),
+        CHRISTMAS_UTC,
+    )
+    cutoff = CUTOFF_UTC.astimezone(tz)
+    margin = config.kiosk.last_ticket_before_close_min or 10
+    last = cal.last_ticket_time(calendar, cutoff, margin) or cutoff.replace(minute=50)
+    yield Scene("home-last-ticket", flow("home"), KioskSnapshot(last_ticket_at=last), CUTOFF_UTC)
+
+
 _MESSAGES = {
     "fr": "Le service Passeports ferme exceptionnellement à 16 h ce jeudi.",
     "en": "The passports desk closes at 4 pm this Thursday.",
@@ -122,7 +154,7 @@ _MESSAGES = {
 
 
 def build_scene(config: Config, scene: Scene, layout: Layout) -> Frame:
-    ctx = ScreenContext(config, layout, scene.flow.language, scene.snapshot, MOMENT_UTC)
+    ctx = ScreenContext(config, layout, scene.flow.language, scene.snapshot, scene.moment_utc)
     screen = scene.flow.visible(scene.snapshot)
     if screen in TECHNICIAN:
         return build_technician(ctx, scene.flow, screen, SCREENSHOT_IP)

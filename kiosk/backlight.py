@@ -1,4 +1,6 @@
-"""The screen's backlight follows the opening hours: lit while the desk is open, dark at night.
+"""The screen's backlight follows the calendar: lit while the desk is open, dark at night and on
+closed days (public holidays, exceptions), lit again before the next opening, exceptional
+openings included (the snapshot's ``next_opening`` comes from :mod:`kiosk.core.calendar`).
 
 A kiosk in a town hall keeps its screen awake during opening hours and switches the panel's
 backlight off when the desk is closed (saving the panel and power), from

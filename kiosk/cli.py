@@ -7,6 +7,7 @@ stderr starting ``kiosk: config error:`` and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -235,11 +236,14 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
     config = load_config(args.file)
     load_layout(config)  # the printer profile and logo are part of a valid configuration
-    print(describe_config(config))
+    from kiosk.service_day import local_now
+
+    today = local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone).date()
+    print(describe_config(config, today=today))
     return EXIT_OK
 
 
-def describe_config(config: Any) -> str:
+def describe_config(config: Any, today: dt.date | None = None) -> str:
     k = config.kiosk
     lines = [
         f"{config.path}: valid",
@@ -250,12 +254,20 @@ def describe_config(config: Any) -> str:
     ]
     for day, ranges in config.hours_text.items():
         lines.append(f"  {day:<9} {', '.join(ranges) if ranges else 'closed'}")
+    if today is not None:
+        from kiosk.calendar_summary import calendar_lines
+
+        lines.extend(calendar_lines(config, today))
     lines.append(f"{len(config.ticket_categories)} ticket categories:")
     for c in config.categories:
         cap = f", cap {c.cap}/day" if c.cap else ""
         group = f" (in {c.parent})" if c.parent else ""
         prefix = c.prefix or "--"
-        lines.append(f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}")
+        offered = ""
+        if c.hours is not None:
+            days = [f"{d} {', '.join(r)}" for d, r in c.hours_text.items() if r]
+            offered = f", offered {'; '.join(days) or 'never'}"
+        lines.append(f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}{offered}")
     return "\n".join(lines)
 
 

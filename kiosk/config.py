@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.config_calendar import parse_hours, parse_weekly
+from kiosk.core.calendar import Calendar, WeeklyHours
 from kiosk.core.text import clean_text
 from kiosk.errors import ConfigError, PrinterUrlError
-from kiosk.hours import WEEKDAYS, WeeklyHours
 
 # Patterns are matched with re.fullmatch: ``$`` alone would also match before a final "\n".
 ID_RE = re.compile(r"[a-z0-9-]{1,32}")
@@ -79,6 +80,8 @@ class CategoryConfig:
     cap: int | None = None
     pictogram: str | None = None
     parent: str | None = None
+    hours: WeeklyHours | None = None  # offered only in these ranges (within the site's)
+    hours_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label_for(self, language: str, default_language: str) -> str:
         """The label in ``language``, falling back to the default language."""
@@ -165,6 +168,11 @@ class Config:
     display: DisplaySection = DisplaySection()
     technician: TechnicianSection = TechnicianSection()
     gpio: GpioSection = GpioSection()
+    calendar: Calendar = None  # type: ignore[assignment]  # None: the weekly hours alone
+
+    def __post_init__(self) -> None:
+        if self.calendar is None:
+            object.__setattr__(self, "calendar", Calendar(self.hours))
 
     def category(self, category_id: str) -> CategoryConfig:
         for c in self.categories:
@@ -359,7 +367,11 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         _parse_server(_Reader(path, "server", server_table)) if server_table is not None else None
     )
     hours_table = top.get("hours", dict, "an [hours] table", {})
-    hours, hours_text = _parse_hours(_Reader(path, "hours", hours_table))
+    calendar, hours_text = parse_hours(
+        _Reader(path, "hours", hours_table),
+        languages=kiosk.languages,
+        make_reader=lambda section, table: _Reader(path, section, table),
+    )
     cats = top.get("categories", list, "one [[categories]] table or more", None)
     if not cats:
         top.fail("categories", cats or [], "at least one [[categories]] table")
@@ -375,12 +387,13 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         kiosk=kiosk,
         printer=printer,
         server=server,
-        hours=hours,
+        hours=calendar.weekly,
         hours_text=hours_text,
         categories=categories,
         display=display,
         technician=technician,
         gpio=gpio,
+        calendar=calendar,
     )
 
 
@@ -550,23 +563,6 @@ def _parse_server(r: _Reader) -> ServerSection:
     )
 
 
-def _parse_hours(r: _Reader) -> tuple[WeeklyHours, dict[str, tuple[str, ...]]]:
-    text: dict[str, tuple[str, ...]] = {}
-    lists: dict[str, list[str]] = {}
-    for day in WEEKDAYS:
-        ranges = r.get(day, list, 'a list of "HH:MM-HH:MM" ranges', [])
-        if not all(isinstance(x, str) for x in ranges):
-            r.fail(day, ranges, 'a list of "HH:MM-HH:MM" ranges')
-        try:
-            WeeklyHours.from_mapping({day: ranges})
-        except ValueError as err:
-            r.fail(day, ranges, f'"HH:MM-HH:MM" ranges that do not overlap ({err})')
-        text[day] = tuple(ranges)
-        lists[day] = list(ranges)
-    r.finish()
-    return WeeklyHours.from_mapping(lists), text
-
-
 def _parse_categories(
     path: Path, tables: list[Any], kiosk: KioskSection
 ) -> tuple[CategoryConfig, ...]:
@@ -613,6 +609,13 @@ def _parse_categories(
         if cap is not None and not 1 <= cap <= 9999:
             r.fail("cap", cap, "a daily number of tickets from 1 to 9999")
         pictogram = r.get("pictogram", str, "a pictogram name", None)
+        hours_table = r.get("hours", dict, 'weekday ranges: { tuesday = ["14:00-18:00"] }', None)
+        cat_hours: WeeklyHours | None = None
+        cat_hours_text: dict[str, tuple[str, ...]] = {}
+        if hours_table is not None:
+            hr = _Reader(path, f"categories #{i} hours", hours_table)
+            cat_hours, cat_hours_text = parse_weekly(hr)
+            hr.finish()
         r.finish()
         ids.add(cid)
         out.append(
@@ -623,6 +626,8 @@ def _parse_categories(
                 cap=cap,
                 pictogram=pictogram,
                 parent=parent,
+                hours=cat_hours,
+                hours_text=cat_hours_text,
             )
         )
     parents = {c.parent for c in out if c.parent}

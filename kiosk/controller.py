@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from kiosk import events as ev
 from kiosk.clock import Clock
-from kiosk.config import Config
+from kiosk.config import CategoryConfig, Config
+from kiosk.core import calendar as cal
 from kiosk.errors import PrinterError, StoreError
 from kiosk.messages import (
     Intent,
@@ -153,11 +154,21 @@ class Controller:
     # ---- lifecycle --------------------------------------------------------------------
 
     def start(self) -> Controller:
+        self._prepare_calendar()
         self.poll_printer(force=True)
         self.publish_snapshot()
         self._thread = threading.Thread(target=self._run, name="controller", daemon=True)
         self._thread.start()
         return self
+
+    def _prepare_calendar(self) -> None:
+        """Build this year's and next year's public holidays now, before the first visitor
+        (about 0.2 s on a Pi, once); later years are built the first time they are asked."""
+        holidays = self.config.calendar.holidays
+        prepare = getattr(holidays, "prepare", None)
+        if prepare is not None:
+            year = local_now(self.clock.now_utc(), self.config.kiosk.timezone).year
+            prepare((year, year + 1))
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Finish the flow under way (a ticket being printed ends as printed or voided)."""
@@ -227,9 +238,12 @@ class Controller:
         if not category.prefix:
             self._refuse(cid, "unknown")
             return
-        reason = self._refusal_reason()
+        reason = self._refusal_reason(category)
         if reason is not None:
-            self._refuse(cid, reason)
+            why = None
+            if reason == cal.LAST_TICKET:
+                reason, why = "closed", cal.LAST_TICKET  # the contract's reason, told apart
+            self._refuse(cid, reason, category=category, why=why)
             return
         try:
             ticket, _ = self.store.issue_ticket(
@@ -260,16 +274,19 @@ class Controller:
         self._print(ticket, people_ahead=people_ahead, wait_range_s=wait)
         self.publish_snapshot(force=True)
 
-    def _refusal_reason(self) -> str | None:
+    def _refusal_reason(self, category: CategoryConfig | None = None) -> str | None:
+        """paused, closed, last_ticket (the cut-off before closing), printer, or None."""
         if self._health.is_paused:
             return "paused"
         local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
-        left = self.config.hours.minutes_until_close(local)
-        if left is None:
-            return "closed"
-        margin = self.config.kiosk.last_ticket_before_close_min
-        if margin and left <= margin:
-            return "closed"
+        reason = cal.ticket_refusal(
+            self.config.calendar,
+            local,
+            self.config.kiosk.last_ticket_before_close_min,
+            category.hours if category is not None else None,
+        )
+        if reason is not None:
+            return reason
         if self._is_blocking(self.poll_printer(force=True)):
             return "printer"
         return None
@@ -279,14 +296,30 @@ class Controller:
             status, is_bidirectional=bool(getattr(self.printer, "is_bidirectional", False))
         )
 
-    def _refuse(self, category_id: str, reason: str) -> None:
+    def _refuse(
+        self,
+        category_id: str,
+        reason: str,
+        *,
+        category: CategoryConfig | None = None,
+        why: str | None = None,
+    ) -> None:
+        """``why`` tells a closed desk from the cut-off before closing (``last_ticket``) or a
+        category outside its own hours (``category``); the trace carries it beside ``reason``."""
         next_opening = None
         if reason == "closed":
             local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
-            next_opening = self.config.hours.next_opening(local)
-        logger.info("ticket refused for %s: %s", category_id, reason)
-        self.trace.emit("refused", category=category_id, reason=reason)
-        self.updates.put(TicketRefused(category_id, reason, next_opening))
+            calendar = self.config.calendar
+            hours = category.hours if category is not None else None
+            if why is None and hours is not None and cal.is_open(calendar, local):
+                why = "category"
+            if why == cal.LAST_TICKET:
+                hours = None
+            next_opening = cal.next_opening(calendar, local, hours)
+        logger.info("ticket refused for %s: %s%s", category_id, reason, f" ({why})" if why else "")
+        extra = {"why": why} if why else {}
+        self.trace.emit("refused", category=category_id, reason=reason, **extra)
+        self.updates.put(TicketRefused(category_id, reason, next_opening, why=why))
 
     def _print(
         self, ticket: Ticket, *, people_ahead: int | None, wait_range_s: tuple[int, int] | None

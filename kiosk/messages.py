@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from kiosk.core.calendar import Closure
+
 # ---- intents: display -> controller -------------------------------------------------
 
 
@@ -86,6 +88,7 @@ class TicketRefused:
     category_id: str
     reason: str
     next_opening: dt.datetime | None = None
+    why: str | None = None  # closed: "last_ticket" (the cut-off), "category" (its own hours)
 
 
 Update = TicketIssued | TicketPrinted | TicketVoided | TicketRefused
@@ -106,6 +109,8 @@ class KioskSnapshot:
 
     is_open: bool = True
     next_opening: dt.datetime | None = None
+    closure: Closure | None = None  # why closed (holiday, exception, weekday), from the calendar
+    last_ticket_at: dt.datetime | None = None  # set during the cut-off before closing
     printer_status: str = "unknown"
     out_of_order_reason: str | None = None  # None when issuing works; else printer/store/paused
     is_paused: bool = False

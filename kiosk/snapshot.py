@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.config import CategoryConfig, Config
+from kiosk.core import calendar as cal
 from kiosk.messages import CategoryQueue, KioskSnapshot
 from kiosk.queue_info import wait_range_min
 
@@ -63,10 +64,26 @@ class StoreFigures:
 
 
 def unavailable_categories(
-    categories: Iterable[CategoryConfig], counts: Mapping[str, int]
+    categories: Iterable[CategoryConfig],
+    counts: Mapping[str, int],
+    *,
+    calendar: cal.Calendar | None = None,
+    local: dt.datetime | None = None,
 ) -> dict[str, str]:
-    """Categories whose daily cap is reached: shown disabled, with the reason."""
-    return {c.id: "cap" for c in categories if c.cap is not None and counts.get(c.id, 0) >= c.cap}
+    """Categories shown disabled, with the reason: ``cap`` (the daily cap is reached) or
+    ``closed`` (outside the category's own hours while the site is open)."""
+    out = {}
+    for c in categories:
+        if c.cap is not None and counts.get(c.id, 0) >= c.cap:
+            out[c.id] = "cap"
+        elif (
+            c.hours is not None
+            and calendar is not None
+            and local is not None
+            and not cal.is_open(calendar, local, c.hours)
+        ):
+            out[c.id] = "closed"
+    return out
 
 
 def queue_figures(
@@ -110,14 +127,22 @@ def build_snapshot(
     has_server: bool,
 ) -> KioskSnapshot:
     """Everything the screens draw at local time ``local``."""
-    is_open = config.hours.is_open(local)
+    calendar = config.calendar
+    closure = cal.closure(calendar, local)
+    margin = config.kiosk.last_ticket_before_close_min
     return KioskSnapshot(
-        is_open=is_open,
-        next_opening=None if is_open else config.hours.next_opening(local),
+        is_open=closure is None,
+        next_opening=closure.next_opening if closure is not None else None,
+        closure=closure,
+        last_ticket_at=cal.last_ticket_time(calendar, local, margin)
+        if cal.is_in_cutoff(calendar, local, margin)
+        else None,
         printer_status=health.printer_status,
         out_of_order_reason=health.out_of_order_reason,
         is_paused=health.is_paused,
-        unavailable=unavailable_categories(config.ticket_categories, figures.counts_today),
+        unavailable=unavailable_categories(
+            config.ticket_categories, figures.counts_today, calendar=calendar, local=local
+        ),
         queues=dict(queue_state.categories) if queue_state is not None else {},
         message=queue_state.message if queue_state is not None else None,
         sync_text=sync_text(sync_status, has_server=has_server),

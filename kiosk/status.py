@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from kiosk.calendar_summary import today_line, today_status
 from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.service_day import local_now
@@ -23,6 +24,9 @@ def collect_status(config: Config, *, query_printer: bool = True) -> dict[str, A
     """A JSON-ready report: printer, outbox, sync, today's counts, store health."""
     report: dict[str, Any] = {"kiosk_id": config.kiosk.id, "site": config.kiosk.site}
     report["printer"] = _printer_status(config) if query_printer else "not queried"
+    report["hours"] = today_status(
+        config, local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone)
+    )
     try:
         store = Store.open(
             config.kiosk.data_dir, kiosk_id=config.kiosk.id, timezone=config.kiosk.timezone
@@ -88,6 +92,8 @@ def format_status(report: dict[str, Any], *, is_color: bool = False) -> str:
         f"kiosk {report['kiosk_id']} at {report['site']}",
         f"printer status: {report['printer']}",
     ]
+    if "hours" in report:
+        lines.append(today_line(report["hours"]))
     store = report.get("store", {})
     if "error" in store:
         lines.append(f"store: ERROR {store['error']}")

@@ -5,6 +5,7 @@ import sys
 
 PURE = [
     "kiosk.hours",
+    "kiosk.core.calendar",
     "kiosk.service_day",
     "kiosk.numbering",
     "kiosk.events",
@@ -26,6 +27,16 @@ def test_core_modules_import_no_io_library():
         f"for m in {PURE!r}: __import__(m)\n"
         f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})\n"
         "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_the_calendar_imports_nothing_of_the_project_outside_the_core():
+    code = (
+        "import sys\nimport kiosk.core.calendar\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('kiosk.') "
+        "and not m.startswith('kiosk.core'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
