@@ -30,6 +30,7 @@ from kiosk.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
 from kiosk.replay import ReplayCommand, load_replay, validate_categories
 from kiosk.store import Store
 from kiosk.tickets import ticket_content
+from kiosk.timesync import is_clock_synchronised
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,12 @@ def open_store(config: Config, clock: Clock) -> tuple[Store | None, str | None]:
 
 
 def prepare_store(store: Store, config: Config) -> None:
-    """Start-up housekeeping: void tickets a crash interrupted, prune old rows, record the
-    start."""
+    """Start-up housekeeping: void tickets a crash interrupted, bring back a service day a
+    wrong clock left in the future (once the clock is known synchronised), prune old rows,
+    record the start."""
     store.void_interrupted()
+    if is_clock_synchronised():
+        store.move_service_day_back()
     store.prune(retention_days=config.kiosk.retention_days)
     store.append_event(ev.KIOSK_STARTED, ev.started(__version__))
 

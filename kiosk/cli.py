@@ -95,7 +95,12 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 def _extension_registrars() -> list[Callable[[Any], None]]:
     """Commands that live with their own module: stub-server, provision, selftest."""
     registrars: list[Callable[[Any], None]] = []
-    for module_name in ("kiosk.stubserver.cli", "kiosk.provision", "kiosk.selftest"):
+    for module_name in (
+        "kiosk.stubserver.cli",
+        "kiosk.provision",
+        "kiosk.selftest",
+        "kiosk.store_cli",
+    ):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ImportError as err:  # a partial install still runs the kiosk itself

@@ -45,6 +45,7 @@ from kiosk.snapshot import (
     queue_figures,
 )
 from kiosk.store import CapReached, Store, Ticket
+from kiosk.timesync import is_clock_synchronised
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_PERIOD_S = 1.0
 STORE_RETRY_S = 10.0
 PRUNE_PERIOD_S = 6 * 3600.0  # retention runs at start-up, then this often
+DAY_CHECK_PERIOD_S = 60.0  # how often a service day left in the future is looked at
 
 
 class PrinterPort(Protocol):
@@ -103,6 +105,7 @@ class Controller:
         on_quit: Callable[[int], None] | None = None,
         open_store: Callable[[], Store] | None = None,
         store_error: str | None = None,
+        is_clock_synchronised: Callable[[], bool] = is_clock_synchronised,
     ):
         self.config = config
         self._store = store
@@ -124,6 +127,8 @@ class Controller:
         self._last_poll_mono_s = -1e9
         self._last_snapshot_mono_s = -1e9
         self._last_prune_mono_s = clock.monotonic_s()  # app.prepare_store pruned at start-up
+        self._is_clock_synchronised = is_clock_synchronised
+        self._last_day_check_mono_s = clock.monotonic_s()  # and looked at the service day
 
     def __repr__(self) -> str:
         alive = self._thread is not None and self._thread.is_alive()
@@ -181,6 +186,7 @@ class Controller:
                 self.poll_printer()
                 self.publish_snapshot()
                 self._prune_when_due()
+                self.correct_service_day_when_due()
             except Exception:  # the worker must survive anything; the screen shows out of order
                 logger.exception("controller: unexpected error handling %r", intent)
 
@@ -194,6 +200,23 @@ class Controller:
             self._store.prune(retention_days=self.config.kiosk.retention_days)
         except StoreError as err:
             logger.error("pruning failed: %s", err)
+
+    def correct_service_day_when_due(self, *, force: bool = False) -> None:
+        """A ticket issued under a far-future clock froze the service day there: once the
+        clock is known synchronised, move it back to today (numbers continue above)."""
+        now = self.clock.monotonic_s()
+        if self._store is None or (
+            not force and now - self._last_day_check_mono_s < DAY_CHECK_PERIOD_S
+        ):
+            return
+        self._last_day_check_mono_s = now
+        try:
+            last = self._store.last_service_day()
+            today = local_now(self.clock.now_utc(), self.config.kiosk.timezone).date()
+            if last is not None and last > today and self._is_clock_synchronised():
+                self._store.move_service_day_back()
+        except StoreError as err:
+            logger.error("service day not checked: %s", err)
 
     # ---- intents ----------------------------------------------------------------------
 

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.numbering import parse_number
+
 logger = logging.getLogger(__name__)
 
-TABLES = ("meta", "counters", "tickets", "events", "rejected_events")
+TABLES = ("meta", "counters", "prefix_counters", "tickets", "events", "rejected_events")
 
 
 @dataclass
@@ -34,7 +36,33 @@ class Salvage:
 
     @property
     def has_counters(self) -> bool:
-        return "counters" not in self.failed_tables and "meta" not in self.failed_tables
+        return not {"counters", "prefix_counters", "meta"} & set(self.failed_tables)
+
+    def prefix_counters(self) -> dict[tuple[str, str], int]:
+        """The highest number per (service day, prefix) any surviving table shows: what keeps
+        a printed number from coming twice, whatever category held it."""
+        best: dict[tuple[str, str], int] = {}
+
+        def see(day: str, number: str) -> None:
+            try:
+                prefix, n = parse_number(number)
+            except (ValueError, TypeError):
+                return
+            best[(day, prefix)] = max(best.get((day, prefix), 0), n)
+
+        for day, prefix, n in self._select("prefix_counters", ("service_day", "prefix", "last_n")):
+            best[(day, prefix)] = max(best.get((day, prefix), 0), int(n))
+        for day, number in self._select("tickets", ("service_day", "number")):
+            see(day, number)
+        for type_, data in self._select("events", ("type", "data")):
+            if type_ != "ticket.issued":
+                continue
+            try:
+                d = json.loads(data)
+                see(d["service_day"], d["number"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return best
 
     def counters(self) -> dict[tuple[str, str], int]:
         """The highest counter per (service day, category) any surviving table shows."""
@@ -89,6 +117,8 @@ def read_salvage(path: Path) -> Salvage:
                         break
                     rows.append(row)
             except sqlite3.Error as err:
+                if not rows and "no such table" in str(err):
+                    continue  # written by an older version that had no such table
                 logger.error(
                     "salvage %s: table %s read %d rows, then: %s", path, table, len(rows), err
                 )
@@ -127,6 +157,12 @@ def restore(conn: sqlite3.Connection, salvage: Salvage) -> None:
             "INSERT INTO counters (service_day, category, last_n) VALUES (?, ?, ?) "
             "ON CONFLICT (service_day, category) DO UPDATE SET last_n = max(last_n, excluded.last_n)",
             (day, category, n),
+        )
+    for (day, prefix), n in salvage.prefix_counters().items():
+        conn.execute(
+            "INSERT INTO prefix_counters (service_day, prefix, last_n) VALUES (?, ?, ?) "
+            "ON CONFLICT (service_day, prefix) DO UPDATE SET last_n = max(last_n, excluded.last_n)",
+            (day, prefix, n),
         )
     if salvage.max_seq:
         conn.execute("DELETE FROM sqlite_sequence WHERE name = 'events'")

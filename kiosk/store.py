@@ -19,7 +19,9 @@ import logging
 import os
 import sqlite3
 import threading
+import urllib.parse
 import uuid
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,29 +31,35 @@ from typing import Any
 from kiosk import events as ev
 from kiosk.clock import Clock, SystemClock
 from kiosk.errors import StoreCorrupted, StoreError
-from kiosk.numbering import format_number, is_over_cap, next_counter
+from kiosk.numbering import format_number, is_over_cap, next_counter, parse_number
 from kiosk.service_day import ServiceDay, local_now, service_day
 
 logger = logging.getLogger(__name__)
 
 DB_NAME = "kiosk.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS counters (
-    service_day TEXT NOT NULL, category TEXT NOT NULL, last_n INTEGER NOT NULL,
-    PRIMARY KEY (service_day, category));
-CREATE TABLE IF NOT EXISTS tickets (
+# The number is unique per service day (an index below), whatever category held it.
+_TICKETS_COLUMNS = """
     id TEXT PRIMARY KEY,
     service_day TEXT NOT NULL, category TEXT NOT NULL, n INTEGER NOT NULL,
     number TEXT NOT NULL, language TEXT NOT NULL,
     issued_at TEXT NOT NULL, is_clock_unsure INTEGER NOT NULL DEFAULT 0,
     state TEXT NOT NULL CHECK (state IN ('issued', 'printed', 'voided')),
-    void_reason TEXT, ended_at TEXT,
-    UNIQUE (service_day, category, n));
+    void_reason TEXT, ended_at TEXT, is_duplicate_number INTEGER NOT NULL DEFAULT 0
+"""
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS tickets ({_TICKETS_COLUMNS});
+CREATE TABLE IF NOT EXISTS counters (
+    service_day TEXT NOT NULL, category TEXT NOT NULL, last_n INTEGER NOT NULL,
+    PRIMARY KEY (service_day, category));
 CREATE INDEX IF NOT EXISTS tickets_state ON tickets (state);
+CREATE TABLE IF NOT EXISTS prefix_counters (
+    service_day TEXT NOT NULL, prefix TEXT NOT NULL, last_n INTEGER NOT NULL,
+    PRIMARY KEY (service_day, prefix));
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL,
@@ -61,6 +69,12 @@ CREATE INDEX IF NOT EXISTS events_pending ON events (sent_at, is_rejected, seq);
 CREATE TABLE IF NOT EXISTS rejected_events (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, type TEXT NOT NULL,
     status_code INTEGER NOT NULL, answer TEXT NOT NULL, rejected_at TEXT NOT NULL);
+"""
+
+# After the migration (the column it indexes is added there for an older store).
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS tickets_day_number ON tickets (service_day, number)
+    WHERE is_duplicate_number = 0;
 """
 
 
@@ -137,6 +151,11 @@ def _describe(err: sqlite3.Error, path: Path) -> str:
     return f"store {path}: {text} ({hint})"
 
 
+def sqlite_uri(path: Path, mode: str) -> str:
+    """SQLite's URI for ``path``: ``mode`` is ro, rw or rwc (rwc alone may create the file)."""
+    return f"file:{urllib.parse.quote(str(Path(path).absolute()))}?mode={mode}"
+
+
 def _why_unopenable(path: Path) -> str:
     """SQLite only says "unable to open database file"; find out which of the usual causes."""
     folder = path.parent
@@ -184,11 +203,14 @@ class Store:
         clock: Clock | None = None,
         timezone: str = "UTC",
         new_id: Callable[[], str] | None = None,
+        may_create: bool = True,
     ) -> Store:
         """Open (creating if needed) ``data_dir/kiosk.sqlite3``.
 
         Raises StoreCorrupted after moving a corrupted file aside (never deleting it), and
-        StoreError when the folder is missing, read-only or full.
+        StoreError when the folder is missing, read-only or full. With ``may_create=False``
+        (a technician's command beside the kiosk) nothing is created, recovered or moved:
+        a missing or corrupted store is a StoreError, left as it is for the kiosk.
         """
         store = cls(
             Path(data_dir) / DB_NAME,
@@ -197,11 +219,13 @@ class Store:
             timezone=timezone,
             new_id=new_id,
         )
-        store._connect()
+        store._connect(may_create=may_create)
         return store
 
-    def _connect(self) -> None:
+    def _connect(self, *, may_create: bool = True) -> None:
         path = self.path
+        if not may_create and not path.is_file():
+            raise StoreError(f"store {path}: no database there (the kiosk creates it at its start)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -211,7 +235,11 @@ class Store:
             ) from None
         try:
             conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                sqlite_uri(path, "rwc" if may_create else "rw"),
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
             )
             try:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -224,10 +252,7 @@ class Store:
                 if check != "ok":
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
                 conn.executescript(_SCHEMA)
-                conn.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
+                _migrate(conn, path)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)",
                     (self.kiosk_id,),
@@ -237,7 +262,9 @@ class Store:
                 raise
         except sqlite3.DatabaseError as err:
             text = str(err).lower()
-            if "malformed" in text or "not a database" in text or "corrupt" in text:
+            if may_create and (
+                "malformed" in text or "not a database" in text or "corrupt" in text
+            ):
                 aside = self._move_aside()
                 self._recover_from(aside)
                 raise StoreCorrupted(
@@ -428,17 +455,24 @@ class Store:
                     f"store {self.path}: numbering suspended for {day.iso} after a corrupted "
                     "database (its counters were lost): it resumes on the next service day"
                 )
-            row = conn.execute(
-                "SELECT last_n FROM counters WHERE service_day = ? AND category = ?",
+            # The cap counts the category's own tickets of the day; the number continues
+            # above every number of its prefix that day, whatever category held it.
+            issued_today = conn.execute(
+                "SELECT count(*) FROM tickets WHERE service_day = ? AND category = ?",
                 (day.iso, category),
-            ).fetchone()
-            n = next_counter(None if row is None else row[0])
-            if is_over_cap(n, cap):
+            ).fetchone()[0]
+            if is_over_cap(issued_today + 1, cap):
                 raise CapReached(f"category {category}: daily cap of {cap} tickets reached")
+            n = _next_number(conn, day.iso, category, prefix)
             conn.execute(
                 "INSERT INTO counters (service_day, category, last_n) VALUES (?, ?, ?) "
                 "ON CONFLICT (service_day, category) DO UPDATE SET last_n = excluded.last_n",
                 (day.iso, category, n),
+            )
+            conn.execute(
+                "INSERT INTO prefix_counters (service_day, prefix, last_n) VALUES (?, ?, ?) "
+                "ON CONFLICT (service_day, prefix) DO UPDATE SET last_n = excluded.last_n",
+                (day.iso, prefix, n),
             )
             number = format_number(prefix, n)
             ticket_id = self._new_id()
@@ -661,22 +695,149 @@ class Store:
     # ---- retention ------------------------------------------------------------------------
 
     def prune(self, *, retention_days: int) -> tuple[int, int]:
-        """Delete delivered events and ended tickets older than ``retention_days``; returns
-        (tickets, events) deleted. Undelivered events and unended tickets are always kept."""
-        cutoff = self.clock.now_utc() - dt.timedelta(days=retention_days)
-        cutoff_day = local_now(cutoff, self.timezone).date().isoformat()
+        """Delete delivered events and ended tickets more than ``retention_days`` before the
+        last service day recorded; returns (tickets, events) deleted.
+
+        The cut-off never comes from the clock, which may be months ahead after a bad
+        start: the current service day and later ones are never touched, no counter is ever
+        removed (they are what keeps a number from being issued twice), and neither is an
+        unsent event nor a ticket whose events are unsent.
+        """
         with self._tx() as conn:
+            last = self._meta(conn, "last_service_day")
+            if last is None:
+                return 0, 0
+            cutoff_day = dt.date.fromisoformat(last) - dt.timedelta(days=retention_days)
+            cutoff_utc = dt.datetime.combine(
+                cutoff_day, dt.time(), tzinfo=zoneinfo.ZoneInfo(self.timezone)
+            ).astimezone(dt.UTC)
             t = conn.execute(
-                "DELETE FROM tickets WHERE state != 'issued' AND service_day < ?", (cutoff_day,)
+                "DELETE FROM tickets WHERE state != 'issued' AND service_day < ? "
+                "AND id NOT IN (SELECT json_extract(data, '$.ticket_id') FROM events "
+                "WHERE sent_at IS NULL AND json_extract(data, '$.ticket_id') IS NOT NULL)",
+                (cutoff_day.isoformat(),),
             ).rowcount
-            conn.execute("DELETE FROM counters WHERE service_day < ?", (cutoff_day,))
             e = conn.execute(
                 "DELETE FROM events WHERE sent_at IS NOT NULL AND created_utc < ?",
-                (cutoff.isoformat(),),
+                (cutoff_utc.isoformat(),),
             ).rowcount
         if t or e:
-            logger.info("pruned %d tickets and %d delivered events older than %s", t, e, cutoff_day)
+            logger.info("pruned %d tickets and %d delivered events before %s", t, e, cutoff_day)
         return t, e
+
+    # ---- a service day frozen in the future -------------------------------------------------
+
+    def move_service_day_back(self) -> tuple[dt.date, dt.date] | None:
+        """Bring the service day back to the clock's date when the stored one is ahead of it
+        (a ticket was issued under a far-future clock, freezing the day there). Call it only
+        when the clock is known right. Returns (from, to), or None when nothing was ahead.
+
+        No number is ever reused: each prefix's counter on today's day is raised to the
+        highest one of today and every later day, so the next ticket continues above the
+        numbers visitors already hold; the later days keep their counters too.
+        """
+        now = self.clock.now_utc()
+        today = local_now(now, self.timezone).date()
+        with self._tx() as conn:
+            last_text = self._meta(conn, "last_service_day")
+            if last_text is None or dt.date.fromisoformat(last_text) <= today:
+                return None
+            conn.execute(
+                "INSERT INTO prefix_counters (service_day, prefix, last_n) "
+                "SELECT ?, prefix, max(last_n) FROM prefix_counters WHERE service_day >= ? "
+                "GROUP BY prefix "
+                "ON CONFLICT (service_day, prefix) DO UPDATE SET last_n = excluded.last_n",
+                (today.isoformat(), today.isoformat()),
+            )
+            self._set_meta(conn, "last_service_day", today.isoformat())
+            self._set_meta(conn, "last_issued_utc", now.isoformat())
+            self._set_meta(
+                conn, "service_day_moved_back", f"{last_text} -> {today.isoformat()} at {now}"
+            )
+        logger.warning(
+            "service day moved back from %s to %s (the clock is synchronised); numbers "
+            "continue above those issued on %s",
+            last_text,
+            today,
+            last_text,
+        )
+        return dt.date.fromisoformat(last_text), today
+
+
+def _next_number(conn: sqlite3.Connection, day: str, category: str, prefix: str) -> int:
+    """The next n for ``prefix`` on ``day``: above every number already issued that day with
+    that prefix, whatever category held it (a category renamed, two prefixes swapped), and
+    above the category's own counter."""
+    last = conn.execute(
+        "SELECT max(coalesce((SELECT last_n FROM prefix_counters "
+        "WHERE service_day = ?1 AND prefix = ?2), 0), coalesce((SELECT last_n FROM counters "
+        "WHERE service_day = ?1 AND category = ?3), 0))",
+        (day, prefix, category),
+    ).fetchone()[0]
+    n = next_counter(last or None)
+    # Belt and braces: the unique index on (service_day, number) is the last word.
+    while conn.execute(
+        "SELECT 1 FROM tickets WHERE service_day = ? AND number = ?",
+        (day, format_number(prefix, n)),
+    ).fetchone():
+        n += 1
+    return n
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring a store written by an earlier version to :data:`SCHEMA_VERSION`, keeping its
+    data. Version 2: per-prefix counters and a unique index on (service day, number)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else SCHEMA_VERSION
+    if row is None:  # a new store
+        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(version),))
+    if version < 2:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Version 1 had UNIQUE (service_day, category, n): a renamed category or swapped
+            # prefixes need n free of the category. SQLite drops a constraint by a rebuild.
+            old = [r[1] for r in conn.execute("PRAGMA table_info(tickets)")]
+            names = ", ".join(c for c in old if c != "is_duplicate_number")
+            conn.execute(f"CREATE TABLE tickets_v2 ({_TICKETS_COLUMNS})")
+            conn.execute(f"INSERT INTO tickets_v2 ({names}) SELECT {names} FROM tickets")
+            conn.execute("DROP TABLE tickets")
+            conn.execute("ALTER TABLE tickets_v2 RENAME TO tickets")
+            conn.execute("CREATE INDEX IF NOT EXISTS tickets_state ON tickets (state)")
+            # The bug this version fixes may have left the same number twice on a day: keep
+            # both rows, flag the later ones, and let the index cover every new ticket.
+            dup = conn.execute(
+                "UPDATE tickets SET is_duplicate_number = 1 WHERE rowid NOT IN "
+                "(SELECT min(rowid) FROM tickets GROUP BY service_day, number)"
+            ).rowcount
+            best: dict[tuple[str, str], int] = {}
+            for day, number in conn.execute("SELECT service_day, number FROM tickets"):
+                try:
+                    prefix, n = parse_number(number)
+                except ValueError:
+                    continue
+                best[(day, prefix)] = max(best.get((day, prefix), 0), n)
+            for (day, prefix), n in best.items():
+                conn.execute(
+                    "INSERT INTO prefix_counters (service_day, prefix, last_n) VALUES (?, ?, ?) "
+                    "ON CONFLICT (service_day, prefix) DO UPDATE SET "
+                    "last_n = max(last_n, excluded.last_n)",
+                    (day, prefix, n),
+                )
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        logger.warning(
+            "store %s: migrated from schema %d to %d (%d duplicate number(s) found and kept)",
+            path,
+            version,
+            SCHEMA_VERSION,
+            dup,
+        )
+    conn.executescript(_INDEXES)
 
 
 def _ticket(r: Any) -> Ticket:
