@@ -19,12 +19,10 @@ import logging
 import os
 import sqlite3
 import threading
-import urllib.parse
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +31,31 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.errors import StoreCorrupted, StoreError
 from kiosk.numbering import format_number, is_over_cap, next_counter, parse_number
 from kiosk.service_day import ServiceDay, local_now, service_day
+from kiosk.store_reader import (
+    DB_NAME,
+    OutboxEvent,
+    RejectedEvent,
+    StoreReader,
+    StoreReads,
+    Ticket,
+    describe,
+    sqlite_uri,
+)
+
+__all__ = [
+    "DB_NAME",
+    "SCHEMA_VERSION",
+    "CapReached",
+    "NumberingSuspended",
+    "OutboxEvent",
+    "RejectedEvent",
+    "Store",
+    "StoreReader",
+    "Ticket",
+]
 
 logger = logging.getLogger(__name__)
 
-DB_NAME = "kiosk.sqlite3"
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 
@@ -78,46 +97,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS tickets_day_number ON tickets (service_day, nu
 """
 
 
-@dataclass(frozen=True)
-class OutboxEvent:
-    """One event of protocol v1, as committed; ``to_wire()`` is what goes to the server."""
-
-    id: str
-    seq: int
-    type: str
-    at: str
-    data: dict[str, Any]
-
-    def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "seq": self.seq, "type": self.type, "at": self.at, "data": self.data}
-
-
-@dataclass(frozen=True)
-class RejectedEvent:
-    id: str
-    seq: int
-    type: str
-    status_code: int
-    answer: str
-    rejected_at: str
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A ticket row. ``state`` is issued (number committed, not yet printed), printed or
-    voided."""
-
-    id: str
-    number: str
-    category: str
-    service_day: dt.date
-    language: str
-    issued_at: dt.datetime
-    is_clock_unsure: bool
-    state: str
-    void_reason: str | None = None
-
-
 class CapReached(StoreError):
     """The category's daily cap is reached: no number was taken. Retrying tomorrow works."""
 
@@ -133,45 +112,7 @@ def _boot_id() -> str | None:
         return None
 
 
-def _describe(err: sqlite3.Error, path: Path) -> str:
-    text = str(err)
-    low = text.lower()
-    if "full" in low:
-        hint = "the disk is full: free space on it"
-    elif "readonly" in low or "read-only" in low:
-        hint = "the file system is read-only: check the SD card and the data_dir mount"
-    elif "unable to open" in low:
-        hint = _why_unopenable(path)
-    elif "locked" in low or "busy" in low:
-        hint = "another process holds the database: stop it"
-    elif "malformed" in low or "not a database" in low:
-        hint = "the database is corrupted"
-    else:
-        hint = "see the log"
-    return f"store {path}: {text} ({hint})"
-
-
-def sqlite_uri(path: Path, mode: str) -> str:
-    """SQLite's URI for ``path``: ``mode`` is ro, rw or rwc (rwc alone may create the file)."""
-    return f"file:{urllib.parse.quote(str(Path(path).absolute()))}?mode={mode}"
-
-
-def _why_unopenable(path: Path) -> str:
-    """SQLite only says "unable to open database file"; find out which of the usual causes."""
-    folder = path.parent
-    if not folder.is_dir():
-        return f"the data directory {folder} is missing: check kiosk.data_dir and its mount"
-    try:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            return "the file system is read-only: check the SD card and the data_dir mount"
-    except OSError:
-        pass
-    if not os.access(folder, os.W_OK):
-        return f"the data directory {folder} is not writable by this user: fix its owner"
-    return "check kiosk.data_dir, its permissions and free space"
-
-
-class Store:
+class Store(StoreReads):
     """The kiosk's SQLite store. Open with :meth:`open`; close with :meth:`close`."""
 
     def __init__(
@@ -271,7 +212,7 @@ class Store:
                     f"store {path}: corrupted ({err}); moved aside to {aside} and what it still "
                     "held was copied into a new store: give the old file to a technician"
                 ) from None
-            raise StoreError(_describe(err, path)) from None
+            raise StoreError(describe(err, path)) from None
         self._conn = conn
 
     def _recover_from(self, aside: Path) -> None:
@@ -316,10 +257,6 @@ class Store:
         logger.error("store %s: corrupted database moved aside to %s", self.path, aside)
         return aside
 
-    def corrupted_files(self) -> list[Path]:
-        """Corrupted databases moved aside earlier (for ``kiosk status``)."""
-        return sorted(self.path.parent.glob(f"{self.path.name}.corrupt-*[0-9TZ]"))
-
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -359,7 +296,7 @@ class Store:
                     self._rollback(conn)
                     raise
             except sqlite3.Error as err:
-                raise StoreError(_describe(err, self.path)) from None
+                raise StoreError(describe(err, self.path)) from None
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
@@ -375,7 +312,7 @@ class Store:
             try:
                 return conn.execute(sql, tuple(args)).fetchall()
             except sqlite3.Error as err:
-                raise StoreError(_describe(err, self.path)) from None
+                raise StoreError(describe(err, self.path)) from None
 
     def _require(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -563,56 +500,12 @@ class Store:
             logger.warning("voided %d ticket(s) interrupted by a crash or power cut", len(ids))
         return [t for t in (self.ticket(i) for i in ids) if t is not None]
 
-    def ticket(self, ticket_id: str) -> Ticket | None:
-        rows = self._read(
-            "SELECT id, number, category, service_day, language, issued_at, is_clock_unsure, "
-            "state, void_reason FROM tickets WHERE id = ?",
-            (ticket_id,),
-        )
-        return _ticket(rows[0]) if rows else None
-
-    def last_ticket(self) -> Ticket | None:
-        """The most recently issued ticket (for a technician's reprint)."""
-        rows = self._read(
-            "SELECT id, number, category, service_day, language, issued_at, is_clock_unsure, "
-            "state, void_reason FROM tickets ORDER BY rowid DESC LIMIT 1"
-        )
-        return _ticket(rows[0]) if rows else None
-
-    def counts_for_day(self, day: dt.date | None = None) -> dict[str, int]:
-        """Tickets issued per category on ``day`` (default: the last service day)."""
-        if day is None:
-            text = self.get_meta("last_service_day")
-            if text is None:
-                return {}
-            day = dt.date.fromisoformat(text)
-        rows = self._read(
-            "SELECT category, last_n FROM counters WHERE service_day = ? ORDER BY category",
-            (day.isoformat(),),
-        )
-        return {r[0]: r[1] for r in rows}
-
-    def last_service_day(self) -> dt.date | None:
-        text = self.get_meta("last_service_day")
-        return dt.date.fromisoformat(text) if text else None
-
     # ---- outbox -------------------------------------------------------------------------
 
     def append_event(self, type: str, data: dict[str, Any]) -> OutboxEvent:
         """Commit one event (kiosk.started, heartbeat, printer.status...) in its own transaction."""
         with self._tx() as conn:
             return self._insert_event(conn, type, data)
-
-    def pending_events(self, limit: int = 100) -> list[OutboxEvent]:
-        """Unsent, not rejected events, in seq order."""
-        rows = self._read(
-            "SELECT id, seq, type, at, data FROM events "
-            "WHERE sent_at IS NULL AND is_rejected = 0 ORDER BY seq LIMIT ?",
-            (limit,),
-        )
-        return [
-            OutboxEvent(id=r[0], seq=r[1], type=r[2], at=r[3], data=json.loads(r[4])) for r in rows
-        ]
 
     def mark_accepted(self, event_ids: Iterable[str]) -> int:
         ids = list(event_ids)
@@ -648,35 +541,7 @@ class Store:
             answer[:200],
         )
 
-    def rejected_events(self) -> list[RejectedEvent]:
-        rows = self._read(
-            "SELECT id, seq, type, status_code, answer, rejected_at FROM rejected_events ORDER BY seq"
-        )
-        return [RejectedEvent(*r) for r in rows]
-
-    def outbox_depth(self) -> int:
-        return int(
-            self._read("SELECT count(*) FROM events WHERE sent_at IS NULL AND is_rejected = 0")[0][
-                0
-            ]
-        )
-
-    def oldest_pending_created_at(self) -> dt.datetime | None:
-        rows = self._read(
-            "SELECT created_utc FROM events WHERE sent_at IS NULL AND is_rejected = 0 "
-            "ORDER BY seq LIMIT 1"
-        )
-        return dt.datetime.fromisoformat(rows[0][0]) if rows else None
-
-    def last_seq(self) -> int:
-        rows = self._read("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
-        return int(rows[0][0]) if rows else 0
-
     # ---- meta -----------------------------------------------------------------------------
-
-    def get_meta(self, key: str) -> str | None:
-        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str | None) -> None:
         with self._tx() as conn:
@@ -838,17 +703,3 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             dup,
         )
     conn.executescript(_INDEXES)
-
-
-def _ticket(r: Any) -> Ticket:
-    return Ticket(
-        id=r[0],
-        number=r[1],
-        category=r[2],
-        service_day=dt.date.fromisoformat(r[3]),
-        language=r[4],
-        issued_at=dt.datetime.fromisoformat(r[5]),
-        is_clock_unsure=bool(r[6]),
-        state=r[7],
-        void_reason=r[8],
-    )
