@@ -82,9 +82,11 @@ def open_store(config: Config, clock: Clock) -> tuple[Store | None, str | None]:
 
 
 def prepare_store(store: Store, config: Config) -> None:
-    """Start-up housekeeping: void tickets a crash interrupted, bring back a service day a
+    """Start-up housekeeping: commit ticket outcomes left in the journal, void tickets a
+    crash interrupted, bring back a service day a
     wrong clock left in the future (once the clock is known synchronised), prune old rows,
     record the start."""
+    store.replay_outcome_journal()  # outcomes a locked database could not take in time
     store.void_interrupted()
     if is_clock_synchronised():
         store.move_service_day_back()

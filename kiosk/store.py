@@ -31,6 +31,7 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.errors import StoreCorrupted, StoreError
 from kiosk.numbering import format_number, is_over_cap, next_counter, parse_number
 from kiosk.service_day import ServiceDay, local_now, service_day
+from kiosk.store_outcomes import JOURNAL_SUFFIX, Outcome, OutcomeJournal
 from kiosk.store_reader import (
     DB_NAME,
     OutboxEvent,
@@ -47,6 +48,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "CapReached",
     "NumberingSuspended",
+    "Outcome",
     "OutboxEvent",
     "RejectedEvent",
     "Store",
@@ -278,23 +280,30 @@ class Store(StoreReads):
     # ---- transactions -----------------------------------------------------------------
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, busy_timeout_s: float | None = None) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction; any SQLite error becomes a StoreError, rolled back.
 
         SQLite rolls back by itself on some errors (a full disk), so the explicit ROLLBACK
         runs only while a transaction is still open, and its own failure never hides the
-        original error.
+        original error. ``busy_timeout_s`` replaces the usual wait for a lock held by
+        another process, for this transaction only.
         """
         with self._lock:
             conn = self._require()
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                if busy_timeout_s is not None:
+                    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
                 try:
-                    yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    self._rollback(conn)
-                    raise
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield conn
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        self._rollback(conn)
+                        raise
+                finally:
+                    if busy_timeout_s is not None:
+                        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             except sqlite3.Error as err:
                 raise StoreError(describe(err, self.path)) from None
 
@@ -454,18 +463,33 @@ class Store(StoreReads):
         )
         return ticket, event
 
-    def mark_printed(self, ticket_id: str) -> OutboxEvent | None:
+    def mark_printed(
+        self, ticket_id: str, *, busy_timeout_s: float | None = None
+    ) -> OutboxEvent | None:
         """Record that the printer accepted the whole ticket. None when the ticket had
         already ended (printed or voided): every ticket ends exactly once."""
-        return self._end_ticket(ticket_id, "printed", None)
+        return self.end_ticket(ticket_id, "printed", None, busy_timeout_s=busy_timeout_s)
 
-    def mark_voided(self, ticket_id: str, reason: str) -> OutboxEvent | None:
+    def mark_voided(
+        self, ticket_id: str, reason: str, *, busy_timeout_s: float | None = None
+    ) -> OutboxEvent | None:
         """Record that the ticket could not be printed (never printed again)."""
-        return self._end_ticket(ticket_id, "voided", reason)
+        return self.end_ticket(ticket_id, "voided", reason, busy_timeout_s=busy_timeout_s)
 
-    def _end_ticket(self, ticket_id: str, state: str, reason: str | None) -> OutboxEvent | None:
-        now = self.clock.now_utc().isoformat()
-        with self._tx() as conn:
+    def end_ticket(
+        self,
+        ticket_id: str,
+        state: str,
+        reason: str | None,
+        *,
+        at_utc: str | None = None,
+        busy_timeout_s: float | None = None,
+    ) -> OutboxEvent | None:
+        """Record a ticket's end (``state`` printed or voided), at ``at_utc`` (default now).
+        None when it had already ended. Raises StoreError, nothing recorded, when the store
+        refuses the write (a lock held past ``busy_timeout_s``, a full disk)."""
+        now = at_utc or self.clock.now_utc().isoformat()
+        with self._tx(busy_timeout_s=busy_timeout_s) as conn:
             cur = conn.execute(
                 "UPDATE tickets SET state = ?, void_reason = ?, ended_at = ? "
                 "WHERE id = ? AND state = 'issued'",
@@ -478,6 +502,35 @@ class Store(StoreReads):
             return self._insert_event(
                 conn, ev.TICKET_VOIDED, ev.ticket_voided(ticket_id, reason or "")
             )
+
+    # ---- outcomes the database could not take at once -------------------------------------
+
+    @property
+    def outcome_journal_path(self) -> Path:
+        return self.path.with_name(self.path.name + JOURNAL_SUFFIX)
+
+    def journal_outcome(self, outcome: Outcome) -> None:
+        """Durably note an outcome the database refused, for :meth:`replay_outcome_journal`
+        at the next start should the kiosk stop before it is committed."""
+        OutcomeJournal(self.outcome_journal_path).append(outcome)
+
+    def replay_outcome_journal(self, *, busy_timeout_s: float | None = None) -> int:
+        """Commit every outcome in the journal (each ticket ends once), then remove it; the
+        number committed. Run at start-up before :meth:`void_interrupted`."""
+        journal = OutcomeJournal(self.outcome_journal_path)
+        outcomes = journal.read()
+        committed = 0
+        for o in outcomes:
+            event = self.end_ticket(
+                o.ticket_id, o.state, o.reason, at_utc=o.at_utc, busy_timeout_s=busy_timeout_s
+            )
+            committed += event is not None
+        journal.clear()
+        if outcomes:
+            logger.warning(
+                "store %s: %d ticket outcome(s) from the journal committed", self.path, committed
+            )
+        return committed
 
     def void_interrupted(self) -> list[Ticket]:
         """At start-up: void every ticket left between issued and printed by a crash or a
