@@ -56,7 +56,7 @@ def test_status_on_a_corrupted_file_moves_nothing(config_path, config):
     data.mkdir()
     (data / DB_NAME).write_bytes(b"this is not a database" * 200)
     before = files_under(data)
-    proc, report = kiosk_status(config_path)
+    _, report = kiosk_status(config_path)
     assert files_under(data) == before  # not moved aside, no salvaged copy written
     assert "not a database" in report["store"]["unreadable"]["outbox"]
     text = subprocess.run(

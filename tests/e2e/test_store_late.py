@@ -22,8 +22,10 @@ def test_sync_starts_when_the_store_opens_after_boot(tmp_path: Path, stub_with_t
     trace = tmp_path / "trace.jsonl"
     with open(tmp_path / "stderr.txt", "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "run", "--config", str(config), "--headless"]
-            + ["--replay", str(replay), "--trace", str(trace)],
+            [
+                *(sys.executable, "-m", "kiosk", "run", "--config", str(config), "--headless"),
+                *("--replay", str(replay), "--trace", str(trace)),
+            ],
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=err,
