@@ -99,7 +99,7 @@ def _extension_registrars() -> list[Callable[[Any], None]]:
         "kiosk.stubserver.cli",
         "kiosk.provision",
         "kiosk.selftest",
-        "kiosk.store_cli",
+        "kiosk.store.cli",
     ):
         try:
             module = __import__(module_name, fromlist=["register"])

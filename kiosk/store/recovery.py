@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.numbering import parse_number
+from kiosk.service_day import local_now
+from kiosk.store.transactions import WriterBase
 
 logger = logging.getLogger(__name__)
 
@@ -169,3 +172,54 @@ def restore(conn: sqlite3.Connection, salvage: Salvage) -> None:
         conn.execute(
             "INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)", (salvage.max_seq,)
         )
+
+
+class Recovery(WriterBase):
+    """Moving a corrupted file aside and starting anew from what it held (part of
+    :class:`kiosk.store.Store`; only the running kiosk does this)."""
+
+    def _connect(self, *, may_create: bool = True) -> None:
+        raise NotImplementedError  # the writer's
+
+    def close(self) -> None:
+        raise NotImplementedError  # the writer's
+
+    def _recover_from(self, aside: Path) -> None:
+        """Start a new store holding every row still readable in ``aside``; when today's
+        counters cannot be trusted, suspend numbering until the next service day."""
+        salvage = read_salvage(aside)
+        self._connect()
+        with self._tx() as conn:
+            restore(conn, salvage)
+            self._set_meta(conn, "recovered_from", str(aside))
+            if not salvage.has_counters:
+                today = local_now(self.clock.now_utc(), self.timezone).date().isoformat()
+                last = self._meta(conn, "last_service_day") or today
+                suspended = max(today, last)
+                self._set_meta(conn, "numbering_suspended_day", suspended)
+                self._set_meta(conn, "last_service_day", suspended)
+                logger.critical(
+                    "store %s: counters lost with the corrupted file; numbering suspended for "
+                    "service day %s so that no number is issued twice",
+                    self.path,
+                    suspended,
+                )
+        counts = sum(len(v) for v in salvage.rows.values())
+        logger.error(
+            "store %s: recovered %d rows from %s (unreadable: %s)",
+            self.path,
+            counts,
+            aside,
+            ", ".join(salvage.failed_tables) or "none",
+        )
+        self.close()
+
+    def _move_aside(self) -> Path:
+        stamp = self.clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(str(self.path) + suffix)
+            if src.exists():
+                os.replace(src, Path(str(aside) + suffix))
+        logger.error("store %s: corrupted database moved aside to %s", self.path, aside)
+        return aside
