@@ -29,6 +29,7 @@ from kiosk.messages import (
     PrintTestRequest,
     QuitRequest,
     ReprintRequest,
+    ServiceDayRequest,
     TicketIssued,
     TicketPrinted,
     TicketRefused,
@@ -230,6 +231,24 @@ class Controller:
         except StoreError as err:
             logger.error("service day not checked: %s", err)
 
+    def move_service_day_back(self) -> None:
+        """The technician's word that the clock is right: bring back a service day left
+        ahead of it; the menu says what happened."""
+        now = self.clock.now_utc()
+        today = local_now(now, self.config.kiosk.timezone).date()
+        try:
+            moved = self.store.move_service_day_back()
+        except StoreError as err:
+            notice = f"service day not moved: {err}"
+        else:
+            if moved is None:
+                notice = f"service day: nothing to do (not ahead of the clock's {today})"
+            else:
+                notice = f"service day moved back from {moved[0]} to {moved[1]}; numbers continue"
+        logger.warning("technician: %s", notice)
+        self._notice = (notice, self.clock.monotonic_s() + NOTICE_S)
+        self.publish_snapshot(force=True)
+
     # ---- intents ----------------------------------------------------------------------
 
     def handle(self, intent: Intent) -> None:
@@ -243,6 +262,8 @@ class Controller:
             self.reprint_last()
         elif isinstance(intent, PrintTestRequest):
             self.print_test()
+        elif isinstance(intent, ServiceDayRequest):
+            self.move_service_day_back()
         elif (
             isinstance(intent, QuitRequest)
             and not self._stopping.is_set()
