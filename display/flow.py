@@ -26,6 +26,7 @@ from kiosk.messages import (
     PrintTestRequest,
     QuitRequest,
     ReprintRequest,
+    ServiceDayRequest,
     TicketIssued,
     TicketPrinted,
     TicketRefused,
@@ -293,6 +294,8 @@ class ScreenFlow:
             self._post(PrintTestRequest())
         elif kind == "tech_reprint":
             self._post(ReprintRequest())
+        elif kind == "tech_service_day":
+            self._post(ServiceDayRequest())
         elif kind == "tech_pause":
             self._post(PauseRequest(is_paused=arg == "pause"))
         elif kind == "tech_restart":

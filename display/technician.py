@@ -125,6 +125,7 @@ def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
         (Action("tech_print_test"), ctx._("Print a test ticket")),
         (Action("tech_reprint"), ctx._("Reprint the last ticket")),
         (Action("tech_pause", "resume" if is_paused else "pause"), pause_label),
+        (Action("tech_service_day"), ctx._("Service day back to today")),
         (Action("tech_restart"), ctx._("Restart")),
         (Action("tech_close"), ctx._("Close")),
     ]

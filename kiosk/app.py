@@ -13,7 +13,7 @@ import queue
 import secrets
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +30,7 @@ from kiosk.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
 from kiosk.replay import ReplayCommand, load_replay, validate_categories
 from kiosk.store import Store
 from kiosk.tickets import ticket_content
+from kiosk.timesync import is_clock_synchronised
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,14 @@ def open_store(config: Config, clock: Clock) -> tuple[Store | None, str | None]:
 
 
 def prepare_store(store: Store, config: Config) -> None:
-    """Start-up housekeeping: void tickets a crash interrupted, prune old rows, record the
-    start."""
+    """Start-up housekeeping: commit ticket outcomes left in the journal, void tickets a
+    crash interrupted, bring back a service day a
+    wrong clock left in the future (once the clock is known synchronised), prune old rows,
+    record the start."""
+    store.replay_outcome_journal()  # outcomes a locked database could not take in time
     store.void_interrupted()
+    if is_clock_synchronised():
+        store.move_service_day_back()
     store.prune(retention_days=config.kiosk.retention_days)
     store.append_event(ev.KIOSK_STARTED, ev.started(__version__))
 
@@ -119,14 +125,11 @@ def run_kiosk(
             store_error = str(err)
     # Heartbeats report the printer status the controller last read (set once it exists).
     controllers: list[Controller] = []
-    sync = _make_sync(
-        config,
-        store,
-        clock,
-        heartbeat_data=lambda: {
-            "printer": controllers[0].printer_status if controllers else "unknown"
-        },
-    )
+
+    def heartbeat() -> dict[str, Any]:
+        return {"printer": controllers[0].printer_status if controllers else "unknown"}
+
+    sync = _make_sync(config, store, clock, heartbeat_data=heartbeat)
 
     intents: queue.Queue[Intent] = queue.Queue()
     updates: queue.Queue[Update] = queue.Queue()
@@ -155,6 +158,25 @@ def run_kiosk(
             is_screen_dark=backlight.is_screen_dark,
             on_touch=backlight.touched,
         )
+        syncs = [sync] if sync is not None else []
+        stores = [store] if store is not None else []
+
+        def reopen() -> Store:
+            """The store opened after boot (a late disk): start the sync it feeds, too."""
+            opened = _reopen(config, clock)
+            stores.append(opened)
+            if config.server is not None and not syncs:
+                try:
+                    late = _make_sync(config, opened, clock, heartbeat_data=heartbeat)
+                except ConfigError as err:
+                    logger.error("sync not started: %s", err)
+                    late = None
+                if late is not None:
+                    late.start()
+                    syncs.append(late)
+                    controller.sync = late
+            return opened
+
         controller = Controller(
             config,
             store=store,
@@ -168,11 +190,13 @@ def run_kiosk(
             clock=clock,
             sync=sync,
             on_quit=display.request_quit,
-            open_store=lambda: _reopen(config, clock),
+            open_store=reopen,
             store_error=store_error,
         )
         controllers.append(controller)
-        watchdog, display.on_frame = _watchdog_hook(controller, sync, clock)
+        watchdog, display.on_frame = _watchdog_hook(
+            controller, lambda: syncs[0] if syncs else None, clock
+        )
         gpio = _make_gpio(config, intents, display, snapshot, clock)
         with _signals_quit(display):
             try:
@@ -186,14 +210,14 @@ def run_kiosk(
                 logger.info("shutting down")
                 watchdog.stopping()
                 controller.stop()
-                if sync is not None:
-                    sync.stop()
+                for running in syncs:
+                    running.stop()
                 if gpio is not None:
                     gpio.close()
                 backlight.close()
                 printer.close()
-                if store is not None:
-                    store.close()
+                for opened in stores:
+                    opened.close()
 
 
 def _reopen(config: Config, clock: Clock) -> Store:
@@ -274,12 +298,19 @@ def _make_gpio(
     return _GpioLink(panel, snapshot).open()
 
 
-def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> tuple[Any, Any]:
-    """systemd's watchdog, pinged from the UI loop only while the worker threads live."""
+def _watchdog_hook(
+    controller: Controller, current_sync: Callable[[], Any], clock: Clock
+) -> tuple[Any, Any]:
+    """systemd's watchdog, pinged from the UI loop only while the worker threads live
+    (the sync once it runs: it may start late, with a store opened after boot)."""
     from kiosk.sdnotify import Watchdog
 
+    def is_healthy() -> bool:
+        sync = current_sync()
+        return controller.is_alive() and (sync is None or sync.is_alive())
+
     watchdog = Watchdog(
-        is_healthy=lambda: controller.is_alive() and (sync is None or sync.is_alive()),
+        is_healthy=is_healthy,
         clock=clock,
     )
     state = {"is_ready": False}

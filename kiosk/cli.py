@@ -167,7 +167,7 @@ def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) ->
 def _extension_registrars() -> list[Callable[[Any], None]]:
     """Commands that live with their own module: provision, selftest."""
     registrars: list[Callable[[Any], None]] = []
-    for module_name in ("kiosk.provision", "kiosk.selftest"):
+    for module_name in ("kiosk.provision", "kiosk.selftest", "kiosk.store.cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ImportError as err:  # a partial install still runs the kiosk itself

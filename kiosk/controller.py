@@ -9,6 +9,7 @@ screens after every change.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -29,6 +30,7 @@ from kiosk.messages import (
     PrintTestRequest,
     QuitRequest,
     ReprintRequest,
+    ServiceDayRequest,
     TicketIssued,
     TicketPrinted,
     TicketRefused,
@@ -45,7 +47,8 @@ from kiosk.snapshot import (
     is_printer_blocking,
     queue_figures,
 )
-from kiosk.store import CapReached, Store, Ticket
+from kiosk.store import CapReached, Outcome, Store, Ticket
+from kiosk.timesync import is_clock_synchronised
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
@@ -53,6 +56,11 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_PERIOD_S = 1.0
 STORE_RETRY_S = 10.0
 PRUNE_PERIOD_S = 6 * 3600.0  # retention runs at start-up, then this often
+# A ticket's outcome waits this long for a lock another process holds, then is kept and
+# retried from the loop: the visitor flow never stalls on the database.
+OUTCOME_BUSY_TIMEOUT_S = 0.25
+NOTICE_S = 60.0  # how long the technician menu shows why an action was refused
+DAY_CHECK_PERIOD_S = 60.0  # how often a service day left in the future is looked at
 
 
 class PrinterPort(Protocol):
@@ -104,6 +112,7 @@ class Controller:
         on_quit: Callable[[int], None] | None = None,
         open_store: Callable[[], Store] | None = None,
         store_error: str | None = None,
+        is_clock_synchronised: Callable[[], bool] = is_clock_synchronised,
     ):
         self.config = config
         self._store = store
@@ -125,6 +134,10 @@ class Controller:
         self._last_poll_mono_s = -1e9
         self._last_snapshot_mono_s = -1e9
         self._last_prune_mono_s = clock.monotonic_s()  # app.prepare_store pruned at start-up
+        self._is_clock_synchronised = is_clock_synchronised
+        self._pending_outcomes: list[Outcome] = []  # ends the store could not take yet
+        self._notice: tuple[str, float] | None = None  # for the technician, until a time
+        self._last_day_check_mono_s = clock.monotonic_s()  # and looked at the service day
 
     def __repr__(self) -> str:
         alive = self._thread is not None and self._thread.is_alive()
@@ -181,6 +194,10 @@ class Controller:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
+        self._loop()
+        self.flush_outcomes(busy_timeout_s=2.0)  # the journal keeps what is still refused
+
+    def _loop(self) -> None:
         while not self._stopping.is_set():
             try:
                 intent = self.intents.get(timeout=SNAPSHOT_PERIOD_S)
@@ -191,7 +208,9 @@ class Controller:
                     self.handle(intent)
                 self.poll_printer()
                 self.publish_snapshot()
+                self.flush_outcomes()
                 self._prune_when_due()
+                self.correct_service_day_when_due()
             except Exception:  # the worker must survive anything; the screen shows out of order
                 logger.exception("controller: unexpected error handling %r", intent)
 
@@ -206,6 +225,41 @@ class Controller:
         except StoreError as err:
             logger.error("pruning failed: %s", err)
 
+    def correct_service_day_when_due(self, *, force: bool = False) -> None:
+        """A ticket issued under a far-future clock froze the service day there: once the
+        clock is known synchronised, move it back to today (numbers continue above)."""
+        now = self.clock.monotonic_s()
+        if self._store is None or (
+            not force and now - self._last_day_check_mono_s < DAY_CHECK_PERIOD_S
+        ):
+            return
+        self._last_day_check_mono_s = now
+        try:
+            last = self._store.last_service_day()
+            today = local_now(self.clock.now_utc(), self.config.kiosk.timezone).date()
+            if last is not None and last > today and self._is_clock_synchronised():
+                self._store.move_service_day_back()
+        except StoreError as err:
+            logger.error("service day not checked: %s", err)
+
+    def move_service_day_back(self) -> None:
+        """The technician's word that the clock is right: bring back a service day left
+        ahead of it; the menu says what happened."""
+        now = self.clock.now_utc()
+        today = local_now(now, self.config.kiosk.timezone).date()
+        try:
+            moved = self.store.move_service_day_back()
+        except StoreError as err:
+            notice = f"service day not moved: {err}"
+        else:
+            if moved is None:
+                notice = f"service day: nothing to do (not ahead of the clock's {today})"
+            else:
+                notice = f"service day moved back from {moved[0]} to {moved[1]}; numbers continue"
+        logger.warning("technician: %s", notice)
+        self._notice = (notice, self.clock.monotonic_s() + NOTICE_S)
+        self.publish_snapshot(force=True)
+
     # ---- intents ----------------------------------------------------------------------
 
     def handle(self, intent: Intent) -> None:
@@ -219,6 +273,8 @@ class Controller:
             self.reprint_last()
         elif isinstance(intent, PrintTestRequest):
             self.print_test()
+        elif isinstance(intent, ServiceDayRequest):
+            self.move_service_day_back()
         elif (
             isinstance(intent, QuitRequest)
             and not self._stopping.is_set()
@@ -339,27 +395,63 @@ class Controller:
             self._end_voided(ticket, f"error: {type(err).__name__}")
             return
         self._set_printer_status(str(getattr(status, "value", status)))
-        try:
-            self.store.mark_printed(ticket.id)
-        except StoreError as err:
-            # The paper is out; the row stays 'issued' and is voided as interrupted at the
-            # next start, which keeps "exactly one end per ticket" true.
-            logger.error("ticket %s printed but not recorded: %s", ticket.number, err)
-            self._health.store_error = str(err)
-            return
+        # The paper is out: the screen says so now, whether or not the store takes the
+        # outcome at once (a lock held elsewhere is waited for only briefly).
         self.trace.emit("printed", ticket_id=ticket.id)
         self.updates.put(TicketPrinted(ticket.id))
+        self._record_end(ticket, "printed", None)
         self._nudge()
 
     def _end_voided(self, ticket: Ticket, reason: str) -> None:
         logger.warning("ticket %s voided: %s", ticket.number, reason)
-        try:
-            self.store.mark_voided(ticket.id, reason)
-        except StoreError as err:
-            logger.error("ticket %s voided but not recorded: %s", ticket.number, err)
-            self._health.store_error = str(err)
+        self._record_end(ticket, "voided", reason)
         self.trace.emit("voided", ticket_id=ticket.id, reason=reason)
         self.updates.put(TicketVoided(ticket.id, reason))
+        self._nudge()
+
+    def _record_end(self, ticket: Ticket, state: str, reason: str | None) -> None:
+        """Commit how ``ticket`` ended; when the store refuses now, keep the outcome in memory
+        and in the journal beside the database, and retry it from the loop, so a printed
+        ticket is never voided as interrupted at the next start."""
+        outcome = Outcome(ticket.id, state, reason, self.clock.now_utc().isoformat())
+        try:
+            self.store.end_ticket(
+                ticket.id,
+                state,
+                reason,
+                at_utc=outcome.at_utc,
+                busy_timeout_s=OUTCOME_BUSY_TIMEOUT_S,
+            )
+            return
+        except StoreError as err:
+            logger.error(
+                "ticket %s %s, not recorded yet (kept, retried): %s", ticket.number, state, err
+            )
+        self._pending_outcomes.append(outcome)
+        try:
+            self.store.journal_outcome(outcome)
+        except StoreError as err:
+            logger.error("ticket %s: outcome kept in memory only: %s", ticket.number, err)
+
+    def flush_outcomes(self, *, busy_timeout_s: float = OUTCOME_BUSY_TIMEOUT_S) -> None:
+        """Commit the outcomes the store could not take when they happened; once all are in,
+        remove the journal."""
+        if not self._pending_outcomes or self._store is None:
+            return
+        while self._pending_outcomes:
+            o = self._pending_outcomes[0]
+            try:
+                self._store.end_ticket(
+                    o.ticket_id, o.state, o.reason, at_utc=o.at_utc, busy_timeout_s=busy_timeout_s
+                )
+            except StoreError:
+                return  # still refused: next time round
+            self._pending_outcomes.pop(0)
+        try:
+            self._store.replay_outcome_journal(busy_timeout_s=busy_timeout_s)
+        except StoreError as err:
+            logger.warning("outcome journal not cleared yet: %s", err)
+        logger.info("ticket outcomes kept during a store fault are committed")
         self._nudge()
 
     def reprint_last(self) -> None:
@@ -367,6 +459,17 @@ class Controller:
         ticket = self.store.last_ticket()
         if ticket is None:
             logger.info("reprint asked but no ticket was issued yet")
+            return
+        if ticket.state == "voided":
+            # Its number was reported void to the server: a duplicate would send a visitor
+            # to the desk with a number the agents' screens will never call.
+            notice = (
+                f"ticket {ticket.number} was voided ({ticket.void_reason or 'no reason'}): "
+                "not reprinted; the visitor takes a new ticket"
+            )
+            logger.warning("reprint refused: %s", notice)
+            self._notice = (notice, self.clock.monotonic_s() + NOTICE_S)
+            self.publish_snapshot(force=True)
             return
         try:
             content = self.make_content(self.config, ticket, is_duplicate=True)
@@ -464,17 +567,21 @@ class Controller:
             is_paused=self._health.is_paused,
             printer_url=str(getattr(self.printer, "url", "")),
         )
-        self.snapshot.set(
-            build_snapshot(
-                self.config,
-                local,
-                health=health,
-                figures=figures,
-                queue_state=self.sync.queue_state() if self.sync is not None else None,
-                sync_status=self.sync.status() if self.sync is not None else None,
-                has_server=self.sync is not None,
-            )
+        snap = build_snapshot(
+            self.config,
+            local,
+            health=health,
+            figures=figures,
+            queue_state=self.sync.queue_state() if self.sync is not None else None,
+            sync_status=self.sync.status() if self.sync is not None else None,
+            has_server=self.sync is not None,
         )
+        if self._notice is not None and now < self._notice[1]:
+            text = self._notice[0]
+            if snap.technician_message:
+                text = f"{snap.technician_message} | {text}"
+            snap = dataclasses.replace(snap, technician_message=text)
+        self.snapshot.set(snap)
 
     def _nudge(self) -> None:
         if self.sync is not None:

@@ -45,13 +45,26 @@ class PauseRequest:
 
 
 @dataclass(frozen=True)
+class ServiceDayRequest:
+    """A technician, having checked the clock, asked to bring back a service day a wrong
+    clock left ahead (numbers continue above those already issued)."""
+
+
+@dataclass(frozen=True)
 class QuitRequest:
     """Shut down cleanly (replay ``quit``, SIGTERM, technician restart)."""
 
     exit_code: int = 0
 
 
-Intent = TicketRequest | ReprintRequest | PrintTestRequest | PauseRequest | QuitRequest
+Intent = (
+    TicketRequest
+    | ReprintRequest
+    | PrintTestRequest
+    | PauseRequest
+    | ServiceDayRequest
+    | QuitRequest
+)
 
 # ---- updates: controller -> display ---------------------------------------------------
 

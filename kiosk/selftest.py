@@ -265,7 +265,27 @@ def check_data_dir(data_dir: Path) -> CheckResult:
             FAIL,
             f"{data_dir}: {err.strerror}: check its owner (kiosk) and that the disk is not read-only",
         )
-    return CheckResult("data dir", OK, f"{data_dir} writable")
+    store = read_store_health(data_dir)
+    if store.startswith("unreadable"):
+        return CheckResult("data dir", FAIL, f"{data_dir} writable; store {store}")
+    return CheckResult("data dir", OK, f"{data_dir} writable; store {store}")
+
+
+def read_store_health(data_dir: Path) -> str:
+    """The store as a reader sees it, read-only (nothing created, recovered or moved)."""
+    from kiosk.store import DB_NAME, StoreReader
+
+    if not (data_dir / DB_NAME).is_file():
+        return "not created yet (the kiosk creates it at its first start)"
+    try:
+        with StoreReader.open(data_dir) as reader:
+            version = reader.schema_version()
+            last = reader.last_service_day()
+            depth = reader.outbox_depth()
+    except KioskError as err:
+        return f"unreadable: {err}: stop the kiosk, then start it (it recovers what it can)"
+    day = last.isoformat() if last else "none"
+    return f"schema {version}, last service day {day}, {depth} event(s) unsent"
 
 
 # ---- running them ------------------------------------------------------------------------------

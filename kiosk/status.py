@@ -1,8 +1,11 @@
 """``kiosk status``: what a technician needs at a glance, read from the store and printer.
 
-Safe to run while the kiosk runs: SQLite's WAL lets it read alongside, and the printer is
-only asked for its status (a USB or serial printer held by the running kiosk reports
-``unknown``: this process cannot ask it, which says nothing about the printer).
+Safe to run while the kiosk runs, and as root: the store is read through SQLite's
+read-only mode (:class:`~kiosk.store.StoreReader`), which creates, recovers and moves
+nothing, and WAL lets it read alongside the kiosk even while it writes. What could not be
+read is said, part by part. The printer is only asked for its status (a USB or serial
+printer held by the running kiosk reports ``unknown``: this process cannot ask it, which
+says nothing about the printer).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from kiosk.calendar_summary import today_line, today_status
 from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.service_day import local_now
-from kiosk.store import Store
+from kiosk.store import DB_NAME, StoreReader
 
 logger = logging.getLogger(__name__)
 
@@ -24,42 +27,81 @@ def collect_status(config: Config, *, query_printer: bool = True) -> dict[str, A
     """A JSON-ready report: printer, outbox, sync, today's counts, store health."""
     report: dict[str, Any] = {"kiosk_id": config.kiosk.id, "site": config.kiosk.site}
     report["printer"] = _printer_status(config) if query_printer else "not queried"
-    report["hours"] = today_status(
-        config, local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone)
-    )
+    now_local = local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone)
+    report["hours"] = today_status(config, now_local)
+    today = now_local.date()
+    report["outbox"] = {
+        "depth": 0,
+        "oldest_unsent_age_s": None,
+        "last_seq": 0,
+        "set_aside": 0,
+        "rejected": [],
+    }
+    report["today"] = {"service_day": today.isoformat(), "counts": {}}
     try:
-        store = Store.open(
-            config.kiosk.data_dir, kiosk_id=config.kiosk.id, timezone=config.kiosk.timezone
-        )
+        reader = StoreReader.open(config.kiosk.data_dir)
     except KioskError as err:
-        report["store"] = {"error": str(err)}
+        missing = not (config.kiosk.data_dir / DB_NAME).exists()
+        report["store"] = {"missing" if missing else "error": str(err)}
+        report["sync"] = {} if config.server else {"server": None}
         return report
-    with store:
-        now = store.clock.now_utc()
-        oldest = store.oldest_pending_created_at()
-        today = local_now(now, config.kiosk.timezone).date()
-        report["store"] = {
-            "path": str(store.path),
-            "corrupted_files_moved_aside": [str(p) for p in store.corrupted_files()],
-        }
+    with reader:
+        report["store"] = _read_store(reader, config, report, today)
+    return report
+
+
+def _read_store(
+    reader: StoreReader, config: Config, report: dict[str, Any], today: dt.date
+) -> dict[str, Any]:
+    """Fill ``report`` part by part; a part that cannot be read is named, the rest given."""
+    store: dict[str, Any] = {
+        "path": str(reader.path),
+        "corrupted_files_moved_aside": [str(p) for p in reader.corrupted_files()],
+        "unreadable": {},
+    }
+    if reader.is_immutable:
+        store["read"] = "the database file alone (the kiosk is not running)"
+    now = reader.clock.now_utc()
+
+    def part(name: str, read: Any) -> None:
+        try:
+            read()
+        except KioskError as err:
+            store["unreadable"][name] = str(err)
+
+    def outbox() -> None:
+        oldest = reader.oldest_pending_created_at()
         report["outbox"] = {
-            "depth": store.outbox_depth(),
+            "depth": reader.outbox_depth(),
             "oldest_unsent_age_s": None
             if oldest is None
             else round((now - oldest).total_seconds(), 1),
-            "last_seq": store.last_seq(),
-            "set_aside": len(store.rejected_events()),
+            "last_seq": reader.last_seq(),
+            "set_aside": len(reader.rejected_events()),
             "rejected": [
                 {"seq": r.seq, "type": r.type, "status_code": r.status_code, "answer": r.answer}
-                for r in store.rejected_events()
+                for r in reader.rejected_events()
             ],
         }
-        report["sync"] = _sync_status(store) if config.server else {"server": None}
-        report["today"] = {"service_day": today.isoformat(), "counts": store.counts_for_day(today)}
-        last = store.last_service_day()
+
+    def sync() -> None:
+        report["sync"] = {} if config.server else {"server": None}
+        if config.server:
+            report["sync"] = _sync_status(reader)
+
+    def counts() -> None:
+        report["today"]["counts"] = reader.counts_for_day(today)
+        last = reader.last_service_day()
         if last and last > today:
-            report["today"]["warning"] = f"clock is behind the last service day {last.isoformat()}"
-    return report
+            report["today"]["warning"] = (
+                f"clock is behind the last service day {last.isoformat()} "
+                "(if the clock is right: kiosk service-day --move-back)"
+            )
+
+    part("outbox", outbox)
+    part("sync", sync)
+    part("today", counts)
+    return store
 
 
 def _printer_status(config: Config) -> str:
@@ -76,7 +118,7 @@ def _printer_status(config: Config) -> str:
         return "unknown"
 
 
-def _sync_status(store: Store) -> dict[str, Any]:
+def _sync_status(store: StoreReader) -> dict[str, Any]:
     try:
         from kiosk.sync.service import sync_status_from_store
     except ImportError:
@@ -98,8 +140,12 @@ def format_status(report: dict[str, Any], *, is_color: bool = False) -> str:
     if "error" in store:
         lines.append(f"store: ERROR {store['error']}")
         return "\n".join(lines)
+    if "missing" in store:
+        lines.append(f"store: {store['missing']}")
     for path in store.get("corrupted_files_moved_aside", []):
         lines.append(f"store: a corrupted database was moved aside: {path}")
+    for name, error in store.get("unreadable", {}).items():
+        lines.append(f"store: could not read the {name}: {error}")
     out = report["outbox"]
     age = out["oldest_unsent_age_s"]
     set_aside = out.get("set_aside", 0)

@@ -107,10 +107,14 @@ def test_seq_never_reused_after_pruning(tmp_path, clock):
             store.mark_printed(t.id)
         store.mark_accepted([e.id for e in store.pending_events()])
         clock.advance(100 * 86400)
+        # Retention counts from the last service day recorded, never from the clock alone
+        # (issue 10): a ticket on the new day records it.
+        issue_seq = store.issue_ticket(category="etat-civil", prefix="A", language="fr")[1].seq
+        assert issue_seq == 7
         assert store.prune(retention_days=90) == (3, 6)
         e = store.append_event("kiosk.started", {"version": "x"})
-        assert e.seq == 7
-        assert store.last_seq() == 7
+        assert e.seq == 8
+        assert store.last_seq() == 8
 
 
 def test_outbox_accept_and_reject(tmp_path, clock):

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.numbering import parse_number
+from kiosk.service_day import local_now
+from kiosk.store.transactions import WriterBase
+
 logger = logging.getLogger(__name__)
 
-TABLES = ("meta", "counters", "tickets", "events", "rejected_events")
+TABLES = ("meta", "counters", "prefix_counters", "tickets", "events", "rejected_events")
 
 
 @dataclass
@@ -34,7 +39,33 @@ class Salvage:
 
     @property
     def has_counters(self) -> bool:
-        return "counters" not in self.failed_tables and "meta" not in self.failed_tables
+        return not {"counters", "prefix_counters", "meta"} & set(self.failed_tables)
+
+    def prefix_counters(self) -> dict[tuple[str, str], int]:
+        """The highest number per (service day, prefix) any surviving table shows: what keeps
+        a printed number from coming twice, whatever category held it."""
+        best: dict[tuple[str, str], int] = {}
+
+        def see(day: str, number: str) -> None:
+            try:
+                prefix, n = parse_number(number)
+            except (ValueError, TypeError):
+                return
+            best[(day, prefix)] = max(best.get((day, prefix), 0), n)
+
+        for day, prefix, n in self._select("prefix_counters", ("service_day", "prefix", "last_n")):
+            best[(day, prefix)] = max(best.get((day, prefix), 0), int(n))
+        for day, number in self._select("tickets", ("service_day", "number")):
+            see(day, number)
+        for type_, data in self._select("events", ("type", "data")):
+            if type_ != "ticket.issued":
+                continue
+            try:
+                d = json.loads(data)
+                see(d["service_day"], d["number"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return best
 
     def counters(self) -> dict[tuple[str, str], int]:
         """The highest counter per (service day, category) any surviving table shows."""
@@ -89,6 +120,8 @@ def read_salvage(path: Path) -> Salvage:
                         break
                     rows.append(row)
             except sqlite3.Error as err:
+                if not rows and "no such table" in str(err):
+                    continue  # written by an older version that had no such table
                 logger.error(
                     "salvage %s: table %s read %d rows, then: %s", path, table, len(rows), err
                 )
@@ -128,8 +161,65 @@ def restore(conn: sqlite3.Connection, salvage: Salvage) -> None:
             "ON CONFLICT (service_day, category) DO UPDATE SET last_n = max(last_n, excluded.last_n)",
             (day, category, n),
         )
+    for (day, prefix), n in salvage.prefix_counters().items():
+        conn.execute(
+            "INSERT INTO prefix_counters (service_day, prefix, last_n) VALUES (?, ?, ?) "
+            "ON CONFLICT (service_day, prefix) DO UPDATE SET last_n = max(last_n, excluded.last_n)",
+            (day, prefix, n),
+        )
     if salvage.max_seq:
         conn.execute("DELETE FROM sqlite_sequence WHERE name = 'events'")
         conn.execute(
             "INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)", (salvage.max_seq,)
         )
+
+
+class Recovery(WriterBase):
+    """Moving a corrupted file aside and starting anew from what it held (part of
+    :class:`kiosk.store.Store`; only the running kiosk does this)."""
+
+    def _connect(self, *, may_create: bool = True) -> None:
+        raise NotImplementedError  # the writer's
+
+    def close(self) -> None:
+        raise NotImplementedError  # the writer's
+
+    def _recover_from(self, aside: Path) -> None:
+        """Start a new store holding every row still readable in ``aside``; when today's
+        counters cannot be trusted, suspend numbering until the next service day."""
+        salvage = read_salvage(aside)
+        self._connect()
+        with self._tx() as conn:
+            restore(conn, salvage)
+            self._set_meta(conn, "recovered_from", str(aside))
+            if not salvage.has_counters:
+                today = local_now(self.clock.now_utc(), self.timezone).date().isoformat()
+                last = self._meta(conn, "last_service_day") or today
+                suspended = max(today, last)
+                self._set_meta(conn, "numbering_suspended_day", suspended)
+                self._set_meta(conn, "last_service_day", suspended)
+                logger.critical(
+                    "store %s: counters lost with the corrupted file; numbering suspended for "
+                    "service day %s so that no number is issued twice",
+                    self.path,
+                    suspended,
+                )
+        counts = sum(len(v) for v in salvage.rows.values())
+        logger.error(
+            "store %s: recovered %d rows from %s (unreadable: %s)",
+            self.path,
+            counts,
+            aside,
+            ", ".join(salvage.failed_tables) or "none",
+        )
+        self.close()
+
+    def _move_aside(self) -> Path:
+        stamp = self.clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(str(self.path) + suffix)
+            if src.exists():
+                os.replace(src, Path(str(aside) + suffix))
+        logger.error("store %s: corrupted database moved aside to %s", self.path, aside)
+        return aside
