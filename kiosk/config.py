@@ -454,11 +454,6 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
     )
 
 
-def _one_line(text: str) -> str:
-    """``text`` with control characters escaped (``\\n``), for a one-line message."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
-
-
 def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
     from printer.connections import VALID_FORMS, parse_printer_url  # the parser run uses too
 
@@ -469,7 +464,7 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
         url = parse_printer_url(url, base_dir=r.path.parent).url
     except PrinterUrlError as err:
         raise PrinterUrlError(
-            f"{r.path}: [printer] url = {_show(_one_line(url))}: {err.problem}; expected {forms}",
+            f"{r.path}: [printer] url = {_show(url)}: {err.problem}; expected {forms}",
             path=str(r.path),
             key="[printer] url",
             url=url,
@@ -709,7 +704,7 @@ def _parse_technician(r: _Reader) -> TechnicianSection:
         None,
     )
     if pin_hash is not None and not re.fullmatch(
-        r"pbkdf2_sha256\$[0-9]{1,9}\$[0-9a-f]{1,256}\$[0-9a-f]{1,256}", pin_hash
+        r"pbkdf2_sha256\$[0-9]{1,12}\$[0-9a-f]{1,256}\$[0-9a-f]{1,256}", pin_hash
     ):
         r.fail("pin_hash", pin_hash, 'a hash made by "kiosk hash-pin"')
     if pin_hash is not None:
