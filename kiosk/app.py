@@ -172,6 +172,7 @@ def run_kiosk(
         controllers.append(controller)
         watchdog, display.on_frame = _watchdog_hook(controller, sync, clock)
         gpio = _make_gpio(config, intents, display, snapshot, clock)
+        speaker, keypad = _make_speech(config, display, trace, clock)
         with _signals_quit(display):
             try:
                 printer.open()
@@ -188,6 +189,10 @@ def run_kiosk(
                     sync.stop()
                 if gpio is not None:
                     gpio.close()
+                if keypad is not None:
+                    keypad.close()
+                if speaker is not None:
+                    speaker.close()  # before the trace closes: its last `spoken` is written
                 backlight.close()
                 printer.close()
                 if store is not None:
@@ -270,6 +275,21 @@ def _make_gpio(
         clock=clock,
     )
     return _GpioLink(panel, snapshot).open()
+
+
+def _make_speech(config: Config, display: Any, trace: Trace, clock: Clock) -> tuple[Any, Any]:
+    """The speaker of ``[speech]`` and the keypad of ``[keypad]``, both optional."""
+    speaker = keypad = None
+    if config.speech is not None:
+        from kiosk.speech import speaker_for
+
+        speaker = speaker_for(config.speech, emit=trace.emit).open()
+        display.speaker = speaker
+    if config.keypad.is_configured:
+        from kiosk.keypad import Keypad
+
+        keypad = Keypad(config.keypad, on_key=display.press_key, clock=clock).open()
+    return speaker, keypad
 
 
 def _watchdog_hook(controller: Controller, sync: Any, clock: Clock) -> tuple[Any, Any]:

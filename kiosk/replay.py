@@ -5,6 +5,7 @@ One command a line, ``#`` starts a comment::
     ticket etat-civil     # what a visitor does to get a ticket of that category
     touch 400 240         # one touch, down then up, at logical pixel 400,240
     wait 1.5              # seconds
+    key down              # one keypad key (up down left right select back help volume_up volume_down)
     quit                  # clean shutdown, exit code 0
 
 The display's replay driver (:mod:`display.replay_driver`) plays the commands inside the UI
@@ -21,8 +22,8 @@ from pathlib import Path
 
 from kiosk.errors import UsageError
 
-KINDS = ("ticket", "touch", "wait", "quit")
-FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit"
+KINDS = ("ticket", "touch", "wait", "quit", "key")
+FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ReplayCommand:
     y: int | None = None
     seconds: float | None = None
     line_no: int = 0
+    key: str | None = None
 
 
 def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
@@ -71,6 +73,12 @@ def _parse_line(line: str, line_no: int, shown: str, source: str) -> ReplayComma
         if not (math.isfinite(seconds) and seconds >= 0):
             raise fail("wait takes one decimal number of seconds, 0 or more")
         return ReplayCommand("wait", seconds=seconds, line_no=line_no)
+    if kind == "key":
+        from kiosk.config import KEY_NAMES
+
+        if len(args) != 1 or args[0] not in KEY_NAMES:
+            raise fail(f"key takes one key name among {', '.join(KEY_NAMES)}")
+        return ReplayCommand("key", key=args[0], line_no=line_no)
     if kind == "quit":
         if args:
             raise fail("quit takes nothing")
