@@ -140,7 +140,7 @@ class Keypad:
                 button = gpiozero.Button(
                     _pin_spec(pin), pull_up=True, pin_factory=self._pin_factory
                 )
-                button.when_pressed = lambda name=name: self.press(name)
+                button.when_pressed = self._presser(name)
                 self._buttons.append(button)
         except gpiozero.GPIOZeroError as err:
             self.close()
@@ -150,6 +150,13 @@ class Keypad:
                 key="[keypad] gpio",
             ) from None
         logger.info("keypad: %d GPIO keys", len(self._buttons))
+
+    def _presser(self, name: str) -> Callable[[], None]:
+        # no parameters: gpiozero would pass the device to a callback that takes one
+        def pressed() -> None:
+            self.press(name)
+
+        return pressed
 
     # ---- USB (evdev) ----------------------------------------------------------------------
 

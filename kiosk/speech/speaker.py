@@ -151,6 +151,20 @@ class Speaker:
         )
         self._warmer.start()
 
+    def wait_idle(self, timeout_s: float = CLOSE_TIMEOUT_S) -> bool:
+        """Wait until every queued utterance was spoken or dropped (tests, benchmarks);
+        never called from the UI loop. True when idle within ``timeout_s``."""
+        done = threading.Event()
+        threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True).start()
+        return done.wait(timeout_s)
+
+    def wait_warm(self, timeout_s: float = 60.0) -> bool:
+        """Wait for the start-up prompt cache (tests, benchmarks)."""
+        if self._warmer is None:
+            return True
+        self._warmer.join(timeout_s)
+        return not self._warmer.is_alive()
+
     def is_cached(self, language: str, text: str) -> bool:
         return (language, text) in self._cache
 
@@ -189,26 +203,31 @@ class Speaker:
     def _run(self) -> None:
         while True:
             item = self._queue.get()
-            if item is None:
-                return
-            generation, utterance = item
-            if not self._current(generation):
-                continue
             try:
-                pcm = self._render(utterance)
-            except SpeechError as err:
-                self.failures += 1
-                logger.error("speech: %s", err)
-                continue
-            if not self._current(generation):
-                continue  # a key was pressed meanwhile: this one is no longer wanted
-            self.spoken += 1
-            self._emit("spoken", text=utterance.text, language=utterance.language)
-            try:
-                self.output.play(scaled(pcm, self.volume), language=utterance.language)
-            except OSError as err:
-                self.failures += 1
-                logger.error("speech: cannot play: %s", err)
+                if item is None:
+                    return
+                self._speak(*item)
+            finally:
+                self._queue.task_done()
+
+    def _speak(self, generation: int, utterance: Utterance) -> None:
+        if not self._current(generation):
+            return
+        try:
+            pcm = self._render(utterance)
+        except SpeechError as err:
+            self.failures += 1
+            logger.error("speech: %s", err)
+            return
+        if not self._current(generation):
+            return  # a key was pressed meanwhile: this one is no longer wanted
+        self.spoken += 1
+        self._emit("spoken", text=utterance.text, language=utterance.language)
+        try:
+            self.output.play(scaled(pcm, self.volume), language=utterance.language)
+        except OSError as err:
+            self.failures += 1
+            logger.error("speech: cannot play: %s", err)
 
     def _render(self, utterance: Utterance) -> Pcm:
         pieces = []
