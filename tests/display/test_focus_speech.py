@@ -5,6 +5,7 @@ headset), and the flow's key rules (help, select, back, time limits in speech mo
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_focus_order_on_every_screen(config_factory, size):
                 assert order[0].action.arg == shown[0].id, where
                 assert order[-1].action == Action("back"), where
             # reading order: rows top to bottom, each from where reading starts
-            for a, b in zip(order, order[1:], strict=False):
+            for a, b in itertools.pairwise(order):
                 if a.box.top == b.box.top:
                     assert (a.box.x > b.box.x) if frame.is_rtl else (a.box.x < b.box.x), where
                 else:
@@ -153,7 +154,7 @@ def make_flow(config_factory, **kw):
 
 
 def test_keys_move_select_and_go_back(config_factory):
-    flow, posted = make_flow(config_factory)
+    flow, _posted = make_flow(config_factory)
     snap = KioskSnapshot()
     home = [Action("start"), Action("language", "fr"), Action("language", "en")]
     assert flow.on_key("help", home, Action("start"), 1, snap) == "screen"

@@ -81,7 +81,7 @@ def test_stop_cuts_what_is_queued(tmp_path):
 
 
 def test_volume_steps_within_bounds_and_resets_to_the_configured_level(tmp_path):
-    speaker, output, _ = make(tmp_path, volume=0.6)
+    speaker, _output, _ = make(tmp_path, volume=0.6)
     assert speaker.change_volume(+1) == pytest.approx(0.7)
     for _ in range(10):
         speaker.change_volume(+1)
