@@ -459,6 +459,11 @@ class DisplayApp:
         flow = self.flow.flow
         return self.flow.flows_started, self.flow.flows_ended, flow is not None and flow.is_pending
 
+    def is_speaking(self) -> bool:
+        return self.speaker is not None and (
+            self.speaker.is_busy or self._speech_pending is not None
+        )
+
     def focused_action(self) -> Action | None:
         assert self.flow is not None
         if self.frame is None:

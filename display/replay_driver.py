@@ -33,6 +33,7 @@ class ReplayHost(Protocol):
     def request_directly(self, category_id: str) -> None: ...
     def quit(self, exit_code: int) -> None: ...
     def press_key(self, name: str) -> None: ...
+    def is_speaking(self) -> bool: ...
 
 
 class ReplayDriver:
@@ -94,8 +95,9 @@ class ReplayDriver:
         self._next_touch_s = now_s + TOUCH_GAP_S
 
     def _key(self, host: ReplayHost, name: str, now_s: float) -> None:
-        """One key press. A key that starts a ticket's flow holds the next line until that
-        flow ends (printed, voided or refused), as ``ticket`` does."""
+        """One key press, once the speech the last key asked for has started (so a script
+        hears what a visitor hears). A key that starts a ticket's flow holds the next line
+        until that flow ends (printed, voided or refused), as ``ticket`` does."""
         started, ended, is_pending = host.flow_counts()
         if self._await_ended is not None:
             if ended >= self._await_ended:
@@ -107,8 +109,8 @@ class ReplayDriver:
                 return
             self._done()
             return
-        if now_s < self._next_touch_s:
-            return
+        if now_s < self._next_touch_s or host.is_speaking():
+            return  # a visitor's pace: the reply to the last key has started first
         host.press_key(name)
         self._await_started = started
         self._next_touch_s = now_s + TOUCH_GAP_S

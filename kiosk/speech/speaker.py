@@ -151,6 +151,11 @@ class Speaker:
         )
         self._warmer.start()
 
+    @property
+    def is_busy(self) -> bool:
+        """An utterance is queued or being synthesised (not yet playing)."""
+        return self._queue.unfinished_tasks > 0
+
     def wait_idle(self, timeout_s: float = CLOSE_TIMEOUT_S) -> bool:
         """Wait until every queued utterance was spoken or dropped (tests, benchmarks);
         never called from the UI loop. True when idle within ``timeout_s``."""
