@@ -226,7 +226,7 @@ class DisplayApp:
         deadline = time.monotonic() + timeout_s
         while True:
             events = pygame.event.get()
-            if events:
+            if events or not self._keys.empty():  # a keypad key is as urgent as a touch
                 return events
             left = deadline - time.monotonic()
             if left <= 0:
