@@ -66,11 +66,11 @@ class TimingOutput:
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def ms(values: list[float]) -> str:
-    return f"{statistics.median(values) * 1000:.1f} ms / {pct(values, 0.99) * 1000:.1f} ms"
+    return f"{statistics.median(values) * 1000:.2f} ms / {pct(values, 0.99) * 1000:.2f} ms"
 
 
 def make_app(with_speech: bool, tmp: Path) -> tuple[DisplayApp, Speaker | None, TimingOutput]:
@@ -124,7 +124,7 @@ def key_latencies(presses: int, tmp: Path) -> tuple[list[float], int, float]:
     info: dict[str, Any] = {}
 
     def presser() -> None:
-        while not app._is_ready:
+        while not getattr(app, "_is_ready", False):
             time.sleep(0.01)
         info["warm_s"] = time.perf_counter()
         speaker.wait_warm(120)
@@ -141,7 +141,13 @@ def key_latencies(presses: int, tmp: Path) -> tuple[list[float], int, float]:
             time.sleep(0.02)
         app.request_quit(0)
 
-    thread = threading.Thread(target=presser, daemon=True)
+    def guarded() -> None:
+        try:
+            presser()
+        finally:
+            app.request_quit(0)
+
+    thread = threading.Thread(target=guarded, daemon=True)
     thread.start()
     app.run()
     thread.join(30)
@@ -161,9 +167,7 @@ def synthesised(presses: int) -> list[float]:
         for i in range(presses):
             number = ", ".join(f"A{i + 100:03d}")
             t0 = time.perf_counter()
-            speaker.say(
-                Utterance.of("fr", fixed[0], Part(number, is_fixed=False), fixed[1])
-            )
+            speaker.say(Utterance.of("fr", fixed[0], Part(number, is_fixed=False), fixed[1]))
             samples.append(output.played.get(timeout=10) - t0)
     return samples
 
@@ -204,8 +208,12 @@ def main() -> None:
         quiet = silence(max(20, args.presses // 4), tmp)
     print("| measure (800x480, SDL dummy driver, espeak-ng, demo fr/en/ar) | value |")
     print("|---|---|")
-    print(f"| key press to first sample, cached prompt: p50 / p99 ({len(cached)} presses) | {ms(cached)} |")
-    print(f"| key press to first sample, number synthesised: p50 / p99 ({len(numbers)}) | {ms(numbers)} |")
+    print(
+        f"| key press to first sample, cached prompt: p50 / p99 ({len(cached)} presses) | {ms(cached)} |"
+    )
+    print(
+        f"| key press to first sample, number synthesised: p50 / p99 ({len(numbers)}) | {ms(numbers)} |"
+    )
     print(f"| key press to silence (player killed): p50 / p99 ({len(quiet)}) | {ms(quiet)} |")
     print(
         f"| first frame without [speech] / with (median of 3) | "

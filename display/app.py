@@ -8,6 +8,7 @@ every ``IDLE_POLL_S`` when idle (they are plain queues and boxes, not pygame eve
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import queue
@@ -45,6 +46,7 @@ from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
 
+LARGE_TEXT_SCALE = 1.4
 IDLE_POLL_S = 0.1  # latency of controller updates when nothing else happens
 BUSY_POLL_S = 0.005  # while a replay script runs
 INPUT_SLICE_S = 0.02  # longest wait between two looks at the event queue
@@ -180,7 +182,16 @@ class DisplayApp:
         d = self.config.display
         # panel_width_mm spans config.display.width pixels, whatever the rotation
         self.layout = Layout.for_size(logical, d.width, d.panel_width_mm)
-        self.renderer = Renderer(theme_for(d.theme), TextCache(), self.layout.scale)
+        texts = TextCache()
+        self.renderer = Renderer(theme_for(d.theme), texts, self.layout.scale)
+        # the visitor's larger-text view: high contrast, text 1.4 times larger
+        self._views = {
+            False: (self.layout, self.renderer),
+            True: (
+                dataclasses.replace(self.layout, text_scale=LARGE_TEXT_SCALE),
+                Renderer(theme_for("high-contrast"), texts, self.layout.scale),
+            ),
+        }
         now = self.clock.monotonic_s()
         self.flow = ScreenFlow(self.config, post=self.intents.put, emit=self.trace.emit, now_s=now)
         self.tracker = PressTracker(self.layout.min_target_px)
@@ -287,6 +298,8 @@ class DisplayApp:
         _, snap = self.snapshot.get()
         controls = [b.action for b in focus_order(self.frame)]
         said = self.flow.on_key(name, controls, self.frame.background_action, now, snap)
+        if said is None and name == "select":
+            said = "selected"  # the screen's announcement, or the control's new state
         if said == "volume" and self.speaker is not None:
             self.speaker.change_volume(1 if name == "volume_up" else -1)
         self._speech_pending = said
@@ -340,7 +353,7 @@ class DisplayApp:
         voice = Voice(self._context(self.snapshot.value), flow, self.frame)
         if pending == "screen" or key != self._announced:
             self.speaker.say(voice.screen(is_help=pending == "screen"))
-        elif pending == "focus":
+        elif pending in ("focus", "selected"):
             self.speaker.say(voice.focus())
         elif pending == "volume":
             self.speaker.say(volume_utterance(flow.language, self.speaker.volume))
@@ -376,6 +389,7 @@ class DisplayApp:
 
     def _paint(self) -> None:
         assert self.flow is not None
+        self.layout, self.renderer = self._views[self.flow.is_large_view]
         snap_version, snap = self.snapshot.get()
         minute = self.clock.now_utc().replace(second=0, microsecond=0)
         key = (self.flow.version, snap_version, minute, self.flow.visible(snap))

@@ -88,6 +88,7 @@ class ScreenFlow:
         self.focus = 0
         self.is_keys_used = False  # a key was pressed since the idle home: the focus shows
         self.is_speech_mode = False
+        self.is_large_view = False  # this visitor's larger text and high contrast
         self.visitors_ended = 0  # grows each time the kiosk returns to its idle home
 
     def __repr__(self) -> str:
@@ -123,6 +124,7 @@ class ScreenFlow:
             self.language = self.config.kiosk.default_language
             self.is_speech_mode = False
             self.is_keys_used = False
+            self.is_large_view = False
             self.visitors_ended += 1
         self._go("home", now_s)
 
@@ -136,6 +138,9 @@ class ScreenFlow:
             self._go("categories", now_s)
         elif kind == "language" and arg:
             self.language = arg
+            self.version += 1
+        elif kind == "view":
+            self.is_large_view = not self.is_large_view
             self.version += 1
         elif kind == "parent" and arg:
             self.parent_id = arg
@@ -283,7 +288,9 @@ class ScreenFlow:
             is_foreign = (
                 self.screen == "home" and self.language != self.config.kiosk.default_language
             )
-            is_someone = self.screen == "home" and (self.is_keys_used or self.is_speech_mode)
+            is_someone = self.screen == "home" and (
+                self.is_keys_used or self.is_speech_mode or self.is_large_view
+            )
             if is_away or is_foreign or is_someone:
                 self.go_home(now_s, reset_language=True)
 

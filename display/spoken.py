@@ -76,6 +76,10 @@ class Voice:
             category = self.config.category(action.arg)
             if category.is_discreet and not self.is_private:
                 return self._("Request")
+        if action.kind == "view":
+            if self.flow.is_large_view:
+                return self._("%(label)s, on") % {"label": button.label}
+            return button.label
         if action.kind == "language" and action.arg:
             name = language_name(action.arg)
             return (

@@ -100,8 +100,8 @@ def test_keys_cut_speech_and_show_the_focus(config_factory, fake_controller, tmp
     assert seen["before"] != colour and seen["after"] == colour  # ring only once keys are used
     assert seen["stops"] >= 1  # the down key silenced "help" before anything else
     texts = [e["text"] for e in app.spoken]
-    assert texts[0].startswith("Hôtel de ville de Miramas Bienvenue. Prendre un ticket, 1 sur 4")
-    assert texts[1] == "Français, sélectionné, 2 sur 4"
+    assert texts[0].startswith("Hôtel de ville de Miramas Bienvenue. Prendre un ticket, 1 sur 5")
+    assert texts[1] == "Grand texte, 2 sur 5"
     assert app.flow.language == "fr" and app.flow.screen == "home"
 
 
@@ -133,3 +133,29 @@ def test_the_idle_home_resets_volume_and_ends_speech_mode(
     assert seen["still"] == "categories"  # a slow visitor is given ten times longer
     assert app.speaker.volume == 0.5
     assert not app.flow.is_speech_mode
+
+
+def test_the_visitor_view_switch_is_reached_by_keys_and_reset_when_idle(
+    config_factory, fake_controller, tmp_path
+):
+    app, _, clock = make_app(config_factory(idle_timeout_s=5), fake_controller, tmp_path)
+    seen: dict[str, Any] = {}
+
+    def script() -> Iterator[None]:
+        yield from range(2)
+        yield from press(app, "help")
+        yield from press(app, "down")  # the view switch, under the start control
+        yield from press(app, "select")
+        seen["theme"] = app.renderer.theme.name
+        seen["text_px"] = app.layout.min_text_px
+        seen["said"] = app.spoken[-1]["text"]
+        while app.flow.is_large_view:
+            clock.advance(1.0)
+            yield
+        yield from range(2)
+
+    assert drive(app, clock, script()) == 0
+    assert seen["theme"] == "high-contrast"
+    assert seen["text_px"] > 24
+    assert seen["said"] == "Grand texte, activé, 2 sur 5"  # a toggle says its state
+    assert app.renderer.theme.name == "default" and app.flow.screen == "home"

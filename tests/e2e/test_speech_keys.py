@@ -112,8 +112,8 @@ def run(root: Path, config: Path, replay: str, timeout_s: float = 120) -> list[d
     return [json.loads(x) for x in trace.read_text(encoding="utf-8").splitlines()]
 
 
-# home: the start control, then the language buttons (fr, en, ar), in reading order
-LANGUAGE_STEPS = {"fr": 1, "en": 2, "ar": 3}
+# home: the start control, the view switch, then the languages (fr, en, ar), in reading order
+LANGUAGE_STEPS = {"fr": 2, "en": 3, "ar": 4}
 
 
 def keys(*names: str) -> str:
@@ -168,7 +168,7 @@ def test_any_key_cuts_speech_and_help_repeats(tmp_path):
         )
     spoken = [e["text"] for e in trace if e["event"] == "spoken"]
     assert spoken[0] == spoken[1] and "Bienvenue." in spoken[0]  # help repeats the screen
-    assert spoken[2] == "Français, sélectionné, 2 sur 4"
+    assert spoken[2] == "Grand texte, 2 sur 5"
     assert spoken[3:] == ["Volume 6 sur 10", "Volume 7 sur 10", "Volume 6 sur 10"]
 
 
