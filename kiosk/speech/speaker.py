@@ -160,7 +160,12 @@ class Speaker:
         """Wait until every queued utterance was spoken or dropped (tests, benchmarks);
         never called from the UI loop. True when idle within ``timeout_s``."""
         done = threading.Event()
-        threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True).start()
+
+        def join() -> None:
+            self._queue.join()
+            done.set()
+
+        threading.Thread(target=join, daemon=True).start()
         return done.wait(timeout_s)
 
     def wait_warm(self, timeout_s: float = 60.0) -> bool:
