@@ -200,3 +200,31 @@ def test_keys_on_a_screen_without_controls(config_factory):
     assert flow.on_key("down", [], Action("dismiss"), 1, snap) == "screen"
     flow.on_key("select", [], Action("dismiss"), 1, snap)
     assert flow.screen == "home"
+
+
+def test_errors_and_refusals_are_spoken(config_factory):
+    config = config_factory()
+    layout = layout_for(config, (800, 480))
+    said = {}
+    for scene in scenes(config, "fr"):
+        if scene.name in ("refused-closed", "refused-printer", "ticket-voided", "closed"):
+            frame = build_scene(config, scene, layout)
+            ctx = ScreenContext(config, layout, "fr", scene.snapshot, MOMENT_UTC)
+            said[scene.name] = Voice(ctx, scene.flow, frame).screen().text
+    assert said["refused-closed"].startswith("Le service est fermé. Revenez le vendredi")
+    assert "imprimante" in said["refused-printer"]
+    assert "n'a pas pu être imprimé" in said["ticket-voided"]
+    assert "OK, 1 sur 1" in said["refused-printer"]
+    assert said["closed"].startswith("Hôtel de ville de Miramas")
+
+
+def test_replay_key_lines():
+    from kiosk.errors import UsageError
+    from kiosk.replay import parse_replay
+
+    [command] = parse_replay("key volume_up  # louder", source="r")
+    assert command.kind == "key" and command.key == "volume_up"
+    with pytest.raises(
+        UsageError, match=r'r:1: "key enter": key takes one key name among up, down'
+    ):
+        parse_replay("key enter", source="r")
