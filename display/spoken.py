@@ -76,6 +76,7 @@ class Voice:
             category = self.config.category(action.arg)
             if category.is_discreet and not self.is_private:
                 return self._("Request")
+            return category.spoken_for(self.language, self.config.kiosk.default_language)
         if action.kind == "view":
             if self.flow.is_large_view:
                 return self._("%(label)s, on") % {"label": button.label}
@@ -150,6 +151,10 @@ class Voice:
                 (i.text for i in self.frame.items if isinstance(i, Text) and i.role == "header"),
                 "",
             )
+            if self.flow.parent_id:
+                parent = self.config.category(self.flow.parent_id)
+                if not (parent.is_discreet and not self.is_private):
+                    title = parent.spoken_for(self.language, self.config.kiosk.default_language)
             return self._say(Part(self._aloud(title)), *self.focused(), *tail)
         if name == "ticket":
             return self._say(*self._ticket(), *tail)
@@ -174,7 +179,7 @@ class Voice:
         except KeyError:
             category = None
         if category is not None and not (category.is_discreet and not self.is_private):
-            label = category.label_for(self.language, self.config.kiosk.default_language)
+            label = category.spoken_for(self.language, self.config.kiosk.default_language)
             parts.append(Part(self._("for %(category)s") % {"category": label}))
         if issued.people_ahead is not None:
             n = issued.people_ahead
@@ -208,7 +213,7 @@ def ticket_prompts(config: Config, language: str) -> list[tuple[str, str]]:
     ]
     default = config.kiosk.default_language
     for c in config.ticket_categories:
-        label = c.label_for(language, default)
+        label = c.spoken_for(language, default)
         texts.append(tr.gettext("for %(category)s") % {"category": label})
     return [(language, t) for t in texts]
 

@@ -56,10 +56,16 @@ class CategoryConfig:
     pictogram: str | None = None
     parent: str | None = None
     is_discreet: bool = False  # `discreet = true`: never spoken aloud without a headset
+    spoken_label: Mapping[str, str] = field(default_factory=dict)  # what speech says instead
 
     def label_for(self, language: str, default_language: str) -> str:
         """The label in ``language``, falling back to the default language."""
         return self.label.get(language) or self.label[default_language]
+
+    def spoken_for(self, language: str, default_language: str) -> str:
+        """What speech says for this category (``spoken_label``: Arabic with its vowel
+        marks, an acronym spelt out), else its label."""
+        return self.spoken_label.get(language) or self.label_for(language, default_language)
 
 
 @dataclass(frozen=True)
@@ -568,6 +574,10 @@ def _parse_categories(
             r.fail("cap", cap, "a daily number of tickets from 1 to 9999")
         pictogram = r.get("pictogram", str, "a pictogram name", None)
         discreet = r.get("discreet", bool, "true or false", False)
+        spoken = r.get("spoken_label", dict, 'what speech says, per language: { ar = "..." }', {})
+        for lang, text in spoken.items():
+            if lang not in kiosk.languages or not isinstance(text, str) or not text.strip():
+                r.fail(f"spoken_label.{lang}", text, "a non-empty string for a configured language")
         r.finish()
         ids.add(cid)
         out.append(
@@ -579,6 +589,7 @@ def _parse_categories(
                 pictogram=pictogram,
                 parent=parent,
                 is_discreet=discreet,
+                spoken_label=dict(spoken),
             )
         )
     parents = {c.parent for c in out if c.parent}

@@ -94,3 +94,20 @@ def test_discreet_must_be_a_boolean(tmp_path):
         ConfigError, match=r'\[categories #1\] discreet = "yes": expected true or false'
     ):
         parse_config(data, tmp_path / "k.toml")
+
+
+def test_spoken_labels_are_vowelled_arabic_in_the_bundled_sites():
+    for name in ("demo", "ccas"):
+        config = load_config(REPO / "config" / f"{name}.toml")
+        for c in config.categories:
+            if "ar" in c.label and any("\u0600" <= ch <= "\u06ff" for ch in c.label["ar"]):
+                spoken = c.spoken_for("ar", "fr")
+                assert any("\u064b" <= ch <= "\u0652" for ch in spoken), (name, c.id)
+            assert c.spoken_for("fr", "fr") == c.label["fr"]
+
+
+def test_spoken_label_must_name_a_configured_language(tmp_path):
+    data = base()
+    data["categories"][0]["spoken_label"] = {"ar": "x"}
+    with pytest.raises(ConfigError, match=r"\[categories #1\] spoken_label.ar"):
+        parse_config(data, tmp_path / "k.toml")
