@@ -8,6 +8,7 @@ every ``IDLE_POLL_S`` when idle (they are plain queues and boxes, not pygame eve
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import queue
@@ -19,10 +20,12 @@ from typing import Any
 import pygame
 
 from display.flow import TECHNICIAN, ScreenFlow
+from display.focus import draw_focus, focus_order, focused_button
 from display.layout import Layout
 from display.render import Renderer
 from display.replay_driver import ReplayDriver
 from display.screens import ScreenContext, build_visitor
+from display.spoken import Voice, fixed_prompts, ticket_prompts, volume_utterance
 from display.technician import build_technician, ip_address
 from display.text import TextCache
 from display.theme import theme_for
@@ -36,7 +39,7 @@ from display.touch import (
 )
 from display.view import Action, Frame
 from kiosk.clock import Clock
-from kiosk.config import Config
+from kiosk.config import KEY_NAMES, Config
 from kiosk.messages import Intent, KioskSnapshot, Latest, QuitRequest, Update
 from kiosk.replay import ReplayCommand
 from kiosk.trace import Trace
@@ -45,9 +48,30 @@ logger = logging.getLogger(__name__)
 
 TRACE_SCREENS_ENV = "KIOSK_TRACE_SCREENS"
 
+LARGE_TEXT_SCALE = 1.4
 IDLE_POLL_S = 0.1  # latency of controller updates when nothing else happens
 BUSY_POLL_S = 0.005  # while a replay script runs
 INPUT_SLICE_S = 0.02  # longest wait between two looks at the event queue
+
+# A keyboard plugged into the kiosk (and SDL's window on a desktop) drives the keypad keys
+# too; a USB keypad read by kiosk.keypad is grabbed, so its keys never arrive here twice.
+PYGAME_KEYS = {
+    pygame.K_UP: "up",
+    pygame.K_DOWN: "down",
+    pygame.K_LEFT: "left",
+    pygame.K_RIGHT: "right",
+    pygame.K_RETURN: "select",
+    pygame.K_KP_ENTER: "select",
+    pygame.K_SPACE: "select",
+    pygame.K_BACKSPACE: "back",
+    pygame.K_ESCAPE: "back",
+    pygame.K_F1: "help",
+    pygame.K_HELP: "help",
+    pygame.K_PLUS: "volume_up",
+    pygame.K_KP_PLUS: "volume_up",
+    pygame.K_MINUS: "volume_down",
+    pygame.K_KP_MINUS: "volume_down",
+}
 
 
 class DisplayApp:
@@ -69,6 +93,7 @@ class DisplayApp:
         window_size: tuple[int, int] | None = None,
         is_screen_dark: Callable[[], bool] | None = None,
         on_touch: Callable[[], None] | None = None,
+        speaker: Any | None = None,
     ):
         self.config = config
         self.intents = intents
@@ -93,6 +118,13 @@ class DisplayApp:
         self.frames_drawn = 0
         self._window: tuple[int, int] = (config.display.width, config.display.height)
         self._rotation = config.display.rotation
+        # Speech (kiosk.speech.Speaker) and the keypad: keys arrive from any thread.
+        self.speaker = speaker
+        self._keys: queue.Queue[str] = queue.Queue()
+        self.keys_pressed = 0
+        self._speech_pending: str | None = None
+        self._announced: tuple[object, ...] | None = None
+        self._visitors_seen = 0
 
     def __repr__(self) -> str:
         return f"<DisplayApp {self._window} rotation={self._rotation} flow={self.flow} frames={self.frames_drawn}>"
@@ -107,6 +139,14 @@ class DisplayApp:
     def open_technician_menu(self) -> None:
         with self._lock:
             self._is_technician_requested = True
+
+    def press_key(self, name: str) -> None:
+        """A keypad key (contract 5.4 names), from any thread: gpiozero and evdev callbacks
+        only enqueue."""
+        if name in KEY_NAMES:
+            self._keys.put(name)
+        else:
+            logger.warning("key %r ignored: expected one of %s", name, ", ".join(KEY_NAMES))
 
     # ---- the loop -------------------------------------------------------------------
 
@@ -144,7 +184,16 @@ class DisplayApp:
         d = self.config.display
         # panel_width_mm spans config.display.width pixels, whatever the rotation
         self.layout = Layout.for_size(logical, d.width, d.panel_width_mm)
-        self.renderer = Renderer(theme_for(d.theme), TextCache(), self.layout.scale)
+        texts = TextCache()
+        self.renderer = Renderer(theme_for(d.theme), texts, self.layout.scale)
+        # the visitor's larger-text view: high contrast, text 1.4 times larger
+        self._views = {
+            False: (self.layout, self.renderer),
+            True: (
+                dataclasses.replace(self.layout, text_scale=LARGE_TEXT_SCALE),
+                Renderer(theme_for("high-contrast"), texts, self.layout.scale),
+            ),
+        }
         now = self.clock.monotonic_s()
         self.flow = ScreenFlow(self.config, post=self.intents.put, emit=self.trace.emit, now_s=now)
         self.tracker = PressTracker(self.layout.min_target_px)
@@ -168,6 +217,7 @@ class DisplayApp:
             for event in self._events(self._timeout_s()):
                 self._on_event(event)
             now = self.clock.monotonic_s()
+            self._drain_keys(now)
             self._drain_updates(now)
             if is_technician or self.tracker.corner_held(now):
                 self.flow.open_technician(now)
@@ -189,7 +239,7 @@ class DisplayApp:
         deadline = time.monotonic() + timeout_s
         while True:
             events = pygame.event.get()
-            if events:
+            if events or not self._keys.empty():  # a keypad key is as urgent as a touch
                 return events
             left = deadline - time.monotonic()
             if left <= 0:
@@ -203,6 +253,11 @@ class DisplayApp:
                 logger.info("window close ignored in fullscreen")
             else:
                 self.request_quit(0)
+            return
+        if event.type == pygame.KEYDOWN:
+            name = PYGAME_KEYS.get(event.key)
+            if name is not None:
+                self._keys.put(name)
             return
         pointer = pointer_from_event(event, self._window)
         if pointer is None:
@@ -227,6 +282,30 @@ class DisplayApp:
             _, snap = self.snapshot.get()
             self.flow.on_action(action, now, snap)
 
+    def _drain_keys(self, now: float) -> None:
+        while True:
+            try:
+                name = self._keys.get_nowait()
+            except queue.Empty:
+                return
+            self._on_key(name, now)
+
+    def _on_key(self, name: str, now: float) -> None:
+        assert self.flow is not None and self.frame is not None
+        self.keys_pressed += 1
+        if self.speaker is not None:
+            self.speaker.stop()  # any key cuts the current utterance (EN 301 549 5.1.3.5)
+        if self.on_touch is not None:
+            self.on_touch()  # a key lights a dark screen too
+        _, snap = self.snapshot.get()
+        controls = [b.action for b in focus_order(self.frame)]
+        said = self.flow.on_key(name, controls, self.frame.background_action, now, snap)
+        if said is None and name == "select":
+            said = "selected"  # the screen's announcement, or the control's new state
+        if said == "volume" and self.speaker is not None:
+            self.speaker.change_volume(1 if name == "volume_up" else -1)
+        self._speech_pending = said
+
     def _drain_updates(self, now: float) -> None:
         assert self.flow is not None
         while True:
@@ -240,16 +319,79 @@ class DisplayApp:
 
     def _build(self, snap: KioskSnapshot) -> Frame:
         assert self.flow is not None
-        ctx = ScreenContext(
-            self.config, self.layout, self.flow.language, snap, self.clock.now_utc()
-        )
+        ctx = self._context(snap)
         screen = self.flow.visible(snap)
         if screen in TECHNICIAN:
             return build_technician(ctx, self.flow, screen, self._ip)
         return build_visitor(ctx, self.flow, screen)
 
     def _draw(self) -> None:
+        self._paint()
+        if self.speaker is not None:
+            self._speak()
+
+    def _speak(self) -> None:
+        """Say what changed: a new screen, the moved focus, the volume, or, on ``help``, the
+        whole screen. Only queues work for the speaker's thread."""
+        assert self.flow is not None and self.frame is not None and self.speaker is not None
+        flow = self.flow
+        if flow.visitors_ended != self._visitors_seen:
+            # back at the idle home: the next visitor starts silent, at the configured level
+            self._visitors_seen = flow.visitors_ended
+            self.speaker.stop()
+            self.speaker.reset_volume()
+        pending, self._speech_pending = self._speech_pending, None
+        if not flow.is_speech_mode or flow.visible(self.snapshot.value) in TECHNICIAN:
+            self._announced = None
+            return
+        ticket = flow.flow
+        key = (
+            self.frame.screen,
+            flow.parent_id,
+            flow.language,
+            ticket.issued.number if ticket and ticket.issued else None,
+            ticket.outcome == "voided" if ticket else None,
+        )
+        voice = Voice(self._context(self.snapshot.value), flow, self.frame)
+        if pending == "screen" or key != self._announced:
+            self.speaker.say(voice.screen(is_help=pending == "screen"))
+        elif pending in ("focus", "selected"):
+            self.speaker.say(voice.focus())
+        elif pending == "volume":
+            self.speaker.say(volume_utterance(flow.language, self.speaker.volume))
+        self._announced = key
+
+    def _context(self, snap: KioskSnapshot) -> ScreenContext:
         assert self.flow is not None
+        return ScreenContext(
+            self.config, self.layout, self.flow.language, snap, self.clock.now_utc()
+        )
+
+    def _speech_prompts(self) -> list[tuple[str, str]]:
+        """Every fixed prompt of the home and category screens in every language (run in
+        the speaker's warm-up thread: building frames needs no display)."""
+        voices = []
+        snap = KioskSnapshot()
+        for language in self.config.kiosk.languages:
+            places: list[tuple[str, str | None]] = [("home", None), ("categories", None)]
+            places += [
+                ("categories", p) for p in {c.parent for c in self.config.categories if c.parent}
+            ]
+            for screen, parent in places:
+                flow = ScreenFlow(
+                    self.config, post=lambda i: None, emit=lambda *a, **k: None, now_s=0
+                )
+                flow.language, flow.screen, flow.parent_id = language, screen, parent
+                ctx = ScreenContext(self.config, self.layout, language, snap, self.clock.now_utc())
+                voices.append(Voice(ctx, flow, build_visitor(ctx, flow, screen)))
+        prompts = fixed_prompts(voices)
+        for language in self.config.kiosk.languages:
+            prompts += ticket_prompts(self.config, language)
+        return prompts
+
+    def _paint(self) -> None:
+        assert self.flow is not None
+        self.layout, self.renderer = self._views[self.flow.is_large_view]
         snap_version, snap = self.snapshot.get()
         minute = self.clock.now_utc().replace(second=0, microsecond=0)
         key = (self.flow.version, snap_version, minute, self.flow.visible(snap))
@@ -258,6 +400,7 @@ class DisplayApp:
             self.frame = self._build(snap)
             self._trace_screen(self.frame)
             self.renderer.draw(self._surface, self.frame, pressed)
+            self._draw_focus()
             self._present(None)
         elif pressed != self._drawn_pressed:
             dirty = []
@@ -269,6 +412,7 @@ class DisplayApp:
                             self._surface, button, is_pressed=action == pressed
                         )
                     )
+            self._draw_focus()
             self._present(dirty)
         else:
             return
@@ -279,6 +423,17 @@ class DisplayApp:
             self._is_ready = True
             self.trace.emit("ready")
             logger.info("display ready: %dx%d rotation %d", *self._window, self._rotation)
+            if self.speaker is not None:
+                self.speaker.warm(self._speech_prompts)  # after the first frame, off this thread
+
+    def _draw_focus(self) -> None:
+        """The focus ring, once the visitor has used a key (touch users never see it)."""
+        assert self.flow is not None and self.frame is not None
+        if not self.flow.is_keys_used:
+            return
+        button = focused_button(self.frame, self.flow.focus)
+        if button is not None:
+            draw_focus(self._surface, button, self.layout, self.renderer.theme)
 
     def _trace_screen(self, frame: Any) -> None:
         """With ``KIOSK_TRACE_SCREENS=1`` in the environment, trace ``screen`` with the words of
@@ -340,6 +495,18 @@ class DisplayApp:
         assert self.flow is not None
         flow = self.flow.flow
         return self.flow.flows_started, self.flow.flows_ended, flow is not None and flow.is_pending
+
+    def is_speaking(self) -> bool:
+        return self.speaker is not None and (
+            self.speaker.is_busy or self._speech_pending is not None
+        )
+
+    def focused_action(self) -> Action | None:
+        assert self.flow is not None
+        if self.frame is None:
+            return None
+        button = focused_button(self.frame, self.flow.focus)
+        return button.action if button is not None else None
 
     def request_directly(self, category_id: str) -> None:
         assert self.flow is not None

@@ -38,6 +38,9 @@ from kiosk.messages import (
 logger = logging.getLogger(__name__)
 
 VISITOR_BROWSING = ("home", "categories")
+KEYS_NEXT = ("down", "right")
+KEYS_PREVIOUS = ("up", "left")
+SPEECH_TIME_FACTOR = 10  # EN 301 549 11.2.2.1: time limits extended tenfold in speech mode
 TECHNICIAN = ("tech_pin", "tech_menu")
 PENDING_TIMEOUT_S = 60.0  # a controller that never answers must not freeze the screen
 PIN_MAX_DIGITS = 12
@@ -85,6 +88,13 @@ class ScreenFlow:
         self.pin_locked_s = 0  # whole seconds the PIN pad stays locked, for the screen
         self.quit_code: int | None = None  # set when the flow asks the app to stop
         self.version = 0  # grows on every change that needs a redraw
+        # Keys (contract 5.4): the focus is an index into the frame's controls in reading
+        # order (display.focus); it starts on the first one on every new screen.
+        self.focus = 0
+        self.is_keys_used = False  # a key was pressed since the idle home: the focus shows
+        self.is_speech_mode = False
+        self.is_large_view = False  # this visitor's larger text and high contrast
+        self.visitors_ended = 0  # grows each time the kiosk returns to its idle home
 
     def __repr__(self) -> str:
         return (
@@ -106,6 +116,7 @@ class ScreenFlow:
     def _go(self, screen: str, now_s: float, deadline_s: float | None = None) -> None:
         self.screen = screen
         self.deadline_s = deadline_s
+        self.focus = 0
         if screen != "categories":
             self.parent_id = None
         if screen not in TECHNICIAN:
@@ -116,6 +127,10 @@ class ScreenFlow:
     def go_home(self, now_s: float, *, reset_language: bool = False) -> None:
         if reset_language:
             self.language = self.config.kiosk.default_language
+            self.is_speech_mode = False
+            self.is_keys_used = False
+            self.is_large_view = False
+            self.visitors_ended += 1
         self._go("home", now_s)
 
     # ---- touches ---------------------------------------------------------------------
@@ -129,12 +144,17 @@ class ScreenFlow:
         elif kind == "language" and arg:
             self.language = arg
             self.version += 1
+        elif kind == "view":
+            self.is_large_view = not self.is_large_view
+            self.version += 1
         elif kind == "parent" and arg:
             self.parent_id = arg
+            self.focus = 0
             self.version += 1
         elif kind == "back":
             if self.parent_id is not None:
                 self.parent_id = None
+                self.focus = 0
                 self.version += 1
             else:
                 self._go("home", now_s)
@@ -156,6 +176,57 @@ class ScreenFlow:
         self._post(TicketRequest(category_id, self.language))
         self._go("ticket", now_s)
 
+    # ---- keys ------------------------------------------------------------------------------
+
+    def on_key(
+        self,
+        key: str,
+        controls: list[Action],
+        background: Action | None,
+        now_s: float,
+        snapshot: KioskSnapshot,
+    ) -> str | None:
+        """A keypad key on the visible screen, whose controls in reading order are
+        ``controls``. Returns what speech should say next: ``"screen"`` (the whole screen),
+        ``"focus"`` (the focused control), ``"volume"``, or None (the screen's own
+        announcement follows from what changed)."""
+        self.last_input_s = now_s
+        if not self.is_keys_used:
+            self.is_keys_used = True
+            self.version += 1
+        if controls:
+            self.focus = min(self.focus, len(controls) - 1)
+        if key == "help":
+            if not self.is_speech_mode:
+                self.is_speech_mode = True
+                self.version += 1
+            return "screen"
+        if key in ("volume_up", "volume_down"):
+            return "volume"
+        if key in KEYS_NEXT or key in KEYS_PREVIOUS:
+            if not controls:
+                return "screen"
+            step = 1 if key in KEYS_NEXT else -1
+            self.focus = (self.focus + step) % len(controls)
+            self.version += 1
+            return "focus"
+        if key == "select":
+            action = controls[self.focus] if controls else background
+            if action is not None:
+                self.on_action(action, now_s, snapshot)
+            return None
+        if key == "back":
+            for action in (Action("back"), Action("dismiss"), Action("tech_close")):
+                if action in controls or action == background:
+                    self.on_action(action, now_s, snapshot)
+                    return None
+            return "screen"
+        logger.warning("unknown key %r ignored", key)
+        return None
+
+    def time_factor(self) -> float:
+        return SPEECH_TIME_FACTOR if self.is_speech_mode else 1.0
+
     def request_directly(self, category_id: str, now_s: float) -> None:
         """Replay on a screen without buttons (closed, out of order): the intent alone."""
         self.flow = TicketFlow(category_id, started_s=now_s)
@@ -167,7 +238,7 @@ class ScreenFlow:
 
     def on_update(self, update: Update, now_s: float) -> None:
         flow = self.flow
-        end_s = now_s + self.config.display.ticket_screen_s
+        end_s = now_s + self.config.display.ticket_screen_s * self.time_factor()
         if isinstance(update, TicketIssued):
             if flow is None or not flow.is_pending or flow.issued is not None:
                 # a ticket not asked for on screen (the physical button): show it too
@@ -217,18 +288,21 @@ class ScreenFlow:
         if self.deadline_s is not None and now_s >= self.deadline_s:
             self.go_home(now_s, reset_language=True)
             return
-        idle = self.config.display.idle_timeout_s
+        idle = self.config.display.idle_timeout_s * self.time_factor()
         if now_s - self.last_input_s >= idle:
             is_away = self.screen in ("categories", *TECHNICIAN)
             is_foreign = (
                 self.screen == "home" and self.language != self.config.kiosk.default_language
             )
-            if is_away or is_foreign:
+            is_someone = self.screen == "home" and (
+                self.is_keys_used or self.is_speech_mode or self.is_large_view
+            )
+            if is_away or is_foreign or is_someone:
                 self.go_home(now_s, reset_language=True)
 
     def next_deadline_s(self) -> float | None:
         """When :meth:`tick` may next change something (for the loop's wait timeout)."""
-        candidates = [self.last_input_s + self.config.display.idle_timeout_s]
+        candidates = [self.last_input_s + self.config.display.idle_timeout_s * self.time_factor()]
         if self.deadline_s is not None:
             candidates.append(self.deadline_s)
         if self.flow is not None and self.flow.is_pending:

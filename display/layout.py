@@ -23,6 +23,7 @@ class Layout:
     width: int
     height: int
     px_per_mm: float
+    text_scale: float = 1.0  # the visitor's larger-text view: 1.4
 
     @classmethod
     def for_size(cls, size: tuple[int, int], panel_px: int, panel_width_mm: float) -> Layout:
@@ -46,7 +47,7 @@ class Layout:
 
     @property
     def min_text_px(self) -> int:
-        return self.px(MIN_TEXT_PX_AT_480)
+        return self.px(MIN_TEXT_PX_AT_480 * self.text_scale)
 
     @property
     def margin(self) -> int:

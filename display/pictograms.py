@@ -236,6 +236,13 @@ def _check(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     pygame.draw.lines(s, c, False, pts, w + 2)
 
 
+def _contrast(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    """A circle half filled: the larger-text, high-contrast view."""
+    radius = r.width * 2 // 5
+    pygame.draw.circle(s, c, r.center, radius, w)
+    pygame.draw.circle(s, c, r.center, radius, 0, draw_top_left=True, draw_bottom_left=True)
+
+
 def _wrench(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     pygame.draw.line(
         s,
@@ -382,6 +389,7 @@ PAINTERS: dict[str, Painter] = {
     "school": _school,
     "thermometer": _thermometer,
     "help": _info,
+    "contrast": _contrast,
 }
 ALIASES = {
     "etat-civil": "family",

@@ -32,6 +32,8 @@ class ReplayHost(Protocol):
     def flow_counts(self) -> tuple[int, int, bool]: ...  # started, ended, is a flow pending
     def request_directly(self, category_id: str) -> None: ...
     def quit(self, exit_code: int) -> None: ...
+    def press_key(self, name: str) -> None: ...
+    def is_speaking(self) -> bool: ...
 
 
 class ReplayDriver:
@@ -80,6 +82,8 @@ class ReplayDriver:
                 self._done()
         elif command.kind == "ticket" and command.category_id:
             self._ticket(host, command.category_id, now_s)
+        elif command.kind == "key" and command.key:
+            self._key(host, command.key, now_s)
 
     def _done(self) -> None:
         self.index += 1
@@ -88,6 +92,27 @@ class ReplayDriver:
     def _touch(self, host: ReplayHost, pos: tuple[int, int], now_s: float) -> None:
         host.post_touch(pos, True)
         self._up_pos = pos
+        self._next_touch_s = now_s + TOUCH_GAP_S
+
+    def _key(self, host: ReplayHost, name: str, now_s: float) -> None:
+        """One key press, once the speech the last key asked for has started (so a script
+        hears what a visitor hears). A key that starts a ticket's flow holds the next line
+        until that flow ends (printed, voided or refused), as ``ticket`` does."""
+        started, ended, is_pending = host.flow_counts()
+        if self._await_ended is not None:
+            if ended >= self._await_ended:
+                self._done()
+            return
+        if self._await_started is not None:
+            if started > self._await_started and is_pending:
+                self._await_ended = ended + 1
+                return
+            self._done()
+            return
+        if now_s < self._next_touch_s or host.is_speaking():
+            return  # a visitor's pace: the reply to the last key has started first
+        host.press_key(name)
+        self._await_started = started
         self._next_touch_s = now_s + TOUCH_GAP_S
 
     def _ticket(self, host: ReplayHost, category_id: str, now_s: float) -> None:

@@ -79,7 +79,7 @@ class ScreenContext:
             text,
             box,
             role,
-            max(lay.px(size_at_480), lay.min_text_px),
+            max(lay.px(size_at_480 * lay.text_scale), lay.min_text_px),
             lay.min_text_px,
             is_bold,
             align,
@@ -104,7 +104,7 @@ class ScreenContext:
             action,
             box,
             label,
-            max(lay.px(size_at_480), lay.min_text_px),
+            max(lay.px(size_at_480 * lay.text_scale), lay.min_text_px),
             lay.min_text_px,
             pictogram=pictogram,
             note=note,
@@ -229,6 +229,7 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
                 )
             )
         bottom = bar.y - lay.gap
+    bottom = _view_button(ctx, frame, flow, bottom)
     if lay.is_portrait:
         welcome = pygame.Rect(
             lay.margin,
@@ -300,6 +301,28 @@ def category_offered_text(ctx: ScreenContext, category_id: str) -> str:
         if ranges_of
     ]
     return ctx._("Offered: %(hours)s") % {"hours": "; ".join(lines)}
+
+
+def _view_button(ctx: ScreenContext, frame: Frame, flow: ScreenFlow, bottom: int) -> int:
+    """The visitor's own view switch (larger text, high contrast), in a row of its own
+    above the languages, ending where reading ends; reset when the kiosk goes back to its
+    idle home. Returns the new bottom of the start button."""
+    lay = ctx.layout
+    row = pygame.Rect(
+        lay.margin, bottom - lay.bar_height, lay.width - 2 * lay.margin, lay.bar_height
+    )
+    width = min(row.width, max(lay.min_target_px, lay.px(300)))
+    box = pygame.Rect(row.right - width, row.y, width, row.height)
+    frame.items.append(
+        ctx.button(
+            Action("view"),
+            box,
+            ctx._("Larger text"),
+            pictogram="contrast",
+            is_primary=flow.is_large_view,
+        )
+    )
+    return row.y - lay.gap
 
 
 def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str | None]:

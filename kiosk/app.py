@@ -198,6 +198,7 @@ def run_kiosk(
             controller, lambda: syncs[0] if syncs else None, clock
         )
         gpio = _make_gpio(config, intents, display, snapshot, clock)
+        speaker, keypad = _make_speech(config, display, trace, clock)
         with _signals_quit(display):
             try:
                 printer.open()
@@ -214,6 +215,10 @@ def run_kiosk(
                     running.stop()
                 if gpio is not None:
                     gpio.close()
+                if keypad is not None:
+                    keypad.close()
+                if speaker is not None:
+                    speaker.close()  # before the trace closes: its last `spoken` is written
                 backlight.close()
                 printer.close()
                 for opened in stores:
@@ -296,6 +301,21 @@ def _make_gpio(
         clock=clock,
     )
     return _GpioLink(panel, snapshot).open()
+
+
+def _make_speech(config: Config, display: Any, trace: Trace, clock: Clock) -> tuple[Any, Any]:
+    """The speaker of ``[speech]`` and the keypad of ``[keypad]``, both optional."""
+    speaker = keypad = None
+    if config.speech is not None:
+        from kiosk.speech import speaker_for
+
+        speaker = speaker_for(config.speech, emit=trace.emit).open()
+        display.speaker = speaker
+    if config.keypad.is_configured:
+        from kiosk.keypad import Keypad
+
+        keypad = Keypad(config.keypad, on_key=display.press_key, clock=clock).open()
+    return speaker, keypad
 
 
 def _watchdog_hook(

@@ -83,9 +83,17 @@ class CategoryConfig:
     hours: WeeklyHours | None = None  # offered only in these ranges (within the site's)
     hours_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    is_discreet: bool = False  # `discreet = true`: never spoken aloud without a headset
+    spoken_label: Mapping[str, str] = field(default_factory=dict)  # what speech says instead
+
     def label_for(self, language: str, default_language: str) -> str:
         """The label in ``language``, falling back to the default language."""
         return self.label.get(language) or self.label[default_language]
+
+    def spoken_for(self, language: str, default_language: str) -> str:
+        """What speech says for this category (``spoken_label``: Arabic with its vowel
+        marks, an acronym spelt out), else its label."""
+        return self.spoken_label.get(language) or self.label_for(language, default_language)
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,70 @@ class GpioSection:
 
 
 @dataclass(frozen=True)
+class SpeechSection:
+    """``[speech]``: the voice for visitors who cannot see the screen."""
+
+    output: str = "alsa://default"  # alsa://DEVICE | file:///dir | none
+    volume: float = 0.6
+    volume_step: float = 0.1
+    engine: str = "espeak-ng"  # espeak-ng | tone (a tone per utterance: tests, no espeak-ng)
+    headset: bool = False  # true: speech is private, discreet categories are named
+    rate_wpm: int = 160
+    voices: Mapping[str, str] = field(default_factory=dict)  # language -> espeak-ng voice
+
+
+KEY_NAMES = (
+    "up",
+    "down",
+    "left",
+    "right",
+    "select",
+    "back",
+    "help",
+    "volume_up",
+    "volume_down",
+)
+DEFAULT_EVDEV_KEYS = {
+    # A numeric keypad laid out like the EZ Access keys: arrows on 8 4 6 2, select on 5
+    # (the key with the tactile dot), back on the minus key, help on the plus key.
+    "KEY_KP8": "up",
+    "KEY_KP2": "down",
+    "KEY_KP4": "left",
+    "KEY_KP6": "right",
+    "KEY_KP5": "select",
+    "KEY_KPENTER": "select",
+    "KEY_KPMINUS": "back",
+    "KEY_KPPLUS": "help",
+    "KEY_KPASTERISK": "volume_up",
+    "KEY_KPSLASH": "volume_down",
+    "KEY_UP": "up",
+    "KEY_DOWN": "down",
+    "KEY_LEFT": "left",
+    "KEY_RIGHT": "right",
+    "KEY_ENTER": "select",
+    "KEY_BACKSPACE": "back",
+    "KEY_ESC": "back",
+    "KEY_HELP": "help",
+    "KEY_F1": "help",
+    "KEY_VOLUMEUP": "volume_up",
+    "KEY_VOLUMEDOWN": "volume_down",
+}
+
+
+@dataclass(frozen=True)
+class KeypadSection:
+    """``[keypad]``: GPIO buttons and a USB keypad, each key mapped to a contract key name."""
+
+    gpio: Mapping[str, str] = field(default_factory=dict)  # key name -> pin
+    evdev: Path | None = None
+    evdev_keys: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_EVDEV_KEYS))
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.gpio) or self.evdev is not None
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated configuration. ``path`` is the file it came from."""
 
@@ -169,6 +241,8 @@ class Config:
     technician: TechnicianSection = TechnicianSection()
     gpio: GpioSection = GpioSection()
     calendar: Calendar = None  # type: ignore[assignment]  # None: the weekly hours alone
+    speech: SpeechSection | None = None
+    keypad: KeypadSection = KeypadSection()
 
     def __post_init__(self) -> None:
         if self.calendar is None:
@@ -381,6 +455,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         _Reader(path, "technician", top.get("technician", dict, "a table", {}))
     )
     gpio = _parse_gpio(_Reader(path, "gpio", top.get("gpio", dict, "a table", {})), categories)
+    speech_table = top.get("speech", dict, "a [speech] table", None)
+    speech = _parse_speech(_Reader(path, "speech", speech_table), kiosk) if speech_table else None
+    keypad = _parse_keypad(_Reader(path, "keypad", top.get("keypad", dict, "a table", {})), gpio)
     top.finish()
     return Config(
         path=path,
@@ -394,6 +471,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         technician=technician,
         gpio=gpio,
         calendar=calendar,
+        speech=speech,
+        keypad=keypad,
     )
 
 
@@ -611,6 +690,12 @@ def _parse_categories(
             hr = _Reader(path, f"categories #{i} hours", hours_table)
             cat_hours, cat_hours_text = parse_weekly(hr)
             hr.finish()
+
+        discreet = r.get("discreet", bool, "true or false", False)
+        spoken = r.get("spoken_label", dict, 'what speech says, per language: { ar = "..." }', {})
+        for lang, text in spoken.items():
+            if lang not in kiosk.languages or not isinstance(text, str) or not text.strip():
+                r.fail(f"spoken_label.{lang}", text, "a non-empty string for a configured language")
         r.finish()
         ids.add(cid)
         out.append(
@@ -623,6 +708,8 @@ def _parse_categories(
                 parent=parent,
                 hours=cat_hours,
                 hours_text=cat_hours_text,
+                is_discreet=discreet,
+                spoken_label=dict(spoken),
             )
         )
     parents = {c.parent for c in out if c.parent}
@@ -819,3 +906,68 @@ def catalog_languages() -> tuple[str, ...]:
     ``kiosk/locale/LANG/LC_MESSAGES/screens.po``."""
     found = {p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/screens.po")}
     return tuple(sorted(found | {"en"}))
+
+
+def _parse_speech(r: _Reader, kiosk: KioskSection) -> SpeechSection:
+    from kiosk.speech.output import OUTPUT_FORMS
+
+    output = r.get("output", str, OUTPUT_FORMS, "alsa://default")
+    scheme, sep, rest = output.partition("://")
+    if output != "none" and not (sep and scheme in ("alsa", "file") and rest):
+        r.fail("output", output, OUTPUT_FORMS)
+    if scheme == "file":
+        output = f"file://{resolve_path(r.path, rest)}"
+    volume = r.number("volume", "a level from 0 to 1", 0.6, 0, 1)
+    step = r.number("volume_step", "a step from 0.01 to 0.5", 0.1, 0.01, 0.5)
+    engine = r.get("engine", str, '"espeak-ng" or "tone"', "espeak-ng")
+    if engine not in ("espeak-ng", "tone"):
+        r.fail("engine", engine, '"espeak-ng" or "tone"')
+    headset = r.get("headset", bool, "true or false", False)
+    rate = r.get("rate_wpm", int, "words a minute from 80 to 400", 160)
+    if not 80 <= rate <= 400:
+        r.fail("rate_wpm", rate, "words a minute from 80 to 400")
+    voices = r.get("voices", dict, 'espeak-ng voices per language: { en = "en-gb" }', {})
+    for lang, voice in voices.items():
+        if lang not in kiosk.languages or not isinstance(voice, str) or not voice:
+            r.fail("voices", voices, "espeak-ng voice names keyed by a configured language")
+    r.finish()
+    return SpeechSection(
+        output=output,
+        volume=float(volume),
+        volume_step=float(step),
+        engine=engine,
+        headset=headset,
+        rate_wpm=rate,
+        voices=dict(voices),
+    )
+
+
+def _parse_keypad(r: _Reader, gpio: GpioSection) -> KeypadSection:
+    names = ", ".join(KEY_NAMES)
+    pin_re = r"^(GPIO|BCM|BOARD|J8:)?\d{1,2}$"
+    pins = r.get("gpio", dict, f'pins per key: {{ help = "GPIO5" }} (keys: {names})', {})
+    for key, pin in pins.items():
+        if key not in KEY_NAMES:
+            r.fail(f"gpio.{key}", pin, f"a key name among {names}")
+        if not isinstance(pin, str) or not re.match(pin_re, pin):
+            r.fail(f"gpio.{key}", pin, 'a GPIO pin name such as "GPIO5" or "BOARD29"')
+    taken = {gpio.ticket_button_pin, gpio.status_led_pin, gpio.technician_button_pin} - {None}
+    used = list(pins.values())
+    if len(set(used)) != len(used) or taken & set(used):
+        r.fail("gpio", pins, "a different pin for each key, not used in [gpio]")
+    evdev = r.path_value(
+        "evdev", 'a USB keypad\'s event device such as "/dev/input/by-id/...-event-kbd"', None
+    )
+    keys = r.get("evdev_keys", dict, 'evdev key codes to key names: { KEY_KP8 = "up" }', None)
+    if keys is not None:
+        for code, key in keys.items():
+            if not re.match(r"^(KEY|BTN)_[A-Z0-9_]+$", code):
+                r.fail(f"evdev_keys.{code}", key, 'an evdev key code such as "KEY_KP8"')
+            if key not in KEY_NAMES:
+                r.fail(f"evdev_keys.{code}", key, f"a key name among {names}")
+    r.finish()
+    return KeypadSection(
+        gpio=dict(pins),
+        evdev=evdev,
+        evdev_keys=dict(keys) if keys is not None else dict(DEFAULT_EVDEV_KEYS),
+    )

@@ -5,6 +5,7 @@ One command a line, ``#`` starts a comment::
     ticket etat-civil     # what a visitor does to get a ticket of that category
     touch 400 240         # one touch, down then up, at logical pixel 400,240
     wait 1.5              # seconds
+    key down              # one keypad key (up down left right select back help volume_up volume_down)
     quit                  # clean shutdown, exit code 0
 
 The display's replay driver (:mod:`display.replay_driver`) plays the commands inside the UI
@@ -22,8 +23,8 @@ from pathlib import Path
 from kiosk.core.text import clean_text
 from kiosk.errors import UsageError
 
-KINDS = ("ticket", "touch", "wait", "quit")
-FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit"
+KINDS = ("ticket", "touch", "wait", "quit", "key")
+FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME"
 # ASCII digits only: str.isdigit() and float() also take "²", "١" or "1_0".
 PIXEL_RE = re.compile(r"[0-9]{1,5}")
 SECONDS_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}")
@@ -42,6 +43,7 @@ class ReplayCommand:
     seconds: float | None = None
     line_no: int = 0
     source: str = field(default="replay", compare=False)  # the file, for messages
+    key: str | None = None
 
 
 def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
@@ -76,6 +78,12 @@ def _parse_line(line: str, line_no: int, raw: str, source: str) -> ReplayCommand
         if len(args) != 1 or not SECONDS_RE.fullmatch(args[0]) or float(args[0]) > MAX_WAIT_S:
             raise fail(f"wait takes one decimal number of seconds, 0 to {MAX_WAIT_S}")
         return ReplayCommand("wait", seconds=float(args[0]), line_no=line_no, source=source)
+    if kind == "key":
+        from kiosk.config import KEY_NAMES
+
+        if len(args) != 1 or args[0] not in KEY_NAMES:
+            raise fail(f"key takes one key name among {', '.join(KEY_NAMES)}")
+        return ReplayCommand("key", key=args[0], line_no=line_no, source=source)
     if kind == "quit":
         if args:
             raise fail("quit takes nothing")
