@@ -37,16 +37,17 @@ from display.render import Renderer
 from display.screens import ScreenContext, build_visitor
 from display.text import TextCache
 from display.theme import theme_for
-from kiosk.clock import FakeClock, SystemClock
-from kiosk.config import Config, parse_config
-from kiosk.messages import (
+from kiosk.config import parse_config
+from kiosk.core.clock import FakeClock, SystemClock
+from kiosk.core.messages import (
     KioskSnapshot,
     Latest,
     TicketIssued,
     TicketPrinted,
     TicketRequest,
 )
-from kiosk.replay import parse_replay
+from kiosk.core.replay import parse_replay
+from kiosk.core.settings import Config
 from kiosk.trace import Trace
 
 

@@ -34,9 +34,10 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from display.app import DisplayApp
-from kiosk.clock import SystemClock
-from kiosk.config import SpeechSection, load_config
-from kiosk.messages import KioskSnapshot, Latest
+from kiosk.config import load_config
+from kiosk.core.clock import SystemClock
+from kiosk.core.messages import KioskSnapshot, Latest
+from kiosk.core.settings import SpeechSection
 from kiosk.speech import EspeakEngine, Part, Speaker, Utterance
 from kiosk.speech.output import AplayOutput
 from kiosk.speech.wav import Pcm, tone

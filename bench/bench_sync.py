@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kiosk.clock import SystemClock
-from kiosk.config import ServerSection
+from kiosk.core.clock import SystemClock
+from kiosk.core.settings import ServerSection
 from kiosk.store import Store
 from kiosk.sync.client import ServerClient, write_token
 from kiosk.sync.service import SyncService

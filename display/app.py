@@ -38,10 +38,10 @@ from display.touch import (
     to_window,
 )
 from display.view import Action, Frame
-from kiosk.clock import Clock
-from kiosk.config import KEY_NAMES, Config
-from kiosk.messages import Intent, KioskSnapshot, Latest, QuitRequest, Update
-from kiosk.replay import ReplayCommand
+from kiosk.core.clock import Clock
+from kiosk.core.messages import Intent, KioskSnapshot, Latest, QuitRequest, Update
+from kiosk.core.replay import ReplayCommand
+from kiosk.core.settings import KEY_NAMES, Config
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ BUSY_POLL_S = 0.005  # while a replay script runs
 INPUT_SLICE_S = 0.02  # longest wait between two looks at the event queue
 
 # A keyboard plugged into the kiosk (and SDL's window on a desktop) drives the keypad keys
-# too; a USB keypad read by kiosk.keypad is grabbed, so its keys never arrive here twice.
+# too; a USB keypad read by kiosk.devices.keypad is grabbed, so its keys never arrive here twice.
 PYGAME_KEYS = {
     pygame.K_UP: "up",
     pygame.K_DOWN: "down",
@@ -104,7 +104,7 @@ class DisplayApp:
         self.is_headless = headless
         self.on_frame = on_frame
         self.window_size = window_size
-        # The backlight (kiosk/backlight.py): told of every press, asked whether it is dark.
+        # The backlight (kiosk/devices/backlight.py): told of every press, asked whether it is dark.
         self.is_screen_dark = is_screen_dark
         self.on_touch = on_touch
         self.wake_touches = 0

@@ -18,8 +18,7 @@ from typing import Any
 
 from display.pin import PinChecker
 from display.view import Action
-from kiosk.config import Config
-from kiosk.messages import (
+from kiosk.core.messages import (
     Intent,
     KioskSnapshot,
     PauseRequest,
@@ -34,6 +33,7 @@ from kiosk.messages import (
     TicketVoided,
     Update,
 )
+from kiosk.core.settings import Config
 
 logger = logging.getLogger(__name__)
 

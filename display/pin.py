@@ -24,8 +24,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.config import PIN_MAX_ITERATIONS as MAX_ITERATIONS
-from kiosk.config import PIN_MIN_ITERATIONS as MIN_ITERATIONS
+from kiosk.core.settings import PIN_MAX_ITERATIONS as MAX_ITERATIONS
+from kiosk.core.settings import PIN_MIN_ITERATIONS as MIN_ITERATIONS
 
 __all__ = [
     "FIRST_LOCKOUT_S",

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from display.touch import DEBOUNCE_S
 from display.view import Action
-from kiosk.config import Config
-from kiosk.replay import ReplayCommand
+from kiosk.core.replay import ReplayCommand
+from kiosk.core.settings import Config
 
 logger = logging.getLogger(__name__)
 TOUCH_GAP_S = DEBOUNCE_S + 0.05  # a visitor's pace: never faster than the debounce

@@ -19,9 +19,10 @@ from babel.dates import format_datetime
 from display.flow import ScreenFlow
 from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
-from kiosk.config import Config
 from kiosk.core import calendar as cal
 from kiosk.core.calendar import WEEKDAYS
+from kiosk.core.messages import KioskSnapshot
+from kiosk.core.settings import Config
 from kiosk.i18n import (
     Translator,
     format_long_datetime,
@@ -29,7 +30,6 @@ from kiosk.i18n import (
     list_comma,
     translator,
 )
-from kiosk.messages import KioskSnapshot
 
 REASON_ICONS = {"closed": "clock", "cap": "no-entry"}
 WEEKDAY_NAMES = {

@@ -23,9 +23,9 @@ from display.technician import build_technician
 from display.text import TextCache
 from display.theme import theme_for
 from display.view import Frame
-from kiosk.config import Config
 from kiosk.core import calendar as cal
-from kiosk.messages import CategoryQueue, KioskSnapshot, TicketIssued, TicketRefused
+from kiosk.core.messages import CategoryQueue, KioskSnapshot, TicketIssued, TicketRefused
+from kiosk.core.settings import Config
 
 logger = logging.getLogger(__name__)
 

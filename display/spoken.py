@@ -16,7 +16,7 @@ from display.flow import ScreenFlow
 from display.focus import focus_order
 from display.screens import ScreenContext, language_name
 from display.view import Button, Frame, Text
-from kiosk.config import Config
+from kiosk.core.settings import Config
 from kiosk.i18n import Translator, translator
 from kiosk.speech.speaker import Part, Utterance
 

@@ -2,7 +2,7 @@
 
 Where things happen, by file name:
 
-- a ticket's number is decided in :mod:`kiosk.numbering` and committed in :mod:`kiosk.store`;
+- a ticket's number is decided in :mod:`kiosk.core.numbering` and committed in :mod:`kiosk.store`;
 - its bytes are made in :mod:`printer.ticket` and leave through :mod:`printer.connections`;
 - its event leaves the building through :mod:`kiosk.sync`.
 """

@@ -2,7 +2,7 @@
 
 Threads: the UI loop owns the main thread (pygame wants it); the controller runs ticket
 flows and printer polling in its own thread; the sync service talks to the server in
-another. They meet only through queues and the :class:`~kiosk.messages.Latest` snapshot.
+another. They meet only through queues and the :class:`~kiosk.core.messages.Latest` snapshot.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk import events as ev
-from kiosk.backlight import follower_for
-from kiosk.clock import Clock, SystemClock
-from kiosk.config import Config, ServerSection, bundled_config_dir, load_config
+from kiosk.config import bundled_config_dir, load_config
 from kiosk.controller import Controller
-from kiosk.errors import ConfigError, StoreCorrupted, StoreError
-from kiosk.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
-from kiosk.replay import ReplayCommand, load_replay, validate_categories
+from kiosk.core import events as ev
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.errors import ConfigError, StoreCorrupted, StoreError
+from kiosk.core.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
+from kiosk.core.replay import ReplayCommand, load_replay, validate_categories
+from kiosk.core.settings import Config, ServerSection
+from kiosk.core.tickets import ticket_content
+from kiosk.devices.backlight import follower_for
+from kiosk.devices.timesync import is_clock_synchronised
 from kiosk.store import Store
-from kiosk.tickets import ticket_content
-from kiosk.timesync import is_clock_synchronised
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)
@@ -289,7 +290,7 @@ def _make_gpio(
     gpio = config.gpio
     if not (gpio.ticket_button_pin or gpio.status_led_pin or gpio.technician_button_pin):
         return None
-    from kiosk.gpio_panel import GpioPanel
+    from kiosk.devices.gpio_panel import GpioPanel
 
     category = gpio.ticket_button_category or ""
     panel = GpioPanel(
@@ -312,7 +313,7 @@ def _make_speech(config: Config, display: Any, trace: Trace, clock: Clock) -> tu
         speaker = speaker_for(config.speech, emit=trace.emit).open()
         display.speaker = speaker
     if config.keypad.is_configured:
-        from kiosk.keypad import Keypad
+        from kiosk.devices.keypad import Keypad
 
         keypad = Keypad(config.keypad, on_key=display.press_key, clock=clock).open()
     return speaker, keypad
@@ -323,7 +324,7 @@ def _watchdog_hook(
 ) -> tuple[Any, Any]:
     """systemd's watchdog, pinged from the UI loop only while the worker threads live
     (the sync once it runs: it may start late, with a store opened after boot)."""
-    from kiosk.sdnotify import Watchdog
+    from kiosk.devices.sdnotify import Watchdog
 
     def is_healthy() -> bool:
         sync = current_sync()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.errors import ConfigError, KioskError, PrinterError, UsageError
+from kiosk.core.errors import ConfigError, KioskError, PrinterError, UsageError
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) ->
 def _extension_registrars() -> list[Callable[[Any], None]]:
     """Commands that live with their own module: provision, selftest."""
     registrars: list[Callable[[Any], None]] = []
-    for module_name in ("kiosk.provision", "kiosk.selftest", "kiosk.store.cli"):
+    for module_name in ("kiosk.ops.provision", "kiosk.ops.selftest", "kiosk.store.cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ImportError as err:  # a partial install still runs the kiosk itself
@@ -236,7 +236,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
     config = load_config(args.file)
     load_layout(config)  # the printer profile and logo are part of a valid configuration
-    from kiosk.service_day import local_now
+    from kiosk.core.service_day import local_now
 
     today = local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone).date()
     print(describe_config(config, today=today))
@@ -255,7 +255,7 @@ def describe_config(config: Any, today: dt.date | None = None) -> str:
     for day, ranges in config.hours_text.items():
         lines.append(f"  {day:<9} {', '.join(ranges) if ranges else 'closed'}")
     if today is not None:
-        from kiosk.calendar_summary import calendar_lines
+        from kiosk.core.calendar_summary import calendar_lines
 
         lines.extend(calendar_lines(config, today))
     lines.append(f"{len(config.ticket_categories)} ticket categories:")
@@ -310,7 +310,7 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.app import config_for_run
-    from kiosk.status import collect_status, format_status
+    from kiosk.ops.status import collect_status, format_status
 
     report = collect_status(config_for_run(args.config))
     if args.json:
@@ -357,7 +357,7 @@ def cmd_hash_pin(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> Any:
     if not getattr(args, "replay", None):
         return None
-    from kiosk.replay import load_replay
+    from kiosk.core.replay import load_replay
 
     return load_replay(args.replay)
 

@@ -1,6 +1,6 @@
 """The controller: runs each ticket's flow, off the UI thread.
 
-The screen posts a :class:`~kiosk.messages.TicketRequest`; this worker checks that the desk
+The screen posts a :class:`~kiosk.core.messages.TicketRequest`; this worker checks that the desk
 is open, the printer ready and the category under its cap, commits the number (store), then
 prints it and records the outcome. Printing and disk flushes happen here, never in the UI
 loop. It also polls the printer when idle, and publishes a :class:`KioskSnapshot` for the
@@ -17,12 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kiosk import events as ev
-from kiosk.clock import Clock
-from kiosk.config import CategoryConfig, Config
 from kiosk.core import calendar as cal
-from kiosk.errors import PrinterError, StoreError
-from kiosk.messages import (
+from kiosk.core import events as ev
+from kiosk.core.clock import Clock
+from kiosk.core.errors import PrinterError, StoreError
+from kiosk.core.messages import (
     Intent,
     KioskSnapshot,
     Latest,
@@ -38,8 +37,9 @@ from kiosk.messages import (
     TicketVoided,
     Update,
 )
-from kiosk.service_day import local_now
-from kiosk.snapshot import (
+from kiosk.core.service_day import local_now
+from kiosk.core.settings import CategoryConfig, Config
+from kiosk.core.snapshot import (
     BLOCKING_STATUSES,
     Health,
     StoreFigures,
@@ -47,8 +47,8 @@ from kiosk.snapshot import (
     is_printer_blocking,
     queue_figures,
 )
+from kiosk.devices.timesync import is_clock_synchronised
 from kiosk.store import CapReached, Outcome, Store, Ticket
-from kiosk.timesync import is_clock_synchronised
 from kiosk.trace import Trace
 
 logger = logging.getLogger(__name__)

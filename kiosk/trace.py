@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from kiosk.errors import UsageError
+from kiosk.core.errors import UsageError
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ import logging
 import threading
 from types import TracebackType
 
-from kiosk.config import PrinterSection
-from kiosk.errors import PrinterBusyError, PrinterError
+from kiosk.core.errors import PrinterBusyError, PrinterError
+from kiosk.core.settings import PrinterSection
 from printer.connections import Connection, connection_for_url
 from printer.status import STATUS_QUERIES, PrinterStatus, status_from_replies
 

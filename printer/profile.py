@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.errors import ConfigError
+from kiosk.core.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from kiosk.config import PrinterSection
-from kiosk.errors import ConfigError
+from kiosk.core.errors import ConfigError
+from kiosk.core.settings import PrinterSection
 from kiosk.fonts import BOLD
 from kiosk.i18n import RTL_LANGUAGES, format_long_datetime, translator
 from printer.profile import CODEPAGES, PrinterProfile, load_profile, new_dummy

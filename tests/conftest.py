@@ -43,8 +43,8 @@ def make_controller(tmp_path: Path):
     import queue
 
     from kiosk.controller import Controller
-    from kiosk.messages import KioskSnapshot, Latest
-    from kiosk.tickets import ticket_content
+    from kiosk.core.messages import KioskSnapshot, Latest
+    from kiosk.core.tickets import ticket_content
     from kiosk.trace import Trace
     from printer.ticket import TicketLayout
 

@@ -94,7 +94,7 @@ class WeeklyHours:
     def ranges_on(self, day: dt.date) -> tuple[OpeningRange, ...]:
         return self.days[day.weekday()]
 
-    # The week alone, for callers that know nothing of holidays (kept from kiosk.hours).
+    # The week alone, for callers that know nothing of holidays.
 
     def current_range(self, local: dt.datetime) -> OpeningRange | None:
         return _range_at(self.ranges_on(local.date()), minute_of_day(local))

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Mapping
 from typing import Protocol
 
-from kiosk.errors import KioskError
+from kiosk.core.errors import KioskError
 from kiosk.speech.wav import Pcm, read_wav, tone
 
 logger = logging.getLogger(__name__)

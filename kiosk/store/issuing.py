@@ -13,10 +13,10 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from kiosk import events as ev
-from kiosk.errors import Refusal, StoreError
-from kiosk.numbering import format_number, is_over_cap, next_counter
-from kiosk.service_day import ServiceDay, local_now, service_day
+from kiosk.core import events as ev
+from kiosk.core.errors import Refusal, StoreError
+from kiosk.core.numbering import format_number, is_over_cap, next_counter
+from kiosk.core.service_day import ServiceDay, local_now, service_day
 from kiosk.store.outcomes import JOURNAL_SUFFIX, Outcome, OutcomeJournal
 from kiosk.store.reader import OutboxEvent, Ticket
 from kiosk.store.transactions import WriterBase

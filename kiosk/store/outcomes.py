@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.errors import StoreError
+from kiosk.core.errors import StoreError
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.clock import Clock, SystemClock
-from kiosk.errors import StoreError
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.errors import StoreError
 
 logger = logging.getLogger(__name__)
 

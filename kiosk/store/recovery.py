@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.numbering import parse_number
-from kiosk.service_day import local_now
+from kiosk.core.numbering import parse_number
+from kiosk.core.service_day import local_now
 from kiosk.store.transactions import WriterBase
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from kiosk.numbering import parse_number
+from kiosk.core.numbering import parse_number
 
 logger = logging.getLogger(__name__)
 

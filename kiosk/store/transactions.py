@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kiosk import events as ev
-from kiosk.clock import Clock
-from kiosk.errors import StoreError
-from kiosk.service_day import local_now
+from kiosk.core import events as ev
+from kiosk.core.clock import Clock
+from kiosk.core.errors import StoreError
+from kiosk.core.service_day import local_now
 from kiosk.store.reader import OutboxEvent, StoreReads, describe
 from kiosk.store.schema import BUSY_TIMEOUT_MS
 

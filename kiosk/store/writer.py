@@ -2,7 +2,7 @@
 
 WAL journal and ``synchronous=FULL``, so a commit survives a power cut. Thread-safe: one
 connection guarded by a lock. Every SQLite failure is turned into a
-:class:`~kiosk.errors.StoreError` naming the file and the cause (disk full, read-only...).
+:class:`~kiosk.core.errors.StoreError` naming the file and the cause (disk full, read-only...).
 Its parts live by idea in this package: issuing, outbox, meta, retention, recovery.
 """
 
@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.clock import Clock, SystemClock
-from kiosk.errors import StoreCorrupted, StoreError
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.errors import StoreCorrupted, StoreError
 from kiosk.store.issuing import Issuing
 from kiosk.store.meta import Meta
 from kiosk.store.outbox import Outbox

@@ -2,8 +2,8 @@
 
 :class:`ServerClient` does one request per call and maps every outcome onto the kiosk's
 exception tree: answers the protocol handles by splitting a batch (400, 413) come back as a
-:class:`PostResult`; 401/403 raise :class:`~kiosk.errors.AuthError`; 429, 5xx, timeouts,
-refused and reset connections raise a retryable :class:`~kiosk.errors.SyncError` (with the
+:class:`PostResult`; 401/403 raise :class:`~kiosk.core.errors.AuthError`; 429, 5xx, timeouts,
+refused and reset connections raise a retryable :class:`~kiosk.core.errors.SyncError` (with the
 server's ``Retry-After`` when given). Messages never contain the token. It never retries by
 itself: the sync worker owns retries, so their schedule can live in the durable store.
 """
@@ -26,8 +26,8 @@ import requests
 import urllib3
 
 import kiosk
-from kiosk.config import ServerSection
-from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError, TokenFileError
+from kiosk.core.errors import AuthError, ConfigError, EnrolError, SyncError, TokenFileError
+from kiosk.core.settings import ServerSection
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
 from kiosk.sync.protocol import parse_error_answer
 from kiosk.sync.state import QueueState, parse_state

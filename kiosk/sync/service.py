@@ -29,10 +29,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kiosk import events as ev
-from kiosk.clock import Clock
-from kiosk.config import ServerSection
-from kiosk.errors import AuthError, ConfigError, KioskError, SyncError, TokenFileError
+from kiosk.core import events as ev
+from kiosk.core.clock import Clock
+from kiosk.core.errors import AuthError, ConfigError, KioskError, SyncError, TokenFileError
+from kiosk.core.settings import ServerSection
 from kiosk.sync.backoff import BackoffPolicy
 from kiosk.sync.backoff_state import (
     StatusStore,

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.core.messages import CategoryQueue
 from kiosk.core.text import clean_text
-from kiosk.messages import CategoryQueue
 
 logger = logging.getLogger(__name__)
 

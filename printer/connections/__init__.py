@@ -19,7 +19,7 @@ Laid out as pyserial lays out its URL handlers: :mod:`.base` holds the small
 
 A :class:`Connection` only moves bytes; what they mean is :mod:`printer.device`'s business.
 Every call has a timeout; no constructor does I/O, and neither pyusb nor pyserial is
-imported before ``open()``. Bad URLs raise :class:`~kiosk.errors.PrinterUrlError` naming
+imported before ``open()``. Bad URLs raise :class:`~kiosk.core.errors.PrinterUrlError` naming
 the URL, what is wrong and the valid forms.
 """
 
@@ -55,5 +55,5 @@ __all__ = [
 
 def connection_for_url(url: str, *, timeout_s: float = 5.0) -> Connection:
     """The connection ``url`` names, not yet open (no I/O). Raises
-    :class:`~kiosk.errors.PrinterUrlError` for a bad URL."""
+    :class:`~kiosk.core.errors.PrinterUrlError` for a bad URL."""
     return parse_printer_url(url).connect(timeout_s=timeout_s)

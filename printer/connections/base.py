@@ -11,7 +11,7 @@ import abc
 import urllib.parse
 from typing import NoReturn
 
-from kiosk.errors import PrinterUrlError
+from kiosk.core.errors import PrinterUrlError
 
 VALID_FORMS = (
     "usb://VID:PID (hex, e.g. usb://04b8:0e28)",
@@ -30,7 +30,7 @@ class Connection(abc.ABC):
 
     @abc.abstractmethod
     def open(self) -> None:
-        """Connect. Raises :class:`~kiosk.errors.PrinterError` (retrying is safe)."""
+        """Connect. Raises :class:`~kiosk.core.errors.PrinterError` (retrying is safe)."""
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -38,13 +38,13 @@ class Connection(abc.ABC):
 
     @abc.abstractmethod
     def write(self, data: bytes) -> None:
-        """Send every byte of ``data`` or raise :class:`~kiosk.errors.PrinterError`."""
+        """Send every byte of ``data`` or raise :class:`~kiosk.core.errors.PrinterError`."""
 
     @abc.abstractmethod
     def read(self, max_bytes: int, timeout_s: float) -> bytes:
         """Up to ``max_bytes`` as soon as some arrive; ``b""`` after ``timeout_s`` of silence.
 
-        Raises :class:`~kiosk.errors.PrinterError` when the link is broken (peer gone).
+        Raises :class:`~kiosk.core.errors.PrinterError` when the link is broken (peer gone).
         """
 
     @property

@@ -9,7 +9,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.errors import PrinterError
+from kiosk.core.errors import PrinterError
 from printer.connections.base import Connection, bad_url, local_path, no_query
 
 

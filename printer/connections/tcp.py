@@ -9,7 +9,7 @@ import socket
 import urllib.parse
 from dataclasses import dataclass, field
 
-from kiosk.errors import PrinterError
+from kiosk.core.errors import PrinterError
 from printer.connections.base import Connection, bad_url, no_query
 
 _HOSTNAME_RE = re.compile(

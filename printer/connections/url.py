@@ -4,7 +4,7 @@ first accepts is a URL the second can use.
 
 :func:`parse_printer_url` returns a typed description (a frozen dataclass per scheme, with
 ``url`` and ``connect(timeout_s=...)``) and does no I/O; a bad URL raises
-:class:`~kiosk.errors.PrinterUrlError`, one line naming the URL, what is wrong and the
+:class:`~kiosk.core.errors.PrinterUrlError`, one line naming the URL, what is wrong and the
 valid forms.
 """
 

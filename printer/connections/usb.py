@@ -21,7 +21,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.errors import PrinterBusyError, PrinterError
+from kiosk.core.errors import PrinterBusyError, PrinterError
 from printer.connections.base import Connection, bad_url, no_query
 
 logger = logging.getLogger(__name__)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.clock import FakeClock
-from kiosk.config import Config, load_config
+from kiosk.config import load_config
+from kiosk.core.clock import FakeClock
+from kiosk.core.settings import Config
 
 BASE_TOML = """
 [kiosk]

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backlight import (
+from kiosk.config import load_config
+from kiosk.core.calendar import WeeklyHours
+from kiosk.core.clock import FakeClock
+from kiosk.core.errors import ConfigError
+from kiosk.core.messages import KioskSnapshot, Latest
+from kiosk.devices.backlight import (
     BacklightFollower,
     NullBacklight,
     SysfsBacklight,
@@ -18,11 +23,6 @@ from kiosk.backlight import (
     is_backlight_on,
     make_backlight,
 )
-from kiosk.clock import FakeClock
-from kiosk.config import load_config
-from kiosk.errors import ConfigError
-from kiosk.hours import WeeklyHours
-from kiosk.messages import KioskSnapshot, Latest
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 HOURS = WeeklyHours.from_mapping(
@@ -126,7 +126,7 @@ def test_sysfs_failure_logs_once_never_raises(
         path = tmp_path / "bl_power"
         path.mkdir()
     backlight = SysfsBacklight(path)
-    with caplog.at_level(logging.WARNING, logger="kiosk.backlight"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.devices.backlight"):
         for is_on in (False, True, False, True):
             backlight.set_on(is_on)
             assert not backlight.is_dark  # taken as lit: no touch is swallowed

@@ -6,10 +6,10 @@ import datetime as dt
 import zoneinfo
 from pathlib import Path
 
-from kiosk.backlight import is_backlight_on
 from kiosk.config import load_config
 from kiosk.core.calendar import DateException, OpeningRange
-from kiosk.snapshot import Health, StoreFigures, build_snapshot
+from kiosk.core.snapshot import Health, StoreFigures, build_snapshot
+from kiosk.devices.backlight import is_backlight_on
 
 REPO = Path(__file__).resolve().parents[2]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kiosk.config import load_config
 from kiosk.core import calendar as cal
 from kiosk.core.calendar import Calendar, DateException, OpeningRange, WeeklyHours
-from kiosk.errors import ConfigError
+from kiosk.core.errors import ConfigError
 from kiosk.holiday_table import HolidayTable
 
 from .conftest import BASE_TOML, write_config

@@ -4,9 +4,9 @@ import datetime as dt
 import zoneinfo
 from pathlib import Path
 
-from kiosk.calendar_summary import today_line, today_status
 from kiosk.cli import describe_config
 from kiosk.config import load_config
+from kiosk.core.calendar_summary import today_line, today_status
 
 REPO = Path(__file__).resolve().parents[2]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

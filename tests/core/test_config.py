@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_config
-from kiosk.errors import ConfigError
+from kiosk.core.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import DEFAULT_EVDEV_KEYS, load_config, parse_config
-from kiosk.errors import ConfigError
+from kiosk.config import load_config, parse_config
+from kiosk.core.errors import ConfigError
+from kiosk.core.settings import DEFAULT_EVDEV_KEYS
 
 REPO = Path(__file__).resolve().parents[2]
 

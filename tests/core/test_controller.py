@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.controller import Controller
-from kiosk.messages import (
+from kiosk.core.messages import (
     KioskSnapshot,
     Latest,
     PauseRequest,
@@ -23,8 +23,8 @@ from kiosk.messages import (
     TicketRequest,
     TicketVoided,
 )
+from kiosk.core.tickets import ticket_content
 from kiosk.store import Store
-from kiosk.tickets import ticket_content
 from kiosk.trace import Trace
 from printer.decoder import decode
 from printer.device import TicketPrinter

@@ -83,7 +83,7 @@ def test_the_exit_code_comes_from_the_error(tmp_path: Path) -> None:
     out = run_python(
         """
         import sys, kiosk.cli as cli
-        from kiosk.errors import KioskError, UsageError
+        from kiosk.core.errors import KioskError, UsageError
         class Odd(KioskError):
             exit_code = 3
         def odd(args):

@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from kiosk.hours import OpeningRange, WeeklyHours, parse_range
+from kiosk.core.calendar import OpeningRange, WeeklyHours, parse_range
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MIRAMAS = WeeklyHours.from_mapping(

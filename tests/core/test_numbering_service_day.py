@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.numbering import format_number, is_over_cap, next_counter, parse_number
-from kiosk.service_day import local_now, service_day
+from kiosk.core.numbering import format_number, is_over_cap, next_counter, parse_number
+from kiosk.core.service_day import local_now, service_day
 
 
 def test_format_number():

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from kiosk.app import prepare_store
-from kiosk.messages import TicketIssued, TicketPrinted, TicketRequest
+from kiosk.core.messages import TicketIssued, TicketPrinted, TicketRequest
 from kiosk.store import Store
 from printer.device import TicketPrinter
 from printer.fake import FakeTcpPrinter

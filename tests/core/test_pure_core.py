@@ -4,17 +4,16 @@ import subprocess
 import sys
 
 PURE = [
-    "kiosk.hours",
     "kiosk.core.calendar",
-    "kiosk.service_day",
-    "kiosk.numbering",
-    "kiosk.events",
-    "kiosk.queue_info",
+    "kiosk.core.service_day",
+    "kiosk.core.numbering",
+    "kiosk.core.events",
+    "kiosk.core.queue_info",
     "kiosk.config",
-    "kiosk.messages",
-    "kiosk.clock",
-    "kiosk.replay",
-    "kiosk.snapshot",
+    "kiosk.core.messages",
+    "kiosk.core.clock",
+    "kiosk.core.replay",
+    "kiosk.core.snapshot",
     "kiosk.core",
     "kiosk.core.text",
 ]

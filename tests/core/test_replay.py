@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import UsageError
-from kiosk.replay import MAX_WAIT_S, ReplayCommand, load_replay, parse_replay, validate_categories
+from kiosk.core.errors import UsageError
+from kiosk.core.replay import (
+    MAX_WAIT_S,
+    ReplayCommand,
+    load_replay,
+    parse_replay,
+    validate_categories,
+)
 
 
 @pytest.mark.parametrize(

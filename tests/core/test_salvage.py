@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from kiosk.errors import StoreCorrupted, StoreError
+from kiosk.core.errors import StoreCorrupted, StoreError
 from kiosk.store import DB_NAME, Store
 
 

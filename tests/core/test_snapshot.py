@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.messages import CategoryQueue
-from kiosk.snapshot import (
+from kiosk.core.messages import CategoryQueue
+from kiosk.core.snapshot import (
     Health,
     StoreFigures,
     build_snapshot,

@@ -15,8 +15,8 @@ import subprocess
 
 import pytest
 
-from kiosk.errors import StoreError
-from kiosk.messages import TicketIssued, TicketRefused, TicketRequest
+from kiosk.core.errors import StoreError
+from kiosk.core.messages import TicketIssued, TicketRefused, TicketRequest
 from kiosk.store import Store
 from printer.device import TicketPrinter
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.clock import FakeClock
-from kiosk.errors import StoreCorrupted, StoreError
+from kiosk.core.clock import FakeClock
+from kiosk.core.errors import StoreCorrupted, StoreError
 from kiosk.store import DB_NAME, CapReached, Store
 
 

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from kiosk.clock import FakeClock
+from kiosk.core.clock import FakeClock
 from kiosk.store import DB_NAME, Store
 
 

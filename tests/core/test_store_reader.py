@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import StoreError
+from kiosk.core.errors import StoreError
 from kiosk.store import DB_NAME, Store
 
 
@@ -122,7 +122,7 @@ def test_reader_refuses_writes_and_a_missing_file(tmp_path, clock):
 
 
 def test_selftest_reads_the_store_without_touching_it(tmp_path, clock):
-    from kiosk.selftest import check_data_dir
+    from kiosk.ops.selftest import check_data_dir
 
     assert "not created yet" in check_data_dir(tmp_path).detail
     assert os.listdir(tmp_path) == []

@@ -8,8 +8,8 @@ import datetime as dt
 
 from display.flow import ScreenFlow
 from display.view import Action
-from kiosk.clock import FakeClock
-from kiosk.messages import KioskSnapshot, ReprintRequest, ServiceDayRequest
+from kiosk.core.clock import FakeClock
+from kiosk.core.messages import KioskSnapshot, ReprintRequest, ServiceDayRequest
 from kiosk.store import Store
 from printer.decoder import decode
 from printer.device import TicketPrinter

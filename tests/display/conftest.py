@@ -18,8 +18,8 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame
 
 from display.pin import hash_pin
-from kiosk.config import Config, parse_config
-from kiosk.messages import (
+from kiosk.config import parse_config
+from kiosk.core.messages import (
     Intent,
     TicketIssued,
     TicketPrinted,
@@ -28,6 +28,7 @@ from kiosk.messages import (
     TicketVoided,
     Update,
 )
+from kiosk.core.settings import Config
 
 PIN = "2468"
 PIN_HASH = hash_pin(PIN, iterations=10_000)

@@ -16,9 +16,9 @@ from display.app import DisplayApp
 from display.focus import focus_colour, ring_rect
 from display.theme import theme_for
 from display.view import Action
-from kiosk.clock import FakeClock
-from kiosk.config import SpeechSection
-from kiosk.messages import KioskSnapshot, Latest
+from kiosk.core.clock import FakeClock
+from kiosk.core.messages import KioskSnapshot, Latest
+from kiosk.core.settings import SpeechSection
 from kiosk.speech import FileOutput, Speaker, ToneEngine
 from kiosk.trace import Trace
 

@@ -14,8 +14,8 @@ import pygame
 from display.app import DisplayApp
 from display.touch import finger_events
 from display.view import Action
-from kiosk.clock import FakeClock
-from kiosk.messages import KioskSnapshot, Latest, TicketRequest
+from kiosk.core.clock import FakeClock
+from kiosk.core.messages import KioskSnapshot, Latest, TicketRequest
 from kiosk.trace import Trace
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from display.app import DisplayApp
 from display.view import Action
-from kiosk.clock import FakeClock
-from kiosk.messages import KioskSnapshot, Latest, TicketRequest
+from kiosk.core.clock import FakeClock
+from kiosk.core.messages import KioskSnapshot, Latest, TicketRequest
 from kiosk.trace import Trace
 from tests.display.test_app_touch import drive, frames, tap
 

@@ -15,8 +15,8 @@ from display.screens import ScreenContext
 from display.screenshots import MOMENT_UTC, build_scene, layout_for, scenes
 from display.spoken import Voice, spell
 from display.view import Action
-from kiosk.config import SpeechSection
-from kiosk.messages import KioskSnapshot, TicketIssued
+from kiosk.core.messages import KioskSnapshot, TicketIssued
+from kiosk.core.settings import SpeechSection
 
 SIZES = [(800, 480), (1024, 600), (1280, 800), (1920, 1080), (1080, 1920)]
 VISITOR = ("home", "categories", "ticket", "refused", "closed", "out_of_order")
@@ -219,8 +219,8 @@ def test_errors_and_refusals_are_spoken(config_factory):
 
 
 def test_replay_key_lines():
-    from kiosk.errors import UsageError
-    from kiosk.replay import parse_replay
+    from kiosk.core.errors import UsageError
+    from kiosk.core.replay import parse_replay
 
     [command] = parse_replay("key volume_up  # louder", source="r")
     assert command.kind == "key" and command.key == "volume_up"

@@ -24,8 +24,8 @@ from display.pin import (
 )
 from display.view import Action
 from kiosk.config import load_config
-from kiosk.errors import ConfigError
-from kiosk.messages import KioskSnapshot
+from kiosk.core.errors import ConfigError
+from kiosk.core.messages import KioskSnapshot
 
 from .conftest import PIN
 

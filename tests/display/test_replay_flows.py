@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from display.app import DisplayApp
-from kiosk.clock import FakeClock
-from kiosk.messages import KioskSnapshot, Latest, QuitRequest, TicketRequest
-from kiosk.replay import parse_replay
+from kiosk.core.clock import FakeClock
+from kiosk.core.messages import KioskSnapshot, Latest, QuitRequest, TicketRequest
+from kiosk.core.replay import parse_replay
 from kiosk.trace import Trace
 
 

@@ -19,8 +19,8 @@ from display.touch import (
     to_window,
 )
 from display.view import Action
-from kiosk.errors import UsageError
-from kiosk.messages import (
+from kiosk.core.errors import UsageError
+from kiosk.core.messages import (
     KioskSnapshot,
     PauseRequest,
     QuitRequest,
@@ -28,7 +28,7 @@ from kiosk.messages import (
     TicketPrinted,
     TicketRequest,
 )
-from kiosk.replay import ReplayCommand, parse_replay, validate_categories
+from kiosk.core.replay import ReplayCommand, parse_replay, validate_categories
 
 # ---- rotation ---------------------------------------------------------------------
 

@@ -10,9 +10,10 @@ import datetime as dt
 
 import requests
 
-from kiosk.clock import FakeClock
-from kiosk.config import ServerSection, load_config
-from kiosk.messages import TicketIssued, TicketRequest
+from kiosk.config import load_config
+from kiosk.core.clock import FakeClock
+from kiosk.core.messages import TicketIssued, TicketRequest
+from kiosk.core.settings import ServerSection
 from kiosk.store import Store
 from kiosk.sync.service import SyncService
 from printer.device import TicketPrinter

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from kiosk.clock import FakeClock
-from kiosk.config import GpioSection
-from kiosk.errors import ConfigError
-from kiosk.gpio_panel import GpioPanel, led_mode_for
-from kiosk.messages import KioskSnapshot
+from kiosk.core.clock import FakeClock
+from kiosk.core.errors import ConfigError
+from kiosk.core.messages import KioskSnapshot
+from kiosk.core.settings import GpioSection
+from kiosk.devices.gpio_panel import GpioPanel, led_mode_for
 
 SECTION = GpioSection(
     ticket_button_pin="GPIO17",
@@ -166,6 +166,6 @@ def test_unconfigured_panel_never_loads_gpio() -> None:
 
 
 def test_import_does_not_load_gpiozero() -> None:
-    code = "import sys, kiosk.gpio_panel; sys.exit('gpiozero' in sys.modules)"
+    code = "import sys, kiosk.devices.gpio_panel; sys.exit('gpiozero' in sys.modules)"
     repo = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=repo, timeout=30).returncode == 0

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_config
-from kiosk.provision import register, run
-from kiosk.provision_config import Answers, remove_table, render_config, set_table_values
-from kiosk.provision_files import write_file_atomically
+from kiosk.ops.provision import register, run
+from kiosk.ops.provision_config import Answers, remove_table, render_config, set_table_values
+from kiosk.ops.provision_files import write_file_atomically
 from stubserver.server import StubServer
 
 TEMPLATE = """\

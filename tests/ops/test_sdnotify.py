@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.clock import FakeClock
+from kiosk.core.clock import FakeClock
+from kiosk.devices.sdnotify import Watchdog, notify, watchdog_interval_s
 from kiosk.logsetup import JournalFormatter, is_journal_stream, journal_formatter, syslog_priority
-from kiosk.sdnotify import Watchdog, notify, watchdog_interval_s
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, load_config
-from kiosk.selftest import (
+from kiosk.config import load_config
+from kiosk.core.settings import Config
+from kiosk.ops.selftest import (
     LONG_BITS,
     CheckResult,
     check_clock,

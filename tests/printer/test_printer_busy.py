@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from kiosk.config import load_config
-from kiosk.selftest import check_printer
+from kiosk.ops.selftest import check_printer
 from printer.connections import connection_for_url
 from printer.fake import FakePtyPrinter
 

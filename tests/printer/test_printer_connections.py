@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import PrinterError, PrinterUrlError
+from kiosk.core.errors import PrinterError, PrinterUrlError
 from printer.connections import (
     VALID_FORMS,
     FileConnection,
@@ -153,7 +153,14 @@ def test_file_write_timeout_keeps_its_status_and_says_it_once(tmp_path: Path) ->
 def test_printer_error_is_not_an_oserror() -> None:
     """Refusals are expected outcomes: an ``except OSError`` around a system call must never
     catch (and re-wrap) one."""
-    from kiosk.errors import AuthError, ConfigError, KioskError, Refusal, StoreError, UsageError
+    from kiosk.core.errors import (
+        AuthError,
+        ConfigError,
+        KioskError,
+        Refusal,
+        StoreError,
+        UsageError,
+    )
 
     assert not issubclass(PrinterError, OSError)
     assert not issubclass(AuthError, OSError)

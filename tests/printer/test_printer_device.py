@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import PrinterSection
-from kiosk.errors import PrinterError, PrinterUrlError
+from kiosk.core.errors import PrinterError, PrinterUrlError
+from kiosk.core.settings import PrinterSection
 from printer.device import TicketPrinter
 from printer.fake import FakePtyPrinter, FakeTcpPrinter
 from printer.status import PrinterStatus

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from kiosk.config import PrinterSection
-from kiosk.errors import ConfigError
+from kiosk.core.errors import ConfigError
+from kiosk.core.settings import PrinterSection
 from printer.decoder import decode
 from printer.preview import render_png
 from printer.ticket import FRENCH_LETTERS, TicketLayout, printable_text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import ConfigError, PrinterUrlError
+from kiosk.core.errors import ConfigError, PrinterUrlError
 from printer.connections import (
     VALID_FORMS,
     FileTarget,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.errors import PrinterBusyError, PrinterError
+from kiosk.core.errors import PrinterBusyError, PrinterError
 from printer.connections import UsbConnection
 
 usb_core = pytest.importorskip("usb.core", reason="needs pyusb: pip install pyusb")

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from kiosk.clock import FakeClock
-from kiosk.config import DEFAULT_EVDEV_KEYS, KeypadSection
-from kiosk.keypad import EV_KEY, Keypad
+from kiosk.core.clock import FakeClock
+from kiosk.core.settings import DEFAULT_EVDEV_KEYS, KeypadSection
+from kiosk.devices.keypad import EV_KEY, Keypad
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_usb_keypad_events_by_name_without_evdev_installed():
 
 
 def test_default_mapping_covers_every_key_and_marks_select_on_5():
-    from kiosk.config import KEY_NAMES
+    from kiosk.core.settings import KEY_NAMES
 
     assert set(DEFAULT_EVDEV_KEYS.values()) == set(KEY_NAMES)
     assert DEFAULT_EVDEV_KEYS["KEY_KP5"] == "select"  # the key with the tactile dot (8.4.1)

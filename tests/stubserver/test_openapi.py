@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from kiosk.clock import FakeClock
+from kiosk.core.clock import FakeClock
 from kiosk.store import Store
 from kiosk.sync.client import ServerClient
 

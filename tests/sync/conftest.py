@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.clock import FakeClock
-from kiosk.config import ServerSection
+from kiosk.core.clock import FakeClock
+from kiosk.core.settings import ServerSection
 from kiosk.store import Store
 from kiosk.sync.backoff import BackoffPolicy
 from kiosk.sync.client import write_token

@@ -9,7 +9,7 @@ import ssl
 
 import trustme
 
-from kiosk.status import _sync_line
+from kiosk.ops.status import _sync_line
 from kiosk.sync.backoff_state import sync_status_from_store
 from stubserver import StubServer
 

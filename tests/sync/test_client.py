@@ -14,7 +14,7 @@ import pytest
 import trustme
 
 import kiosk
-from kiosk.errors import AuthError, ConfigError, EnrolError, SyncError
+from kiosk.core.errors import AuthError, ConfigError, EnrolError, SyncError
 from kiosk.store import Store
 from kiosk.sync.client import ServerBusyError, ServerClient, read_token, write_token
 from stubserver import StubServer

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from kiosk.errors import SyncError
+from kiosk.core.errors import SyncError
 from kiosk.store import Store
 from kiosk.sync.client import ServerClient
 

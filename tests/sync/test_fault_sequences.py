@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.clock import FakeClock
+from kiosk.core.clock import FakeClock
 from kiosk.store import Store
 from kiosk.sync.backoff import BackoffPolicy
 from kiosk.sync.client import write_token

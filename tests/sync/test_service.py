@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from kiosk.clock import SystemClock
+from kiosk.core.clock import SystemClock
 from kiosk.store import Store
 from kiosk.sync.backoff_state import sync_status_from_store
 from kiosk.sync.client import write_token

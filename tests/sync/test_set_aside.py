@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import bundled_config_dir, load_config
-from kiosk.status import collect_status, format_status
+from kiosk.ops.status import collect_status, format_status
 from kiosk.store import Store
 
 from .conftest import KIOSK, append, drain, server_seqs

@@ -1,4 +1,4 @@
-from kiosk.messages import CategoryQueue
+from kiosk.core.messages import CategoryQueue
 from kiosk.sync.state import QueueState, parse_state
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import AuthError, ConfigError, TokenFileError
+from kiosk.core.errors import AuthError, ConfigError, TokenFileError
 from kiosk.sync.client import read_token
 
 CONFIG = textwrap.dedent(

@@ -14,10 +14,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from kiosk.calendar_summary import today_line, today_status
-from kiosk.config import Config
-from kiosk.errors import KioskError
-from kiosk.service_day import local_now
+from kiosk.core.calendar_summary import today_line, today_status
+from kiosk.core.errors import KioskError
+from kiosk.core.service_day import local_now
+from kiosk.core.settings import Config
 from kiosk.store import DB_NAME, StoreReader
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.config import Config, parse_config
-from kiosk.errors import ConfigError
+from kiosk.config import parse_config
+from kiosk.core.errors import ConfigError
+from kiosk.core.settings import Config
 
 CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 TOKEN_PATH = Path("/etc/kiosk/token")

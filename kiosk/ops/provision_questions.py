@@ -11,8 +11,8 @@ import tomllib
 from pathlib import Path
 
 from kiosk.config import ID_RE, bundled_config_dir
-from kiosk.errors import UsageError
-from kiosk.provision_config import Answers
+from kiosk.core.errors import UsageError
+from kiosk.ops.provision_config import Answers
 
 
 def template_names() -> list[str]:

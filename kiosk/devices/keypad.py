@@ -19,9 +19,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.clock import Clock
-from kiosk.config import KeypadSection
-from kiosk.errors import ConfigError
+from kiosk.core.clock import Clock
+from kiosk.core.errors import ConfigError
+from kiosk.core.settings import KeypadSection
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ One command a line, ``#`` starts a comment::
     quit                  # clean shutdown, exit code 0
 
 The display's replay driver (:mod:`display.replay_driver`) plays the commands inside the UI
-loop. Mistakes are reported as one :class:`~kiosk.errors.UsageError` line naming the file,
+loop. Mistakes are reported as one :class:`~kiosk.core.errors.UsageError` line naming the file,
 the line number, the line and the expected forms.
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.core.errors import UsageError
 from kiosk.core.text import clean_text
-from kiosk.errors import UsageError
 
 KINDS = ("ticket", "touch", "wait", "quit", "key")
 FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME"
@@ -79,7 +79,7 @@ def _parse_line(line: str, line_no: int, raw: str, source: str) -> ReplayCommand
             raise fail(f"wait takes one decimal number of seconds, 0 to {MAX_WAIT_S}")
         return ReplayCommand("wait", seconds=float(args[0]), line_no=line_no, source=source)
     if kind == "key":
-        from kiosk.config import KEY_NAMES
+        from kiosk.core.settings import KEY_NAMES
 
         if len(args) != 1 or args[0] not in KEY_NAMES:
             raise fail(f"key takes one key name among {', '.join(KEY_NAMES)}")

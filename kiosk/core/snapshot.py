@@ -1,5 +1,5 @@
 """What the screens are told: the rules that turn the kiosk's health, today's counts and the
-server's queue state into a :class:`~kiosk.messages.KioskSnapshot`. Pure: the controller
+server's queue state into a :class:`~kiosk.core.messages.KioskSnapshot`. Pure: the controller
 reads the store, the printer and the sync service, then calls :func:`build_snapshot`.
 """
 
@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.config import CategoryConfig, Config
 from kiosk.core import calendar as cal
-from kiosk.messages import CategoryQueue, KioskSnapshot
-from kiosk.queue_info import wait_range_min
+from kiosk.core.messages import CategoryQueue, KioskSnapshot
+from kiosk.core.queue_info import wait_range_min
+from kiosk.core.settings import CategoryConfig, Config
 
 # These stop issuing before a number is taken (contract: printer.status values).
 BLOCKING_STATUSES = frozenset({"paper_out", "cover_open", "offline"})

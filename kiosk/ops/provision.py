@@ -15,8 +15,8 @@ one-time code. Asks questions on a terminal; flags answer them for scripts (``--
 Exit codes: 0 done, 1 a step failed, 2 bad configuration or usage.
 
 This module holds the steps and the command; the configuration text is made in
-:mod:`kiosk.provision_config`, files are written by :mod:`kiosk.provision_files` and the
-questions are asked by :mod:`kiosk.provision_questions`.
+:mod:`kiosk.ops.provision_config`, files are written by :mod:`kiosk.ops.provision_files` and the
+questions are asked by :mod:`kiosk.ops.provision_questions`.
 """
 
 from __future__ import annotations
@@ -29,17 +29,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config
-from kiosk.errors import ConfigError, KioskError, PrinterError, SyncError, UsageError
-from kiosk.provision_config import CONFIG_PATH, Answers, render_config, validate
-from kiosk.provision_files import (
+from kiosk.core.errors import ConfigError, KioskError, PrinterError, SyncError, UsageError
+from kiosk.core.settings import Config
+from kiosk.ops.provision_config import CONFIG_PATH, Answers, render_config, validate
+from kiosk.ops.provision_files import (
     KIOSK_USER,
     existing_token,
     lookup_id,
     under_root,
     write_file_atomically,
 )
-from kiosk.provision_questions import ask, gather_answers, template_names
+from kiosk.ops.provision_questions import ask, gather_answers, template_names
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 SYSTEMCTL_TIMEOUT_S = 90.0

@@ -25,8 +25,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config, default_config_path, demo_config_path, load_config
-from kiosk.errors import ConfigError, KioskError
+from kiosk.config import default_config_path, demo_config_path, load_config
+from kiosk.core.errors import ConfigError, KioskError
+from kiosk.core.settings import Config
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 OK, WARN, FAIL = "ok", "warn", "fail"

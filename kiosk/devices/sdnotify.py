@@ -17,7 +17,7 @@ import os
 import socket
 from collections.abc import Callable, Mapping
 
-from kiosk.clock import Clock
+from kiosk.core.clock import Clock
 
 logger = logging.getLogger(__name__)
 

@@ -25,10 +25,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.clock import Clock
-from kiosk.config import GpioSection
-from kiosk.errors import ConfigError
-from kiosk.messages import KioskSnapshot
+from kiosk.core.clock import Clock
+from kiosk.core.errors import ConfigError
+from kiosk.core.messages import KioskSnapshot
+from kiosk.core.settings import GpioSection
 
 logger = logging.getLogger(__name__)
 

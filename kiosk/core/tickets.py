@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.config import Config
-from kiosk.service_day import local_now
+from kiosk.core.service_day import local_now
+from kiosk.core.settings import Config
 from kiosk.store import Ticket
 
 if TYPE_CHECKING:

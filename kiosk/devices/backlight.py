@@ -31,8 +31,8 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.clock import Clock
-from kiosk.messages import KioskSnapshot, Latest
+from kiosk.core.clock import Clock
+from kiosk.core.messages import KioskSnapshot, Latest
 
 logger = logging.getLogger(__name__)
 
