@@ -84,7 +84,10 @@ def prepare_store(store: Store, config: Config) -> None:
     """Start-up housekeeping: void tickets a crash interrupted, prune old rows, record the
     start."""
     store.void_interrupted()
-    store.prune(retention_days=config.kiosk.retention_days)
+    store.prune(
+        retention_days=config.kiosk.retention_days,
+        report_retention_days=config.kiosk.report_retention_days,
+    )
     store.append_event(ev.KIOSK_STARTED, ev.started(__version__))
 
 
@@ -371,8 +374,7 @@ def config_for_run(path: str | None) -> Config:
     demo = demo_config_path()
     if not demo.is_file():
         raise ConfigError(
-            f"{default}: file not found and no bundled demo configuration: "
-            "pass --config FILE"
+            f"{default}: file not found and no bundled demo configuration: pass --config FILE"
         )
     # The bundled file may sit in a read-only prefix: its data and tickets go to ./demo-out/,
     # as with `kiosk demo`.

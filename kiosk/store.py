@@ -30,6 +30,7 @@ from kiosk import events as ev
 from kiosk.clock import Clock, SystemClock
 from kiosk.errors import StoreCorrupted, StoreError
 from kiosk.numbering import format_number, is_over_cap, next_counter
+from kiosk.report import aggregates
 from kiosk.service_day import ServiceDay, local_now, service_day
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,7 @@ class Store:
                 if check != "ok":
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
                 conn.executescript(_SCHEMA)
+                conn.executescript(aggregates.SCHEMA)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -359,7 +361,8 @@ class Store:
         self, conn: sqlite3.Connection, type_: str, data: dict[str, Any]
     ) -> OutboxEvent:
         now = self.clock.now_utc()
-        at = ev.rfc3339(local_now(now, self.timezone))
+        local = local_now(now, self.timezone)
+        at = ev.rfc3339(local)
         event_id = self._new_id()
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         cur = conn.execute(
@@ -377,6 +380,7 @@ class Store:
         )
         seq = cur.lastrowid
         assert seq is not None
+        aggregates.record(conn, type_, data, local)  # the report's daily figures, same commit
         return OutboxEvent(id=event_id, seq=seq, type=type_, at=at, data=data)
 
     @staticmethod
@@ -660,9 +664,12 @@ class Store:
 
     # ---- retention ------------------------------------------------------------------------
 
-    def prune(self, *, retention_days: int) -> tuple[int, int]:
+    def prune(
+        self, *, retention_days: int, report_retention_days: int | None = None
+    ) -> tuple[int, int]:
         """Delete delivered events and ended tickets older than ``retention_days``; returns
-        (tickets, events) deleted. Undelivered events and unended tickets are always kept."""
+        (tickets, events) deleted. Undelivered events and unended tickets are always kept.
+        The report's daily figures are kept ``report_retention_days`` (None: all of them)."""
         cutoff = self.clock.now_utc() - dt.timedelta(days=retention_days)
         cutoff_day = local_now(cutoff, self.timezone).date().isoformat()
         with self._tx() as conn:
@@ -674,6 +681,9 @@ class Store:
                 "DELETE FROM events WHERE sent_at IS NOT NULL AND created_utc < ?",
                 (cutoff.isoformat(),),
             ).rowcount
+            if report_retention_days is not None:
+                report_cutoff = self.clock.now_utc() - dt.timedelta(days=report_retention_days)
+                aggregates.prune(conn, before_day=local_now(report_cutoff, self.timezone).date())
         if t or e:
             logger.info("pruned %d tickets and %d delivered events older than %s", t, e, cutoff_day)
         return t, e
