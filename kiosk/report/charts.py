@@ -1,0 +1,198 @@
+"""The report's pictures, drawn with matplotlib (the optional ``report`` extra).
+
+matplotlib is imported only here, only when ``kiosk report`` draws: the kiosk itself never
+loads it. The object API (``Figure``) is used, not pyplot: no GUI backend, no global state.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.report.figures import Report
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install kiosk-borne[report]"
+DPI = 90
+WEEKDAY_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+SCORE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#9bc53d", 4: "#2e8b57"}
+SCORE_LABELS = {1: "1 (mécontent)", 2: "2", 3: "3", 4: "4 (très satisfait)"}
+CATEGORY_COLOURS = ("#1f5f99", "#5b9bd5", "#7f6a93", "#3a8f8f", "#b07d2b", "#8c564b", "#666666")
+
+
+def matplotlib_available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def render_charts(report: Report, category_labels: Mapping[str, str]) -> dict[str, bytes]:
+    """PNG pictures by name (``tickets``, ``heatmap``, ``satisfaction``, ``printer``); only
+    those with something to show. Raises ImportError without matplotlib."""
+    from matplotlib.figure import Figure
+
+    charts: dict[str, bytes] = {}
+    if report.tickets:
+        charts["tickets"] = _png(_tickets_chart(Figure, report, category_labels))
+    if report.arrivals:
+        charts["heatmap"] = _png(_heatmap(Figure, report))
+    if report.survey:
+        charts["satisfaction"] = _png(_satisfaction_chart(Figure, report))
+    if report.printer:
+        charts["printer"] = _png(_printer_chart(Figure, report))
+    return charts
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _days(report: Report) -> list[Any]:
+    import datetime as dt
+
+    n = (report.last - report.first).days + 1
+    return [report.first + dt.timedelta(days=i) for i in range(n)]
+
+
+def _date_axis(ax: Any) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _tickets_chart(figure: Any, report: Report, labels: Mapping[str, str]) -> Any:
+    fig = figure(figsize=(9, 3.4))
+    ax = fig.subplots()
+    days = _days(report)
+    index = {d: i for i, d in enumerate(days)}
+    categories = sorted({r.category for r in report.tickets})
+    bottom = [0] * len(days)
+    for k, category in enumerate(categories):
+        values = [0] * len(days)
+        for r in report.tickets:
+            if r.category == category:
+                values[index[r.service_day]] += r.issued
+        ax.bar(
+            days,
+            values,
+            bottom=bottom,
+            width=0.8,
+            color=CATEGORY_COLOURS[k % len(CATEGORY_COLOURS)],
+            label=labels.get(category, category),
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    refused = [0] * len(days)
+    for r in report.tickets:
+        refused[index[r.service_day]] += r.refused
+    if any(refused):
+        ax.bar(
+            days,
+            refused,
+            bottom=bottom,
+            width=0.8,
+            color="#d9d9d9",
+            hatch="//",
+            edgecolor="#999999",
+            linewidth=0,
+            label="refusés",
+        )
+    ax.set_ylabel("visiteurs")
+    ax.set_title("Tickets émis par jour et par motif, et demandes refusées", loc="left")
+    ax.legend(fontsize="small", frameon=False, ncols=min(4, len(categories) + 1))
+    _date_axis(ax)
+    return fig
+
+
+def _heatmap(figure: Any, report: Report) -> Any:
+    hours = sorted({h for _, h in report.arrivals})
+    lo, hi = hours[0], hours[-1]
+    columns = list(range(lo, hi + 1))
+    has_closed = bool(report.arrivals_closed)
+    fig = figure(figsize=(9, 2.6 * (2 if has_closed else 1)))
+    axes = fig.subplots(2 if has_closed else 1, 1, squeeze=False)[:, 0]
+    panels = [
+        (report.arrivals, "Arrivées (toutes demandes) par jour de la semaine et heure", "Blues")
+    ]
+    if has_closed:
+        panels.append(
+            (report.arrivals_closed, "Dont venues porte close (hors horaires)", "Oranges")
+        )
+    for ax, (counts, title, cmap) in zip(axes, panels, strict=True):
+        grid = [[counts[wd, h] for h in columns] for wd in range(7)]
+        peak = max(max(row) for row in grid) or 1
+        ax.imshow(grid, aspect="auto", cmap=cmap, vmin=0, vmax=peak)
+        ax.set_yticks(range(7), WEEKDAY_SHORT)
+        ax.set_xticks(range(len(columns)), [f"{h}h" for h in columns])
+        ax.set_title(title, loc="left")
+        if len(columns) <= 16:
+            for y, row in enumerate(grid):
+                for x, value in enumerate(row):
+                    if value:
+                        ax.text(
+                            x,
+                            y,
+                            str(value),
+                            ha="center",
+                            va="center",
+                            fontsize=7,
+                            color="white" if value > peak * 0.6 else "black",
+                        )
+    fig.tight_layout()
+    return fig
+
+
+def _satisfaction_chart(figure: Any, report: Report) -> Any:
+    fig = figure(figsize=(9, 3.0))
+    ax = fig.subplots()
+    days = _days(report)
+    bottom = [0] * len(days)
+    for score in (1, 2, 3, 4):
+        values = [report.survey.get((d, score), 0) for d in days]
+        ax.bar(
+            days,
+            values,
+            bottom=bottom,
+            width=0.8,
+            color=SCORE_COLOURS[score],
+            label=SCORE_LABELS[score],
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("réponses")
+    ax.set_title("Satisfaction : réponses par jour et par note", loc="left")
+    ax.legend(fontsize="small", frameon=False, ncols=4)
+    _date_axis(ax)
+    return fig
+
+
+def _printer_chart(figure: Any, report: Report) -> Any:
+    fig = figure(figsize=(9, 2.6))
+    ax = fig.subplots()
+    by_day = {p.service_day: p for p in report.printer}
+    days = _days(report)
+    minutes = [by_day[d].downtime_open_s / 60 if d in by_day else 0 for d in days]
+    ax.bar(days, minutes, width=0.8, color="#c0392b", label="minutes d'arrêt (heures d'ouverture)")
+    outs = [(d, by_day[d].paper_outs) for d in days if d in by_day and by_day[d].paper_outs]
+    if outs:
+        ax.plot(
+            [d for d, _ in outs],
+            [0] * len(outs),
+            "v",
+            color="#333333",
+            label="fin de papier",
+            clip_on=False,
+        )
+    ax.set_ylabel("minutes")
+    ax.set_title("Imprimante : arrêts et fins de papier", loc="left")
+    ax.legend(fontsize="small", frameon=False)
+    _date_axis(ax)
+    return fig
