@@ -37,12 +37,13 @@ def activity(built, tmp_path):
     return load(tmp_path), tally, FakeClock(now)
 
 
-def run_report(config, out, first=FIRST_DAY, last=LAST_DAY):
+def run_report(config, out, first=FIRST_DAY, last=LAST_DAY, *, with_charts=False):
     return write_report(
         config,
         Period(first, last),
         prepare_out(str(out)),
         now=dt.datetime(2026, 11, 16, tzinfo=dt.UTC),
+        with_charts=with_charts,
     )
 
 
