@@ -6,9 +6,10 @@ loads it. The object API (``Figure``) is used, not pyplot: no GUI backend, no gl
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiosk.report.figures import Report
@@ -50,15 +51,32 @@ def render_charts(report: Report, category_labels: Mapping[str, str]) -> dict[st
 
 def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()
 
 
-def _days(report: Report) -> list[Any]:
-    import datetime as dt
+DAILY_MAX_DAYS = 62  # longer periods are drawn by week, then by month (readable, and fast)
 
+
+def _bins(report: Report) -> tuple[list[dt.date], float, Callable[[dt.date], int]]:
+    """The bars' dates, their width in days, and the bar of each day."""
     n = (report.last - report.first).days + 1
-    return [report.first + dt.timedelta(days=i) for i in range(n)]
+    if n <= DAILY_MAX_DAYS:
+        days = [report.first + dt.timedelta(days=i) for i in range(n)]
+        return days, 0.8, lambda d: (d - report.first).days
+    if n <= 3 * 366:
+        monday = report.first - dt.timedelta(days=report.first.weekday())
+        weeks = (report.last - monday).days // 7 + 1
+        starts = [monday + dt.timedelta(weeks=i) for i in range(weeks)]
+        return [d + dt.timedelta(days=3) for d in starts], 6.0, lambda d: (d - monday).days // 7
+    y0, m0 = report.first.year, report.first.month
+    months = (report.last.year - y0) * 12 + report.last.month - m0 + 1
+    starts = [dt.date(y0 + (m0 - 1 + i) // 12, (m0 - 1 + i) % 12 + 1, 15) for i in range(months)]
+    return starts, 25.0, lambda d: (d.year - y0) * 12 + d.month - m0
+
+
+def _unit(width_days: float) -> str:
+    return "jour" if width_days < 1 else ("semaine" if width_days < 10 else "mois")
 
 
 def _date_axis(ax: Any) -> None:
@@ -71,44 +89,43 @@ def _date_axis(ax: Any) -> None:
 
 
 def _tickets_chart(figure: Any, report: Report, labels: Mapping[str, str]) -> Any:
-    fig = figure(figsize=(9, 3.4))
+    fig = figure(figsize=(9, 3.4), layout="constrained")
     ax = fig.subplots()
-    days = _days(report)
-    index = {d: i for i, d in enumerate(days)}
+    days, width, index = _bins(report)
     categories = sorted({r.category for r in report.tickets})
     bottom = [0] * len(days)
     for k, category in enumerate(categories):
         values = [0] * len(days)
         for r in report.tickets:
             if r.category == category:
-                values[index[r.service_day]] += r.issued
+                values[index(r.service_day)] += r.issued
         ax.bar(
             days,
             values,
             bottom=bottom,
-            width=0.8,
+            width=width,
             color=CATEGORY_COLOURS[k % len(CATEGORY_COLOURS)],
             label=labels.get(category, category),
         )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     refused = [0] * len(days)
     for r in report.tickets:
-        refused[index[r.service_day]] += r.refused
+        refused[index(r.service_day)] += r.refused
     if any(refused):
         ax.bar(
             days,
             refused,
             bottom=bottom,
-            width=0.8,
+            width=width,
             color="#d9d9d9",
             hatch="//",
             edgecolor="#999999",
             linewidth=0,
             label="refusés",
         )
-    ax.set_ylabel("visiteurs")
-    ax.set_title("Tickets émis par jour et par motif, et demandes refusées", loc="left")
-    ax.legend(fontsize="small", frameon=False, ncols=min(4, len(categories) + 1))
+    ax.set_ylabel(f"visiteurs par {_unit(width)}")
+    ax.set_title(f"Tickets émis par {_unit(width)} et par motif, et demandes refusées", loc="left")
+    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _date_axis(ax)
     return fig
 
@@ -118,7 +135,7 @@ def _heatmap(figure: Any, report: Report) -> Any:
     lo, hi = hours[0], hours[-1]
     columns = list(range(lo, hi + 1))
     has_closed = bool(report.arrivals_closed)
-    fig = figure(figsize=(9, 2.6 * (2 if has_closed else 1)))
+    fig = figure(figsize=(9, 2.6 * (2 if has_closed else 1)), layout="constrained")
     axes = fig.subplots(2 if has_closed else 1, 1, squeeze=False)[:, 0]
     panels = [
         (report.arrivals, "Arrivées (toutes demandes) par jour de la semaine et heure", "Blues")
@@ -147,52 +164,55 @@ def _heatmap(figure: Any, report: Report) -> Any:
                             fontsize=7,
                             color="white" if value > peak * 0.6 else "black",
                         )
-    fig.tight_layout()
     return fig
 
 
 def _satisfaction_chart(figure: Any, report: Report) -> Any:
-    fig = figure(figsize=(9, 3.0))
+    fig = figure(figsize=(9, 3.0), layout="constrained")
     ax = fig.subplots()
-    days = _days(report)
+    days, width, index = _bins(report)
     bottom = [0] * len(days)
     for score in (1, 2, 3, 4):
-        values = [report.survey.get((d, score), 0) for d in days]
+        values = [0] * len(days)
+        for (day, s), n in report.survey.items():
+            if s == score:
+                values[index(day)] += n
         ax.bar(
             days,
             values,
             bottom=bottom,
-            width=0.8,
+            width=width,
             color=SCORE_COLOURS[score],
             label=SCORE_LABELS[score],
         )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylabel("réponses")
-    ax.set_title("Satisfaction : réponses par jour et par note", loc="left")
-    ax.legend(fontsize="small", frameon=False, ncols=4)
+    ax.set_ylabel(f"réponses par {_unit(width)}")
+    ax.set_title(f"Satisfaction : réponses par {_unit(width)} et par note", loc="left")
+    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _date_axis(ax)
     return fig
 
 
 def _printer_chart(figure: Any, report: Report) -> Any:
-    fig = figure(figsize=(9, 2.6))
+    fig = figure(figsize=(9, 2.6), layout="constrained")
     ax = fig.subplots()
-    by_day = {p.service_day: p for p in report.printer}
-    days = _days(report)
-    minutes = [by_day[d].downtime_open_s / 60 if d in by_day else 0 for d in days]
-    ax.bar(days, minutes, width=0.8, color="#c0392b", label="minutes d'arrêt (heures d'ouverture)")
-    outs = [(d, by_day[d].paper_outs) for d in days if d in by_day and by_day[d].paper_outs]
-    if outs:
-        ax.plot(
-            [d for d, _ in outs],
-            [0] * len(outs),
-            "v",
-            color="#333333",
-            label="fin de papier",
-            clip_on=False,
-        )
-    ax.set_ylabel("minutes")
-    ax.set_title("Imprimante : arrêts et fins de papier", loc="left")
-    ax.legend(fontsize="small", frameon=False)
+    days, width, index = _bins(report)
+    minutes = [0.0] * len(days)
+    outs = [0] * len(days)
+    for p in report.printer:
+        minutes[index(p.service_day)] += p.downtime_open_s / 60
+        outs[index(p.service_day)] += p.paper_outs
+    ax.bar(
+        days, minutes, width=width, color="#c0392b", label="minutes d'arrêt (heures d'ouverture)"
+    )
+    ax2 = ax.twinx()
+    ax2.plot(days, outs, "v", color="#333333", label="fins de papier")
+    ax2.set_ylim(bottom=0)
+    ax2.set_ylabel(f"fins de papier par {_unit(width)}")
+    ax2.spines[["top"]].set_visible(False)
+    ax.set_ylabel(f"minutes par {_unit(width)}")
+    ax.set_title("Imprimante : arrêts pendant l'ouverture et fins de papier", loc="left")
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, fontsize="small", frameon=False, loc="upper left")
     _date_axis(ax)
     return fig

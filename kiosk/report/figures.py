@@ -97,15 +97,14 @@ def build_report(
     per_day: dict[tuple[dt.date, str], Counter[str]] = defaultdict(Counter)
     for row in figures.tickets:
         per_day[row.service_day, row.category][row.outcome] += row.n
-        key = (row.service_day.weekday(), row.hour)
-        if row.outcome in ("issued", "refused"):
-            report.arrivals[key] += row.n
         if row.outcome == "refused":
             report.refusals[row.service_day, row.category, row.reason] += row.n
-            if row.reason == CLOSED:
-                report.arrivals_closed[key] += row.n
         elif row.outcome == "voided":
             report.voids[row.reason] += row.n
+    for a in figures.arrivals:
+        report.arrivals[a.weekday, a.hour] += a.arrivals
+        if a.while_closed:
+            report.arrivals_closed[a.weekday, a.hour] += a.while_closed
     report.tickets = [
         DayCategory(day, category, *(counts[o] for o in OUTCOMES))
         for (day, category), counts in sorted(per_day.items())
