@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_activity import simulate, write_config  # noqa: E402
+from report_activity import simulate, write_config
 
-from kiosk.report import aggregates  # noqa: E402
-from kiosk.store import Store  # noqa: E402
+from kiosk.report import aggregates
+from kiosk.store import Store
 
 
 def report_child(config: Path, first: dt.date, last: dt.date, out: Path) -> tuple[float, float]:

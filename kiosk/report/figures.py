@@ -139,8 +139,8 @@ def printer_days(
     midnights, with the part that fell inside the opening hours."""
     tz = zoneinfo.ZoneInfo(timezone)
     paper_outs: Counter[dt.date] = Counter()
-    down: Counter[dt.date] = Counter()
-    down_open: Counter[dt.date] = Counter()
+    down: defaultdict[dt.date, float] = defaultdict(float)
+    down_open: defaultdict[dt.date, float] = defaultdict(float)
     for s in stretches:
         # Arithmetic in UTC: aware datetimes sharing a ZoneInfo compare as wall times.
         start, end = s.started_utc.astimezone(dt.UTC), s.ended_utc.astimezone(dt.UTC)
@@ -161,7 +161,7 @@ def printer_days(
                         down_open[day] += (o_hi - o_lo).total_seconds()
             day += dt.timedelta(days=1)
     days = sorted(set(paper_outs) | set(down))
-    return [PrinterDay(d, paper_outs[d], down[d], down_open[d]) for d in days]
+    return [PrinterDay(d, paper_outs[d], down[d], down_open.get(d, 0.0)) for d in days]
 
 
 def _local(day: dt.date, minute: int, tz: zoneinfo.ZoneInfo) -> dt.datetime:

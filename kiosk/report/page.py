@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 
 from kiosk.report.figures import Report
@@ -103,7 +103,10 @@ def build_page(
 ) -> str:
     """The whole page as text."""
     charts = charts or {}
-    label = lambda c: category_labels.get(c, c)  # noqa: E731
+
+    def label(category: str) -> str:
+        return category_labels.get(category, category)
+
     period = f"du {fr_date(report.first)} au {fr_date(report.last)}"
     parts = [
         "<!DOCTYPE html>",
@@ -159,7 +162,9 @@ def _summary(report: Report) -> list[str]:
     return ["<h2>En bref</h2>", f'<ul class="kpi">{lis}</ul>']
 
 
-def _tickets_section(report: Report, label, charts: Mapping[str, bytes]) -> list[str]:  # type: ignore[no-untyped-def]
+def _tickets_section(
+    report: Report, label: Callable[[str], str], charts: Mapping[str, bytes]
+) -> list[str]:
     per_cat: dict[str, Counter[str]] = {}
     per_day: dict[dt.date, Counter[str]] = {}
     for r in report.tickets:
@@ -213,7 +218,7 @@ def _arrivals_section(report: Report, charts: Mapping[str, bytes]) -> list[str]:
     return parts
 
 
-def _refusals_section(report: Report, label) -> list[str]:  # type: ignore[no-untyped-def]
+def _refusals_section(report: Report, label: Callable[[str], str]) -> list[str]:
     by_reason: Counter[str] = Counter()
     for (_, _, reason), n in report.refusals.items():
         by_reason[reason] += n
@@ -223,6 +228,19 @@ def _refusals_section(report: Report, label) -> list[str]:  # type: ignore[no-un
             _table(
                 ("Motif du refus", "demandes"),
                 [(REFUSAL_LABELS.get(r, r or "?"), fr_int(n)) for r, n in by_reason.most_common()],
+            )
+        )
+        per_cat: Counter[tuple[str, str]] = Counter()
+        for (_, category, reason), n in report.refusals.items():
+            per_cat[category, reason] += n
+        reasons = [r for r, _ in by_reason.most_common()]
+        parts.append(
+            _table(
+                ("Motif de visite", *(REFUSAL_LABELS.get(r, r or "?") for r in reasons)),
+                [
+                    (label(c), *(fr_int(per_cat[c, r]) for r in reasons))
+                    for c in sorted({c for c, _ in per_cat})
+                ],
             )
         )
     else:

@@ -128,7 +128,7 @@ def test_printer_csv_counts_paper_outs_and_downtime(activity, tmp_path):
 
 
 def test_figures_survive_pruning_tickets_and_delivered_events(activity, tmp_path):
-    config, tally, clock = activity
+    config, _, clock = activity
     run_report(config, tmp_path / "before")
     clock.set_wall(local(LAST_DAY + dt.timedelta(days=30), 9).astimezone(dt.UTC))
     with open_store(config.kiosk.data_dir, clock) as store:
@@ -170,7 +170,7 @@ def test_a_subperiod_holds_only_its_days(activity, tmp_path):
 
 
 def test_page_is_french_self_contained_and_names_the_site(activity, tmp_path):
-    config, tally, _ = activity
+    config, _, _ = activity
     written = run_report(config, tmp_path / "out", with_charts=True)
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page
