@@ -67,8 +67,19 @@ def record(
     """Update the daily figures for one event, on ``conn`` inside the event's transaction.
 
     ``local_time`` is the event's time in the kiosk's time zone (aware). Events that no
-    figure depends on cost nothing.
+    figure depends on cost nothing. An event whose data a figure cannot use is logged and
+    left out of the figures, never refused: the event itself must commit. SQLite errors
+    propagate (the event's transaction fails as a whole).
     """
+    try:
+        _record(conn, event_type, data, local_time)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        logger.error("report: %s event not counted in the figures (%r): %s", event_type, err, data)
+
+
+def _record(
+    conn: sqlite3.Connection, event_type: str, data: dict[str, Any], local_time: dt.datetime
+) -> None:
     if event_type == "ticket.issued":
         conn.execute(
             _UPSERT_TICKET,

@@ -101,3 +101,15 @@ def test_short_reason():
     assert short_reason("printer: paper out") == "printer"
     assert short_reason(None) == ""
     assert len(short_reason("x" * 500)) == 40
+
+
+def test_an_event_the_figures_cannot_use_still_commits(tmp_path):
+    clock = FakeClock(local(MONDAY, 9).astimezone(dt.UTC))
+    with open_store(tmp_path, clock) as store:
+        store.append_event(ev.SURVEY_ANSWERED, {"score": "great"})
+        store.append_event(ev.TICKET_ISSUED, {"number": "A001"})
+        store.append_event(ev.PRINTER_STATUS, {"n": 3})
+        assert [e.type for e in store.pending_events()] == [
+            ev.SURVEY_ANSWERED, ev.TICKET_ISSUED, ev.PRINTER_STATUS
+        ]  # fmt: skip
+        assert rows(store, "SELECT count(*) FROM report_survey") == [(0,)]
