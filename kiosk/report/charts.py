@@ -205,14 +205,20 @@ def _printer_chart(figure: Any, report: Report) -> Any:
     ax.bar(
         days, minutes, width=width, color="#c0392b", label="minutes d'arrêt (heures d'ouverture)"
     )
+    from matplotlib.ticker import MaxNLocator
+
     ax2 = ax.twinx()
-    ax2.plot(days, outs, "v", color="#333333", label="fins de papier")
-    ax2.set_ylim(bottom=0)
+    marked = [(d, n) for d, n in zip(days, outs, strict=True) if n]
+    ax2.plot([d for d, _ in marked], [n for _, n in marked], "v", color="#333333",
+             label="fins de papier")  # fmt: skip
+    ax2.set_ylim(0, max([1, *outs]) * 1.15)
+    ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax2.set_ylabel(f"fins de papier par {_unit(width)}")
     ax2.spines[["top"]].set_visible(False)
     ax.set_ylabel(f"minutes par {_unit(width)}")
     ax.set_title("Imprimante : arrêts pendant l'ouverture et fins de papier", loc="left")
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, fontsize="small", frameon=False, loc="upper left")
+    fig.legend(handles=handles, fontsize="small", frameon=False, loc="outside lower center",
+               ncols=2)  # fmt: skip
     _date_axis(ax)
     return fig

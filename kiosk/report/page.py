@@ -162,15 +162,30 @@ def _summary(report: Report) -> list[str]:
     return ["<h2>En bref</h2>", f'<ul class="kpi">{lis}</ul>']
 
 
+DAILY_TABLE_MAX_DAYS = 62  # longer periods are tabulated by week (the CSV files keep days)
+
+
+def _grouping(report: Report) -> tuple[str, Callable[[dt.date], dt.date], Callable[[dt.date], str]]:
+    """(column title, the row a day belongs to, the row's label): days, or weeks."""
+    if (report.last - report.first).days < DAILY_TABLE_MAX_DAYS:
+        return "Jour", lambda d: d, lambda d: f"{WEEKDAYS[d.weekday()]} {fr_date(d)}"
+    return (
+        "Semaine",
+        lambda d: d - dt.timedelta(days=d.weekday()),
+        lambda d: f"semaine du {fr_date(d)}",
+    )
+
+
 def _tickets_section(
     report: Report, label: Callable[[str], str], charts: Mapping[str, bytes]
 ) -> list[str]:
+    title, row_of, row_label = _grouping(report)
     per_cat: dict[str, Counter[str]] = {}
     per_day: dict[dt.date, Counter[str]] = {}
     for r in report.tickets:
         for outcome in ("issued", "printed", "voided", "refused"):
             per_cat.setdefault(r.category, Counter())[outcome] += getattr(r, outcome)
-            per_day.setdefault(r.service_day, Counter())[outcome] += getattr(r, outcome)
+            per_day.setdefault(row_of(r.service_day), Counter())[outcome] += getattr(r, outcome)
     header = ("", "émis", "imprimés", "annulés", "refusés")
     cols = ("issued", "printed", "voided", "refused")
     return [
@@ -181,13 +196,10 @@ def _tickets_section(
             ("Motif", *header[1:]),
             [(label(c), *(fr_int(v[o]) for o in cols)) for c, v in sorted(per_cat.items())],
         ),
-        "<h3>Par jour</h3>",
+        f"<h3>Par {title.lower()}</h3>",
         _table(
-            ("Jour", *header[1:]),
-            [
-                (f"{WEEKDAYS[d.weekday()]} {fr_date(d)}", *(fr_int(v[o]) for o in cols))
-                for d, v in sorted(per_day.items())
-            ],
+            (title, *header[1:]),
+            [(row_label(d), *(fr_int(v[o]) for o in cols)) for d, v in sorted(per_day.items())],
         ),
         "<p>Le détail par jour et par motif est dans <code>tickets.csv</code>.</p>",
     ]
@@ -278,17 +290,21 @@ def _satisfaction_section(report: Report, charts: Mapping[str, bytes]) -> list[s
             ],
         )
     )
+    title, row_of, row_label = _grouping(report)
+    rows: dict[dt.date, Counter[int]] = {}
+    for (day, score), n in report.survey.items():
+        rows.setdefault(row_of(day), Counter())[score] += n
     parts.append(
         _table(
-            ("Jour", "réponses", "note moyenne", "satisfaits"),
+            (title, "réponses", "note moyenne", "satisfaits"),
             [
                 (
-                    f"{WEEKDAYS[s.service_day.weekday()]} {fr_date(s.service_day)}",
-                    fr_int(s.answers),
-                    fr_number(s.mean_score, 2),
-                    f"{fr_number(s.satisfied_pct)} %",
+                    row_label(d),
+                    fr_int(sum(c.values())),
+                    fr_number(sum(k * n for k, n in c.items()) / sum(c.values()), 2),
+                    f"{fr_number(100 * (c[3] + c[4]) / sum(c.values()))} %",
                 )
-                for s in report.satisfaction
+                for d, c in sorted(rows.items())
             ],
         )
     )
