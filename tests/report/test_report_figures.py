@@ -180,3 +180,14 @@ def test_page_is_french_self_contained_and_names_the_site(activity, tmp_path):
     assert "http://" not in page and "https://" not in page  # nothing fetched from outside
     if written.has_charts:
         assert page.count('src="data:image/png;base64,') == 4
+
+
+def test_a_long_period_is_tabulated_by_week_and_the_csv_keeps_days(activity, tmp_path):
+    config, tally, _ = activity
+    run_report(config, tmp_path / "out", first=FIRST_DAY - dt.timedelta(days=90))
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "semaine du 2 novembre 2026" in page and "lundi 2 novembre 2026" not in page
+    rows = read_csv(tmp_path / "out" / "tickets.csv")
+    assert sum(int(r["issued"]) for r in rows) == sum(
+        n for (_, _, o), n in tally.tickets.items() if o == "issued"
+    )
