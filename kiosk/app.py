@@ -91,7 +91,10 @@ def prepare_store(store: Store, config: Config) -> None:
     store.void_interrupted()
     if is_clock_synchronised():
         store.move_service_day_back()
-    store.prune(retention_days=config.kiosk.retention_days)
+    store.prune(
+        retention_days=config.kiosk.retention_days,
+        report_retention_days=config.kiosk.report_retention_days,
+    )
     store.append_event(ev.KIOSK_STARTED, ev.started(__version__))
 
 

@@ -79,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", cmd_status, "Printer, outbox, sync and today's counts, for technicians.")
     p.add_argument("--config", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p = command(
+        "report",
+        cmd_report,
+        "Write a period's figures (tickets, arrivals, refusals, satisfaction, printer) as "
+        "report.html and CSV files; reads the store read-only.",
+    )
+    p.add_argument("--config", metavar="FILE")
+    p.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first service day")
+    p.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last service day (inclusive)")
+    p.add_argument("--out", metavar="DIR", help="folder for report.html and the CSV files")
     p = command("hash-pin", cmd_hash_pin, "Hash a technician PIN for [technician] pin_hash.")
     p.add_argument("pin", nargs="?", help="the PIN (asked for when omitted)")
     p = command(
@@ -339,6 +349,23 @@ def cmd_requeue_rejected(args: argparse.Namespace) -> int:
         if count
         else "no set-aside event to send again"
     )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.app import config_for_run
+    from kiosk.report.command import parse_period, prepare_out, write_report
+
+    period = parse_period(args.first, args.last)
+    out = prepare_out(args.out)
+    written = write_report(config_for_run(args.config), period, out)
+    if not written.has_charts:
+        print(
+            "kiosk: report: no pictures: charts need `pip install kiosk-borne[report]`",
+            file=sys.stderr,
+        )
+    for path in written.files:
+        print(path)
     return EXIT_OK
 
 

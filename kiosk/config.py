@@ -328,6 +328,11 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
     retention = r.number("retention_days", "a whole number of days from 1 to 3650", 90, 1, 3650)
     if not isinstance(retention, int):
         r.fail("retention_days", retention, "a whole number of days from 1 to 3650")
+    report_days = r.number(
+        "report_retention_days", "a whole number of days from 1 to 3650", 400, 1, 3650
+    )
+    if not isinstance(report_days, int):
+        r.fail("report_retention_days", report_days, "a whole number of days from 1 to 3650")
     margin = r.get(
         "last_ticket_before_close_min",
         int,
@@ -345,6 +350,7 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
         languages=tuple(langs),
         data_dir=data_dir,
         retention_days=int(retention),
+        report_retention_days=int(report_days),
         last_ticket_before_close_min=margin,
     )
 

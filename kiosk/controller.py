@@ -221,7 +221,10 @@ class Controller:
             return
         self._last_prune_mono_s = now
         try:
-            self._store.prune(retention_days=self.config.kiosk.retention_days)
+            k = self.config.kiosk
+            self._store.prune(
+                retention_days=k.retention_days, report_retention_days=k.report_retention_days
+            )
         except StoreError as err:
             logger.error("pruning failed: %s", err)
 
@@ -376,6 +379,11 @@ class Controller:
         extra = {"why": why} if why else {}
         self.trace.emit("refused", category=category_id, reason=reason, **extra)
         self.updates.put(TicketRefused(category_id, reason, next_opening, why=why))
+        try:  # the report counts closed-door visitors; the server learns of them
+            self.store.append_event(ev.TICKET_REFUSED, ev.ticket_refused(category_id, reason))
+        except StoreError as err:
+            logger.error("refusal not recorded: %s", err)
+        self._nudge()
 
     def _print(
         self, ticket: Ticket, *, people_ahead: int | None, wait_range_s: tuple[int, int] | None

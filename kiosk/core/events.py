@@ -15,8 +15,11 @@ TICKET_ISSUED = "ticket.issued"
 TICKET_PRINTED = "ticket.printed"
 TICKET_VOIDED = "ticket.voided"
 PRINTER_STATUS = "printer.status"
+TICKET_REFUSED = "ticket.refused"
+SURVEY_ANSWERED = "survey.answered"
 
 TICKET_EVENTS = frozenset({TICKET_ISSUED, TICKET_PRINTED, TICKET_VOIDED})
+SURVEY_SCORES = range(1, 5)  # 1 to 4, 4 the best
 
 # Void reasons (extensible; the server treats them as free text).
 VOID_INTERRUPTED = "interrupted"
@@ -65,3 +68,17 @@ def ticket_voided(ticket_id: str, reason: str) -> dict[str, Any]:
 
 def printer_status(status: str) -> dict[str, Any]:
     return {"status": status}
+
+
+def ticket_refused(category: str, reason: str) -> dict[str, Any]:
+    """No ticket was issued: ``closed``, ``cap``, ``printer``, ``store``, ``paused``..."""
+    return {"category": category, "reason": reason}
+
+
+def survey_answered(score: int, reason: str | None = None) -> dict[str, Any]:
+    """A satisfaction answer (contract 5.5): nothing that identifies the visitor."""
+    if isinstance(score, bool) or not isinstance(score, int) or score not in SURVEY_SCORES:
+        raise ValueError(f"survey score {score!r}: expected a whole number from 1 to 4")
+    if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+        raise ValueError(f"survey reason {reason!r}: expected a non-empty text or None")
+    return {"score": score, "reason": reason}

@@ -48,6 +48,7 @@ class KioskSection:
     languages: tuple[str, ...]
     data_dir: Path
     retention_days: int = 90
+    report_retention_days: int = 400  # the report's daily figures (kiosk/report/)
     last_ticket_before_close_min: int | None = None
 
     @property

@@ -17,6 +17,7 @@ from kiosk.core import events as ev
 from kiosk.core.clock import Clock
 from kiosk.core.errors import StoreError
 from kiosk.core.service_day import local_now
+from kiosk.store import aggregates
 from kiosk.store.reader import OutboxEvent, StoreReads, describe
 from kiosk.store.schema import BUSY_TIMEOUT_MS
 
@@ -106,7 +107,8 @@ class WriterBase(StoreReads):
         self, conn: sqlite3.Connection, type_: str, data: dict[str, Any]
     ) -> OutboxEvent:
         now = self.clock.now_utc()
-        at = ev.rfc3339(local_now(now, self.timezone))
+        local = local_now(now, self.timezone)
+        at = ev.rfc3339(local)
         event_id = self._new_id()
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         cur = conn.execute(
@@ -124,6 +126,9 @@ class WriterBase(StoreReads):
         )
         seq = cur.lastrowid
         assert seq is not None
+        # After the INSERT (kiosk.started reads the event before it): the report's daily
+        # figures, in the same commit, so that pruning events never loses one.
+        aggregates.record(conn, type_, data, local)
         return OutboxEvent(id=event_id, seq=seq, type=type_, at=at, data=data)
 
     @staticmethod

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import StoreCorrupted, StoreError
+from kiosk.store import aggregates
 from kiosk.store.issuing import Issuing
 from kiosk.store.meta import Meta
 from kiosk.store.outbox import Outbox
@@ -89,6 +90,7 @@ class Store(Issuing, Outbox, Meta, Retention, Recovery):
                 if check != "ok":
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
                 conn.executescript(SCHEMA)
+                conn.executescript(aggregates.SCHEMA)  # the report's daily figures
                 migrate(conn, path)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)",
