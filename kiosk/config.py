@@ -764,13 +764,17 @@ def _parse_speech(r: _Reader, kiosk: KioskSection) -> SpeechSection:
 
 def _parse_keypad(r: _Reader, gpio: GpioSection) -> KeypadSection:
     names = ", ".join(KEY_NAMES)
-    pin_re = r"^(GPIO|BCM|BOARD|J8:)?\d{1,2}$"
-    pins = r.get("gpio", dict, f'pins per key: {{ help = "GPIO5" }} (keys: {names})', {})
-    for key, pin in pins.items():
+    raw_pins = r.get("gpio", dict, f'pins per key: {{ help = "GPIO5" }} (keys: {names})', {})
+    pins: dict[str, str] = {}
+    for key, pin in raw_pins.items():
         if key not in KEY_NAMES:
             r.fail(f"gpio.{key}", pin, f"a key name among {names}")
-        if not isinstance(pin, str) or not re.match(pin_re, pin):
+        # One form for every pin, as in [gpio]: "BOARD29" and "GPIO5" are the same pin.
+        normal = normalise_pin(pin) if isinstance(pin, str) else None
+        if normal is None:
             r.fail(f"gpio.{key}", pin, 'a GPIO pin name such as "GPIO5" or "BOARD29"')
+        assert normal is not None
+        pins[key] = normal
     taken = {gpio.ticket_button_pin, gpio.status_led_pin, gpio.technician_button_pin} - {None}
     used = list(pins.values())
     if len(set(used)) != len(used) or taken & set(used):

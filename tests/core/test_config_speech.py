@@ -112,3 +112,21 @@ def test_spoken_label_must_name_a_configured_language(tmp_path):
     data["categories"][0]["spoken_label"] = {"ar": "x"}
     with pytest.raises(ConfigError, match=r"\[categories #1\] spoken_label.ar"):
         parse_config(data, tmp_path / "k.toml")
+
+
+@pytest.mark.parametrize(
+    ("keypad_pin", "gpio_pin"),
+    [("BOARD29", "GPIO5"), ("5", "GPIO5"), ("GPIO5", "BCM5"), ("J8:29", "BOARD29")],
+)
+def test_a_keypad_pin_written_another_way_is_still_the_same_pin(tmp_path, keypad_pin, gpio_pin):
+    data = base(
+        gpio={"ticket_button_pin": gpio_pin, "ticket_button_category": "a"},
+        keypad={"gpio": {"help": keypad_pin}},
+    )
+    with pytest.raises(ConfigError, match=r"\[keypad\] gpio = .*a different pin for each key"):
+        parse_config(data, tmp_path / "k.toml")
+
+
+def test_keypad_pins_are_kept_in_one_form(tmp_path):
+    config = parse_config(base(keypad={"gpio": {"help": "BOARD29"}}), tmp_path / "k.toml")
+    assert config.keypad.gpio == {"help": "GPIO5"}
