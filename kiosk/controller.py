@@ -47,6 +47,7 @@ from kiosk.core.snapshot import (
     is_printer_blocking,
     queue_figures,
 )
+from kiosk.core.vocabulary import PrinterStatus, Refusal
 from kiosk.devices.timesync import is_clock_synchronised
 from kiosk.store import CapReached, Outcome, Store, Ticket
 from kiosk.trace import Trace
@@ -292,16 +293,16 @@ class Controller:
         try:
             category = self.config.category(cid)
         except KeyError:
-            self._refuse(cid, "unknown")
+            self._refuse(cid, Refusal.UNKNOWN)
             return
         if not category.prefix:
-            self._refuse(cid, "unknown")
+            self._refuse(cid, Refusal.UNKNOWN)
             return
         reason = self._refusal_reason(category)
         if reason is not None:
             why = None
             if reason == cal.LAST_TICKET:
-                reason, why = "closed", cal.LAST_TICKET  # the contract's reason, told apart
+                reason, why = Refusal.CLOSED, cal.LAST_TICKET  # the contract's reason, told apart
             self._refuse(cid, reason, category=category, why=why)
             return
         try:
@@ -309,12 +310,12 @@ class Controller:
                 category=cid, prefix=category.prefix, language=request.language, cap=category.cap
             )
         except CapReached:
-            self._refuse(cid, "cap")
+            self._refuse(cid, Refusal.CAP)
             return
         except StoreError as err:
             logger.error("%s", err)
             self._health.store_error = str(err)
-            self._refuse(cid, "store")
+            self._refuse(cid, Refusal.STORE)
             return
         self._health.store_error = None
         self.trace.emit("issued", ticket_id=ticket.id, number=ticket.number, category=cid)
@@ -336,7 +337,7 @@ class Controller:
     def _refusal_reason(self, category: CategoryConfig | None = None) -> str | None:
         """paused, closed, last_ticket (the cut-off before closing), printer, or None."""
         if self._health.is_paused:
-            return "paused"
+            return Refusal.PAUSED
         local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
         reason = cal.ticket_refusal(
             self.config.calendar,
@@ -347,7 +348,7 @@ class Controller:
         if reason is not None:
             return reason
         if self._is_blocking(self.poll_printer(force=True)):
-            return "printer"
+            return Refusal.PRINTER
         return None
 
     def _is_blocking(self, status: str) -> bool:
@@ -366,7 +367,7 @@ class Controller:
         """``why`` tells a closed desk from the cut-off before closing (``last_ticket``) or a
         category outside its own hours (``category``); the trace carries it beside ``reason``."""
         next_opening = None
-        if reason == "closed":
+        if reason == Refusal.CLOSED:
             local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
             calendar = self.config.calendar
             hours = category.hours if category is not None else None
@@ -513,7 +514,7 @@ class Controller:
         previous, self._health.printer_status = self._health.printer_status, status
         log = (
             logger.warning
-            if status in BLOCKING_STATUSES or status == "paper_near_end"
+            if status in BLOCKING_STATUSES or status == PrinterStatus.PAPER_NEAR_END
             else logger.info
         )
         log("printer status: %s (was %s)", status, previous)
