@@ -3,6 +3,11 @@
 Unknown keys are errors, because a typo must never fall back silently to a default. Each
 error is one line naming the file, the section and key, the bad value and what is expected.
 Relative paths are relative to the configuration file's folder.
+
+Over 400 lines on purpose: the loader and the parsers of its sections share one reader and
+one message style. The scalar keys are described in kiosk/config_keys.py, [hours] is read in
+kiosk/config_calendar.py, [gpio], [speech] and [keypad] in kiosk/config_devices.py; a new
+section with structure goes to a kiosk/config_<topic>.py of its own.
 """
 
 from __future__ import annotations

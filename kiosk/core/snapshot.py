@@ -14,7 +14,7 @@ from kiosk.core import calendar as cal
 from kiosk.core.messages import CategoryQueue, KioskSnapshot
 from kiosk.core.queue_info import wait_range_min
 from kiosk.core.settings import CategoryConfig, Config
-from kiosk.core.vocabulary import BLOCKING_STATUSES, PrinterStatus, Refusal
+from kiosk.core.vocabulary import BLOCKING_STATUSES, PrinterStatus, RefusalReason
 
 
 def is_printer_blocking(status: str, *, is_bidirectional: bool) -> bool:
@@ -27,7 +27,7 @@ def is_printer_blocking(status: str, *, is_bidirectional: bool) -> bool:
 class Health:
     """What can stop the kiosk from issuing, as the controller last saw it."""
 
-    printer_status: str = "unknown"
+    printer_status: str = PrinterStatus.UNKNOWN
     is_printer_blocking: bool = False
     store_error: str | None = None
     is_paused: bool = False
@@ -37,11 +37,11 @@ class Health:
     def out_of_order_reason(self) -> str | None:
         """store, printer or paused (in that order of precedence), or None when fine."""
         if self.store_error:
-            return Refusal.STORE
+            return RefusalReason.STORE
         if self.is_printer_blocking:
-            return Refusal.PRINTER
+            return RefusalReason.PRINTER
         if self.is_paused:
-            return Refusal.PAUSED
+            return RefusalReason.PAUSED
         return None
 
     @property
@@ -73,14 +73,14 @@ def unavailable_categories(
     out: dict[str, str] = {}
     for c in categories:
         if c.cap is not None and counts.get(c.id, 0) >= c.cap:
-            out[c.id] = Refusal.CAP
+            out[c.id] = RefusalReason.CAP
         elif (
             c.hours is not None
             and calendar is not None
             and local is not None
             and not cal.is_open(calendar, local, c.hours)
         ):
-            out[c.id] = Refusal.CLOSED
+            out[c.id] = RefusalReason.CLOSED
     return out
 
 

@@ -38,10 +38,11 @@ BLOCKING_STATUSES = frozenset(
 )
 
 
-class Refusal(enum.StrEnum):
+class RefusalReason(enum.StrEnum):
     """Why no ticket was issued: the ``reason`` of the ``refused`` trace event and of
     :class:`~kiosk.core.messages.TicketRefused`; also why a category is shown disabled
-    (closed, cap) and why the kiosk is out of order (store, printer, paused)."""
+    (closed, cap) and why the kiosk is out of order (store, printer, paused). Not to be
+    confused with :class:`kiosk.core.errors.Refusal`, the exception of an expected "no"."""
 
     CLOSED = "closed"  # outside the opening hours (the site's or the category's)
     CAP = "cap"  # the category's daily cap is reached
@@ -49,6 +50,10 @@ class Refusal(enum.StrEnum):
     STORE = "store"  # the durable store failed: no number can be committed
     PAUSED = "paused"  # a technician paused issuing
     UNKNOWN = "unknown"  # no such ticket category
+    # A check-in by booking code (contract 5.3).
+    APPOINTMENT_UNKNOWN = "appointment_unknown"
+    APPOINTMENT_EARLY = "appointment_early"
+    APPOINTMENT_LATE = "appointment_late"
 
 
 class Screen(enum.StrEnum):
