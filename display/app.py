@@ -4,6 +4,10 @@ Each loop iteration: call ``on_frame`` (systemd watchdog), wait for input with a
 apply touches, controller updates and the latest snapshot, advance the replay script, and
 redraw only when something visible changed. The loop polls the updates queue and snapshot
 every ``IDLE_POLL_S`` when idle (they are plain queues and boxes, not pygame events).
+
+Over 400 lines on purpose: it owns pygame's whole lifecycle (window, rotation, the loop, the
+technician gesture, the keys of speech mode); the screens (screens.py), their state machine
+(flow.py) and the replay driver (replay_driver.py) are modules of their own.
 """
 
 from __future__ import annotations

@@ -34,14 +34,15 @@ from kiosk.core.messages import (
     Update,
 )
 from kiosk.core.settings import Config
+from kiosk.core.vocabulary import ActionKind, Screen
 
 logger = logging.getLogger(__name__)
 
-VISITOR_BROWSING = ("home", "categories")
+VISITOR_BROWSING = (Screen.HOME, Screen.CATEGORIES)
 KEYS_NEXT = ("down", "right")
 KEYS_PREVIOUS = ("up", "left")
 SPEECH_TIME_FACTOR = 10  # EN 301 549 11.2.2.1: time limits extended tenfold in speech mode
-TECHNICIAN = ("tech_pin", "tech_menu")
+TECHNICIAN = (Screen.TECH_PIN, Screen.TECH_MENU)
 PENDING_TIMEOUT_S = 60.0  # a controller that never answers must not freeze the screen
 PIN_MAX_DIGITS = 12
 
@@ -75,7 +76,7 @@ class ScreenFlow:
         self.pin_checker = pin_checker or PinChecker()  # PBKDF2 off the UI thread
         self._post = post
         self._emit = emit
-        self.screen = "home"
+        self.screen: str = Screen.HOME
         self.parent_id: str | None = None
         self.language = config.kiosk.default_language
         self.flow: TicketFlow | None = None
@@ -108,9 +109,9 @@ class ScreenFlow:
         """The screen to draw: closed and out-of-order replace home and categories."""
         if self.screen in VISITOR_BROWSING:
             if snapshot.out_of_order_reason:
-                return "out_of_order"
+                return Screen.OUT_OF_ORDER
             if not snapshot.is_open:
-                return "closed"
+                return Screen.CLOSED
         return self.screen
 
     def _go(self, screen: str, now_s: float, deadline_s: float | None = None) -> None:
@@ -351,28 +352,28 @@ class ScreenFlow:
         self.version += 1
 
     def _on_technician(self, kind: str, arg: str | None, now_s: float) -> None:
-        if kind == "pin_digit" and arg and len(self.pin_digits) < PIN_MAX_DIGITS:
+        if kind == ActionKind.PIN_DIGIT and arg and len(self.pin_digits) < PIN_MAX_DIGITS:
             self.pin_digits += arg
             self.is_pin_wrong = False
-        elif kind == "pin_clear":
+        elif kind == ActionKind.PIN_CLEAR:
             self.pin_digits = ""
-        elif kind == "pin_ok":
+        elif kind == ActionKind.PIN_OK:
             pin_hash = self.config.technician.pin_hash
             if pin_hash and self.pin_checker.submit(self.pin_digits, pin_hash, now_s):
                 self._poll_pin(now_s)  # the answer, at once when checked inline (tests)
             self.pin_digits = ""
-        elif kind == "tech_close":
+        elif kind == ActionKind.TECH_CLOSE:
             self.go_home(now_s, reset_language=True)
             return
-        elif kind == "tech_print_test":
+        elif kind == ActionKind.TECH_PRINT_TEST:
             self._post(PrintTestRequest())
-        elif kind == "tech_reprint":
+        elif kind == ActionKind.TECH_REPRINT:
             self._post(ReprintRequest())
-        elif kind == "tech_service_day":
+        elif kind == ActionKind.TECH_SERVICE_DAY:
             self._post(ServiceDayRequest())
-        elif kind == "tech_pause":
+        elif kind == ActionKind.TECH_PAUSE:
             self._post(PauseRequest(is_paused=arg == "pause"))
-        elif kind == "tech_restart":
+        elif kind == ActionKind.TECH_RESTART:
             self._post(QuitRequest(exit_code=0))
             self.quit_code = 0
         self.version += 1

@@ -17,6 +17,7 @@ from display.touch import DEBOUNCE_S
 from display.view import Action
 from kiosk.core.replay import ReplayCommand
 from kiosk.core.settings import Config
+from kiosk.core.vocabulary import ActionKind, Screen
 
 logger = logging.getLogger(__name__)
 TOUCH_GAP_S = DEBOUNCE_S + 0.05  # a visitor's pace: never faster than the debounce
@@ -133,7 +134,7 @@ class ReplayDriver:
         screen = host.visible_screen()
         target = self._target(host, screen, category_id)
         if target is None:
-            if screen in ("closed", "out_of_order"):
+            if screen in (Screen.CLOSED, Screen.OUT_OF_ORDER):
                 host.request_directly(category_id)
                 self._await_ended = ended + 1
             return
@@ -146,23 +147,23 @@ class ReplayDriver:
                 screen,
             )
             return
-        if target.kind == "category":
+        if target.kind == ActionKind.CATEGORY:
             self._await_started = started
         self._touch(host, center, now_s)
 
     def _target(self, host: ReplayHost, screen: str, category_id: str) -> Action | None:
-        if screen in ("ticket", "refused"):
-            return Action("dismiss")
-        if screen == "home":
-            return Action("start")
-        if screen in ("tech_pin", "tech_menu"):
-            return Action("tech_close")
-        if screen == "categories":
+        if screen in (Screen.TICKET, Screen.REFUSED):
+            return Action(ActionKind.DISMISS)
+        if screen == Screen.HOME:
+            return Action(ActionKind.START)
+        if screen in (Screen.TECH_PIN, Screen.TECH_MENU):
+            return Action(ActionKind.TECH_CLOSE)
+        if screen == Screen.CATEGORIES:
             parent = self.config.category(category_id).parent
             current = host.parent_id()
             if current == parent:
-                return Action("category", category_id)
+                return Action(ActionKind.CATEGORY, category_id)
             if current is not None:
-                return Action("back")
-            return Action("parent", parent)
+                return Action(ActionKind.BACK)
+            return Action(ActionKind.PARENT, parent)
         return None

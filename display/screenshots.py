@@ -26,6 +26,7 @@ from display.view import Frame
 from kiosk.core import calendar as cal
 from kiosk.core.messages import CategoryQueue, KioskSnapshot, TicketIssued, TicketRefused
 from kiosk.core.settings import Config
+from kiosk.core.vocabulary import PrinterStatus, RefusalReason
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +87,16 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
         flow("ticket", flow=TicketFlow(first.id, issued=issued, outcome="voided")),
         KioskSnapshot(),
     )
-    for reason in ("closed", "cap", "printer", "paused"):
+    for reason in (
+        RefusalReason.CLOSED,
+        RefusalReason.CAP,
+        RefusalReason.PRINTER,
+        RefusalReason.PAUSED,
+    ):
         refused = TicketRefused(
-            first.id, reason, NEXT_OPENING_UTC if reason in ("closed", "cap") else None
+            first.id,
+            reason,
+            NEXT_OPENING_UTC if reason in (RefusalReason.CLOSED, RefusalReason.CAP) else None,
         )
         yield Scene(
             f"refused-{reason}",
@@ -104,12 +112,14 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
     yield Scene(
         "out-of-order",
         flow("home"),
-        KioskSnapshot(out_of_order_reason="printer", printer_status="paper_out"),
+        KioskSnapshot(
+            out_of_order_reason=RefusalReason.PRINTER, printer_status=PrinterStatus.PAPER_OUT
+        ),
     )
     yield Scene("tech-pin", flow("tech_pin", pin_digits="12"), KioskSnapshot())
     yield Scene("tech-pin-wrong", flow("tech_pin", is_pin_wrong=True), KioskSnapshot())
     tech = KioskSnapshot(
-        printer_status="paper_near_end",
+        printer_status=PrinterStatus.PAPER_NEAR_END,
         sync_text="sync: authentication failed",
         outbox_depth=12,
         counts_today={c.prefix: 10 + i for i, c in enumerate(config.ticket_categories)},

@@ -16,6 +16,7 @@ import kiosk
 from display.flow import ScreenFlow
 from display.screens import ScreenContext, header_band, stack
 from display.view import Action, Frame
+from kiosk.core.vocabulary import ActionKind, Screen
 
 logger = logging.getLogger(__name__)
 IP_TIMEOUT_S = 0.5
@@ -40,13 +41,13 @@ def build_technician(ctx: ScreenContext, flow: ScreenFlow, screen: str, ip: str)
     """The technician screens, in the kiosk's default language whatever the visitor chose:
     they are for the town's agents, and a PIN pad reads 1-2-3 from the left everywhere."""
     ctx = dataclasses.replace(ctx, language=ctx.config.kiosk.default_language)
-    frame = _pin_pad(ctx, flow) if screen == "tech_pin" else _menu(ctx, flow, ip)
+    frame = _pin_pad(ctx, flow) if screen == Screen.TECH_PIN else _menu(ctx, flow, ip)
     return frame.mirrored(ctx.layout.width) if ctx.tr.is_rtl else frame
 
 
 def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("tech_pin")
+    frame = Frame(Screen.TECH_PIN)
     top = header_band(ctx, frame, ctx._("Technician"), is_clock=False)
     area = lay.below(top)
     if lay.is_portrait:  # the keys and Cancel below the reach line
@@ -72,18 +73,20 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     cells = lay.grid(pad, 12, cols=3)
     for key, box in zip(keys, cells, strict=True):
         if key == "clear":
-            frame.items.append(ctx.button(Action("pin_clear"), box, ctx._("Clear")))
+            frame.items.append(ctx.button(Action(ActionKind.PIN_CLEAR), box, ctx._("Clear")))
         elif key == "ok":
-            frame.items.append(ctx.button(Action("pin_ok"), box, ctx._("OK"), is_primary=True))
+            frame.items.append(
+                ctx.button(Action(ActionKind.PIN_OK), box, ctx._("OK"), is_primary=True)
+            )
         else:
-            frame.items.append(ctx.button(Action("pin_digit", key), box, key, 32))
+            frame.items.append(ctx.button(Action(ActionKind.PIN_DIGIT, key), box, key, 32))
     if lay.is_portrait:
         cancel = lay.row(lay.bottom_bar(), 1, lay.px(220))[0]
     else:
         cancel = pygame.Rect(
             info.x, status.bottom - lay.bar_height, min(info.width, lay.px(220)), lay.bar_height
         )
-    frame.items.append(ctx.button(Action("tech_close"), cancel, ctx._("Cancel")))
+    frame.items.append(ctx.button(Action(ActionKind.TECH_CLOSE), cancel, ctx._("Cancel")))
     return frame
 
 
@@ -104,7 +107,7 @@ def status_lines(ctx: ScreenContext, ip: str) -> list[str]:
 
 def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
     lay = ctx.layout
-    frame = Frame("tech_menu")
+    frame = Frame(Screen.TECH_MENU)
     top = header_band(
         ctx, frame, ctx._("Technician menu") + f" – {ctx.config.kiosk.id}", is_clock=False
     )
@@ -122,12 +125,12 @@ def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
     is_paused = ctx.snapshot.is_paused
     pause_label = ctx._("Resume tickets") if is_paused else ctx._("Pause tickets")
     buttons = [
-        (Action("tech_print_test"), ctx._("Print a test ticket")),
-        (Action("tech_reprint"), ctx._("Reprint the last ticket")),
-        (Action("tech_pause", "resume" if is_paused else "pause"), pause_label),
-        (Action("tech_service_day"), ctx._("Service day back to today")),
-        (Action("tech_restart"), ctx._("Restart")),
-        (Action("tech_close"), ctx._("Close")),
+        (Action(ActionKind.TECH_PRINT_TEST), ctx._("Print a test ticket")),
+        (Action(ActionKind.TECH_REPRINT), ctx._("Reprint the last ticket")),
+        (Action(ActionKind.TECH_PAUSE, "resume" if is_paused else "pause"), pause_label),
+        (Action(ActionKind.TECH_SERVICE_DAY), ctx._("Service day back to today")),
+        (Action(ActionKind.TECH_RESTART), ctx._("Restart")),
+        (Action(ActionKind.TECH_CLOSE), ctx._("Close")),
     ]
     cells = lay.grid(actions, len(buttons), cols=2)
     for (action, label), box in zip(buttons, cells, strict=True):

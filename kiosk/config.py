@@ -3,6 +3,11 @@
 Unknown keys are errors, because a typo must never fall back silently to a default. Each
 error is one line naming the file, the section and key, the bad value and what is expected.
 Relative paths are relative to the configuration file's folder.
+
+Over 400 lines on purpose: the loader and the parsers of its sections share one reader and
+one message style. The scalar keys are described in kiosk/config_keys.py, [hours] is read in
+kiosk/config_calendar.py, [gpio], [speech] and [keypad] in kiosk/config_devices.py; a new
+section with structure goes to a kiosk/config_<topic>.py of its own.
 """
 
 from __future__ import annotations
@@ -19,32 +24,39 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config_calendar import parse_hours, parse_weekly
+from kiosk.config_devices import parse_gpio, parse_keypad, parse_speech
+from kiosk.config_keys import (
+    DISPLAY,
+    ID_RE,
+    KIOSK,
+    PRINTER,
+    SERVER,
+    SERVER_URL_RE,
+    TECHNICIAN,
+    TIMEZONE_RE,
+    check,
+    fetch,
+    read,
+    resolve_path,
+)
 from kiosk.core.calendar import WeeklyHours
 from kiosk.core.errors import ConfigError, PrinterUrlError
 from kiosk.core.settings import (
-    DEFAULT_EVDEV_KEYS,
-    KEY_NAMES,
     PIN_MAX_ITERATIONS,
     PIN_MIN_ITERATIONS,
     CategoryConfig,
     Config,
     DisplaySection,
-    GpioSection,
-    KeypadSection,
     KioskSection,
     PrinterSection,
     ServerSection,
-    SpeechSection,
     TechnicianSection,
 )
 from kiosk.core.text import clean_text
 
 # Patterns are matched with re.fullmatch: ``$`` alone would also match before a final "\n".
-ID_RE = re.compile(r"[a-z0-9-]{1,32}")
 PREFIX_RE = re.compile(r"[A-Z]{1,2}")
 LANG_RE = re.compile(r"[a-z]{2,3}")
-TIMEZONE_RE = re.compile(r"[A-Za-z0-9_+-]{1,32}(/[A-Za-z0-9_+-]{1,32}){0,2}")
-SITE_MAX_CHARS = 80
 LABEL_MAX_CHARS = 80
 FOOTER_LINE_MAX_CHARS = 96  # two lines of the paper's 48 columns
 FOOTER_MAX_LINES = 6
@@ -56,10 +68,6 @@ MAX_CATEGORIES_PER_SCREEN = 16
 SHOWN_MAX_CHARS = 60  # of a bad value in an error message
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 PRINTER_SCHEMES = ("usb", "serial", "tcp", "file", "virtual")
-CODEPAGES = ("WPC1252", "CP858")
-THEMES = ("default", "high-contrast")
-ROTATIONS = (0, 90, 180, 270)
-BACKLIGHT_MODES = ("auto", "always-on")
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 
 
@@ -208,12 +216,6 @@ def _show_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", key) else _show(key)
 
 
-def resolve_path(config_path: Path, value: str) -> Path:
-    """A path from the configuration; relative ones are relative to the file's folder."""
-    p = Path(value).expanduser()
-    return p if p.is_absolute() else (config_path.parent / p).resolve()
-
-
 def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise ConfigError with a one-line message."""
     path = Path(path)
@@ -270,10 +272,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     technician = _parse_technician(
         _Reader(path, "technician", top.get("technician", dict, "a table", {}))
     )
-    gpio = _parse_gpio(_Reader(path, "gpio", top.get("gpio", dict, "a table", {})), categories)
+    gpio = parse_gpio(_Reader(path, "gpio", top.get("gpio", dict, "a table", {})), categories)
     speech_table = top.get("speech", dict, "a [speech] table", None)
-    speech = _parse_speech(_Reader(path, "speech", speech_table), kiosk) if speech_table else None
-    keypad = _parse_keypad(_Reader(path, "keypad", top.get("keypad", dict, "a table", {})), gpio)
+    speech = parse_speech(_Reader(path, "speech", speech_table), kiosk) if speech_table else None
+    keypad = parse_keypad(_Reader(path, "keypad", top.get("keypad", dict, "a table", {})), gpio)
     top.finish()
     return Config(
         path=path,
@@ -293,22 +295,16 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
 
 
 def _parse_kiosk(r: _Reader) -> KioskSection:
-    kid = r.get("id", str, '1-32 characters of a-z 0-9 - (for example "hdv-1")')
-    if not ID_RE.fullmatch(kid):
-        r.fail("id", kid, '1-32 characters of a-z 0-9 - (for example "hdv-1")')
-    site = r.text(
-        "site", 'the site name shown to visitors (for example "Hôtel de ville")', SITE_MAX_CHARS
-    )
-    tz = r.get("timezone", str, 'an IANA time zone name such as "Europe/Paris"', "Europe/Paris")
+    kid = read(r, KIOSK["id"])
+    site = read(r, KIOSK["site"])
+    tz = read(r, KIOSK["timezone"])
     try:
         if not TIMEZONE_RE.fullmatch(tz):
             raise ValueError(tz)
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder
-        r.fail("timezone", tz, 'an IANA time zone name such as "Europe/Paris"')
-    langs = r.get(
-        "languages", list, 'a list of language codes, default first: ["fr", "en"]', ["fr"]
-    )
+        r.fail("timezone", tz, KIOSK["timezone"].expected)
+    langs = read(r, KIOSK["languages"])
     if (
         not langs
         or not all(isinstance(x, str) and LANG_RE.fullmatch(x) for x in langs)
@@ -324,23 +320,10 @@ def _parse_kiosk(r: _Reader) -> KioskSection:
                 f'languages the screens are translated to; "{lang}" is not one '
                 f"(valid: {', '.join(known)})",
             )
-    data_dir = r.path_value("data_dir", "a folder for the durable store", "/var/lib/kiosk")
-    retention = r.number("retention_days", "a whole number of days from 1 to 3650", 90, 1, 3650)
-    if not isinstance(retention, int):
-        r.fail("retention_days", retention, "a whole number of days from 1 to 3650")
-    report_days = r.number(
-        "report_retention_days", "a whole number of days from 1 to 3650", 400, 1, 3650
-    )
-    if not isinstance(report_days, int):
-        r.fail("report_retention_days", report_days, "a whole number of days from 1 to 3650")
-    margin = r.get(
-        "last_ticket_before_close_min",
-        int,
-        "minutes before closing when issuing stops, 0 to 240",
-        None,
-    )
-    if margin is not None and not 0 <= margin <= 240:
-        r.fail("last_ticket_before_close_min", margin, "minutes from 0 to 240")
+    data_dir = read(r, KIOSK["data_dir"])
+    retention = read(r, KIOSK["retention_days"])
+    report_days = read(r, KIOSK["report_retention_days"])
+    margin = read(r, KIOSK["last_ticket_before_close_min"])
     r.finish()
     assert data_dir is not None
     return KioskSection(
@@ -371,16 +354,10 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
             url=url,
             problem=err.problem,
         ) from None
-    profile = r.get(
-        "profile", str, 'a python-escpos capability profile such as "TM-T20II"', "TM-T20II"
-    )
-    codepage = r.get("codepage", str, " or ".join(CODEPAGES), "WPC1252")
-    if codepage not in CODEPAGES:
-        r.fail("codepage", codepage, " or ".join(CODEPAGES))
-    timeout_s = r.number("timeout_s", "seconds from 0.5 to 60", 5.0, 0.5, 60)
-    qr_url = r.get(
-        "qr_url", str, 'a URL template such as "https://file.example.org/t/{kiosk}/{number}"', None
-    )
+    profile = read(r, PRINTER["profile"])
+    codepage = read(r, PRINTER["codepage"])
+    timeout_s = read(r, PRINTER["timeout_s"])
+    qr_url = read(r, PRINTER["qr_url"])
     if qr_url is not None and not _is_qr_template(qr_url):
         r.fail(
             "qr_url",
@@ -389,8 +366,8 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
             + ", ".join(f"{{{name}}}" for name in QR_URL_FIELDS)
             + " (no format spec, conversion, attribute or index)",
         )
-    logo = r.path_value("logo", "a PNG file for the top of the ticket", None)
-    footer_raw = r.get("footer", dict, 'a table of lines per language: { fr = ["..."] }', {})
+    logo = read(r, PRINTER["logo"])
+    footer_raw = read(r, PRINTER["footer"])
     footer: dict[str, tuple[str, ...]] = {}
     for lang, lines in footer_raw.items():
         if (
@@ -405,7 +382,7 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
             if len(clean_text(line, FOOTER_LINE_MAX_CHARS + 1)) > FOOTER_LINE_MAX_CHARS:
                 r.fail("footer", line, f"lines of at most {FOOTER_LINE_MAX_CHARS} characters")
         footer[lang] = tuple(clean_text(line, FOOTER_LINE_MAX_CHARS) for line in lines)
-    poll = r.number("status_poll_s", "seconds from 1 to 3600", 30.0, 1, 3600)
+    poll = read(r, PRINTER["status_poll_s"])
     r.finish()
     return PrinterSection(
         url=url,
@@ -420,11 +397,9 @@ def _parse_printer(r: _Reader, kiosk: KioskSection) -> PrinterSection:
 
 
 def _parse_server(r: _Reader) -> ServerSection:
-    url = r.get("url", str, 'an http:// or https:// URL such as "https://file.example.org"')
-    match = re.fullmatch(r"(https?)://([^/\s?#]{1,253})[^\s]{0,1024}", url)
-    if match is None:
-        r.fail("url", url, 'an http:// or https:// URL such as "https://file.example.org"')
-    is_insecure_ok = r.get("allow_insecure_http", bool, "true or false", False)
+    url = read(r, SERVER["url"])
+    match = SERVER_URL_RE.fullmatch(url)
+    is_insecure_ok = read(r, SERVER["allow_insecure_http"])
     if match and match[1] == "http" and not is_insecure_ok and not _is_loopback(match[2]):
         r.fail(
             "url",
@@ -432,20 +407,18 @@ def _parse_server(r: _Reader) -> ServerSection:
             "an https:// URL (over http:// the token travels in clear; for a test server "
             "set [server] allow_insecure_http = true)",
         )
-    token_file = r.path_value("token_file", "the path of the file holding the kiosk's token")
-    ca_bundle = r.path_value(
-        "ca_bundle", "a PEM file of the certificate authorities to trust", None
-    )
+    token_file = read(r, SERVER["token_file"])
+    ca_bundle = read(r, SERVER["ca_bundle"])
     if ca_bundle is not None and not ca_bundle.is_file():
         r.fail(
             "ca_bundle",
             r.table["ca_bundle"],
-            f"a PEM file of the certificate authorities to trust ({ca_bundle} not found)",
+            f"{SERVER['ca_bundle'].expected} ({ca_bundle} not found)",
         )
-    connect = r.number("connect_timeout_s", "seconds from 0.1 to 60", 3.05, 0.1, 60)
-    read = r.number("read_timeout_s", "seconds from 0.1 to 120", 10.0, 0.1, 120)
-    state_poll = r.number("state_poll_s", "seconds from 1 to 600", 15.0, 1, 600)
-    heartbeat = r.number("heartbeat_s", "seconds from 5 to 3600", 60.0, 5, 3600)
+    connect = read(r, SERVER["connect_timeout_s"])
+    read_s = read(r, SERVER["read_timeout_s"])
+    state_poll = read(r, SERVER["state_poll_s"])
+    heartbeat = read(r, SERVER["heartbeat_s"])
     r.finish()
     assert token_file is not None
     return ServerSection(
@@ -453,7 +426,7 @@ def _parse_server(r: _Reader) -> ServerSection:
         token_file=token_file,
         ca_bundle=ca_bundle,
         connect_timeout_s=float(connect),
-        read_timeout_s=float(read),
+        read_timeout_s=float(read_s),
         state_poll_s=float(state_poll),
         heartbeat_s=float(heartbeat),
     )
@@ -557,33 +530,20 @@ def _parse_categories(
 
 
 def _parse_display(r: _Reader) -> DisplaySection:
-    width = r.get("width", int, "a width in pixels from 320 to 7680", 800)
-    height = r.get("height", int, "a height in pixels from 240 to 7680", 480)
-    if not 320 <= width <= 7680:
-        r.fail("width", width, "a width in pixels from 320 to 7680")
-    if not 240 <= height <= 7680:
-        r.fail("height", height, "a height in pixels from 240 to 7680")
-    rotation = r.get("rotation", int, "0, 90, 180 or 270", 0)
-    if rotation not in ROTATIONS:
-        r.fail("rotation", rotation, "0, 90, 180 or 270")
-    theme = r.get("theme", str, " or ".join(THEMES), "default")
-    if theme not in THEMES:
-        r.fail("theme", theme, " or ".join(THEMES))
-    fullscreen = r.get("fullscreen", bool, "true or false", True)
-    idle = r.number("idle_timeout_s", "seconds from 5 to 600", 30.0, 5, 600)
-    ticket_s = r.number("ticket_screen_s", "seconds from 2 to 60", 8.0, 2, 60)
-    panel = r.number(
-        "panel_width_mm", "the panel's visible width in mm, 50 to 2000", 154.0, 50, 2000
-    )
-    backlight = r.get("backlight", str, " or ".join(f'"{m}"' for m in BACKLIGHT_MODES), "auto")
-    if backlight not in BACKLIGHT_MODES:
-        r.fail("backlight", backlight, " or ".join(f'"{m}"' for m in BACKLIGHT_MODES))
-    backlight_path = r.path_value(
-        "backlight_path",
-        'a backlight\'s bl_power file such as "/sys/class/backlight/rpi_backlight/bl_power"',
-        None,
-    )
-    wake_s = r.number("backlight_wake_s", "seconds from 5 to 3600", 60.0, 5, 3600)
+    # Both sizes are read before either is checked (the order of the messages).
+    width = fetch(r, DISPLAY["width"])
+    height = fetch(r, DISPLAY["height"])
+    check(r, DISPLAY["width"], width)
+    check(r, DISPLAY["height"], height)
+    rotation = read(r, DISPLAY["rotation"])
+    theme = read(r, DISPLAY["theme"])
+    fullscreen = read(r, DISPLAY["fullscreen"])
+    idle = read(r, DISPLAY["idle_timeout_s"])
+    ticket_s = read(r, DISPLAY["ticket_screen_s"])
+    panel = read(r, DISPLAY["panel_width_mm"])
+    backlight = read(r, DISPLAY["backlight"])
+    backlight_path = read(r, DISPLAY["backlight_path"])
+    wake_s = read(r, DISPLAY["backlight_wake_s"])
     r.finish()
     return DisplaySection(
         width=width,
@@ -604,16 +564,7 @@ def _parse_display(r: _Reader) -> DisplaySection:
 
 
 def _parse_technician(r: _Reader) -> TechnicianSection:
-    pin_hash = r.get(
-        "pin_hash",
-        str,
-        'a hash made by "kiosk hash-pin" (pbkdf2_sha256$ITERATIONS$SALT$HASH)',
-        None,
-    )
-    if pin_hash is not None and not re.fullmatch(
-        r"pbkdf2_sha256\$[0-9]{1,12}\$[0-9a-f]{1,256}\$[0-9a-f]{1,256}", pin_hash
-    ):
-        r.fail("pin_hash", pin_hash, 'a hash made by "kiosk hash-pin"')
+    pin_hash = read(r, TECHNICIAN["pin_hash"])
     if pin_hash is not None:
         iterations = int(pin_hash.split("$")[1])
         if not PIN_MIN_ITERATIONS <= iterations <= PIN_MAX_ITERATIONS:
@@ -625,68 +576,6 @@ def _parse_technician(r: _Reader) -> TechnicianSection:
             )
     r.finish()
     return TechnicianSection(pin_hash=pin_hash)
-
-
-# The 40-pin header of every Raspberry Pi since the B+: physical pin -> its GPIO (BCM)
-# number. The other physical pins are power and ground.
-BOARD_TO_GPIO = {
-    3: 2, 5: 3, 7: 4, 8: 14, 10: 15, 11: 17, 12: 18, 13: 27, 15: 22, 16: 23, 18: 24, 19: 10,
-    21: 9, 22: 25, 23: 11, 24: 8, 26: 7, 27: 0, 28: 1, 29: 5, 31: 6, 32: 12, 33: 13, 35: 19,
-    36: 16, 37: 26, 38: 20, 40: 21,
-}  # fmt: skip
-GPIO_PIN_RE = re.compile(r"(GPIO|BCM|BOARD|J8:)?([0-9]{1,2})")
-
-
-def normalise_pin(value: str) -> str | None:
-    """``"GPIO17"``, ``"BCM17"``, ``"BOARD11"``, ``"J8:11"`` and ``"17"`` all name GPIO17:
-    the one form returned. None for anything else (a power pin, a number off the header)."""
-    match = GPIO_PIN_RE.fullmatch(value)
-    if match is None:
-        return None
-    kind, number = match[1], int(match[2])
-    if kind in ("BOARD", "J8:"):
-        gpio = BOARD_TO_GPIO.get(number)
-        return None if gpio is None else f"GPIO{gpio}"
-    return f"GPIO{number}" if 0 <= number <= 27 else None
-
-
-def _parse_gpio(r: _Reader, categories: tuple[CategoryConfig, ...]) -> GpioSection:
-    pin_expected = (
-        'a GPIO pin such as "GPIO17" (also "BCM17", "17", or the header pin "BOARD11", '
-        '"J8:11"): GPIO0 to GPIO27'
-    )
-    seen: dict[str, str] = {}  # normalised pin -> the key that uses it
-
-    def pin(key: str) -> str | None:
-        value = r.get(key, str, pin_expected, None)
-        if value is None:
-            return None
-        normal = normalise_pin(value)
-        if normal is None:
-            r.fail(key, value, pin_expected)
-        assert normal is not None
-        if normal in seen:
-            r.fail(key, value, f"a pin other than {normal}, already the {seen[normal]}")
-        seen[normal] = key
-        return normal
-
-    section = GpioSection(
-        ticket_button_pin=pin("ticket_button_pin"),
-        ticket_button_category=r.get("ticket_button_category", str, "a category id", None),
-        status_led_pin=pin("status_led_pin"),
-        technician_button_pin=pin("technician_button_pin"),
-    )
-    parents = {c.parent for c in categories if c.parent}
-    ticket_ids = sorted(c.id for c in categories if c.id not in parents)
-    category = section.ticket_button_category
-    if (section.ticket_button_pin or category is not None) and category not in ticket_ids:
-        r.fail(
-            "ticket_button_category",
-            category,
-            f"the id of a category that gives a ticket ({', '.join(ticket_ids)})",
-        )
-    r.finish()
-    return section
 
 
 def _is_loopback(host_port: str) -> bool:
@@ -726,72 +615,3 @@ def catalog_languages() -> tuple[str, ...]:
     ``kiosk/locale/LANG/LC_MESSAGES/screens.po``."""
     found = {p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/screens.po")}
     return tuple(sorted(found | {"en"}))
-
-
-def _parse_speech(r: _Reader, kiosk: KioskSection) -> SpeechSection:
-    from kiosk.speech.output import OUTPUT_FORMS
-
-    output = r.get("output", str, OUTPUT_FORMS, "alsa://default")
-    scheme, sep, rest = output.partition("://")
-    if output != "none" and not (sep and scheme in ("alsa", "file") and rest):
-        r.fail("output", output, OUTPUT_FORMS)
-    if scheme == "file":
-        output = f"file://{resolve_path(r.path, rest)}"
-    volume = r.number("volume", "a level from 0 to 1", 0.6, 0, 1)
-    step = r.number("volume_step", "a step from 0.01 to 0.5", 0.1, 0.01, 0.5)
-    engine = r.get("engine", str, '"espeak-ng" or "tone"', "espeak-ng")
-    if engine not in ("espeak-ng", "tone"):
-        r.fail("engine", engine, '"espeak-ng" or "tone"')
-    headset = r.get("headset", bool, "true or false", False)
-    rate = r.get("rate_wpm", int, "words a minute from 80 to 400", 160)
-    if not 80 <= rate <= 400:
-        r.fail("rate_wpm", rate, "words a minute from 80 to 400")
-    voices = r.get("voices", dict, 'espeak-ng voices per language: { en = "en-gb" }', {})
-    for lang, voice in voices.items():
-        if lang not in kiosk.languages or not isinstance(voice, str) or not voice:
-            r.fail("voices", voices, "espeak-ng voice names keyed by a configured language")
-    r.finish()
-    return SpeechSection(
-        output=output,
-        volume=float(volume),
-        volume_step=float(step),
-        engine=engine,
-        headset=headset,
-        rate_wpm=rate,
-        voices=dict(voices),
-    )
-
-
-def _parse_keypad(r: _Reader, gpio: GpioSection) -> KeypadSection:
-    names = ", ".join(KEY_NAMES)
-    raw_pins = r.get("gpio", dict, f'pins per key: {{ help = "GPIO5" }} (keys: {names})', {})
-    pins: dict[str, str] = {}
-    for key, pin in raw_pins.items():
-        if key not in KEY_NAMES:
-            r.fail(f"gpio.{key}", pin, f"a key name among {names}")
-        # One form for every pin, as in [gpio]: "BOARD29" and "GPIO5" are the same pin.
-        normal = normalise_pin(pin) if isinstance(pin, str) else None
-        if normal is None:
-            r.fail(f"gpio.{key}", pin, 'a GPIO pin name such as "GPIO5" or "BOARD29"')
-        assert normal is not None
-        pins[key] = normal
-    taken = {gpio.ticket_button_pin, gpio.status_led_pin, gpio.technician_button_pin} - {None}
-    used = list(pins.values())
-    if len(set(used)) != len(used) or taken & set(used):
-        r.fail("gpio", pins, "a different pin for each key, not used in [gpio]")
-    evdev = r.path_value(
-        "evdev", 'a USB keypad\'s event device such as "/dev/input/by-id/...-event-kbd"', None
-    )
-    keys = r.get("evdev_keys", dict, 'evdev key codes to key names: { KEY_KP8 = "up" }', None)
-    if keys is not None:
-        for code, key in keys.items():
-            if not re.match(r"^(KEY|BTN)_[A-Z0-9_]+$", code):
-                r.fail(f"evdev_keys.{code}", key, 'an evdev key code such as "KEY_KP8"')
-            if key not in KEY_NAMES:
-                r.fail(f"evdev_keys.{code}", key, f"a key name among {names}")
-    r.finish()
-    return KeypadSection(
-        gpio=dict(pins),
-        evdev=evdev,
-        evdev_keys=dict(keys) if keys is not None else dict(DEFAULT_EVDEV_KEYS),
-    )

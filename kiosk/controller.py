@@ -5,6 +5,10 @@ is open, the printer ready and the category under its cap, commits the number (s
 prints it and records the outcome. Printing and disk flushes happen here, never in the UI
 loop. It also polls the printer when idle, and publishes a :class:`KioskSnapshot` for the
 screens after every change.
+
+Over 400 lines on purpose: a ticket's whole flow (refusal, commit, print, outcome, the
+journal of outcomes a locked database could not take) reads best in one place; the rules it
+applies live in kiosk/core (calendar.py, snapshot.py, events.py).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from kiosk.core.snapshot import (
     is_printer_blocking,
     queue_figures,
 )
+from kiosk.core.vocabulary import PrinterStatus, RefusalReason
 from kiosk.devices.timesync import is_clock_synchronised
 from kiosk.store import CapReached, Outcome, Store, Ticket
 from kiosk.trace import Trace
@@ -87,7 +92,7 @@ class SyncPort(Protocol):
 
 @dataclass
 class _Health:
-    printer_status: str = "unknown"
+    printer_status: str = PrinterStatus.UNKNOWN
     store_error: str | None = None
     is_paused: bool = False
 
@@ -292,16 +297,19 @@ class Controller:
         try:
             category = self.config.category(cid)
         except KeyError:
-            self._refuse(cid, "unknown")
+            self._refuse(cid, RefusalReason.UNKNOWN)
             return
         if not category.prefix:
-            self._refuse(cid, "unknown")
+            self._refuse(cid, RefusalReason.UNKNOWN)
             return
         reason = self._refusal_reason(category)
         if reason is not None:
             why = None
             if reason == cal.LAST_TICKET:
-                reason, why = "closed", cal.LAST_TICKET  # the contract's reason, told apart
+                reason, why = (
+                    RefusalReason.CLOSED,
+                    cal.LAST_TICKET,
+                )  # the contract's reason, told apart
             self._refuse(cid, reason, category=category, why=why)
             return
         try:
@@ -309,12 +317,12 @@ class Controller:
                 category=cid, prefix=category.prefix, language=request.language, cap=category.cap
             )
         except CapReached:
-            self._refuse(cid, "cap")
+            self._refuse(cid, RefusalReason.CAP)
             return
         except StoreError as err:
             logger.error("%s", err)
             self._health.store_error = str(err)
-            self._refuse(cid, "store")
+            self._refuse(cid, RefusalReason.STORE)
             return
         self._health.store_error = None
         self.trace.emit("issued", ticket_id=ticket.id, number=ticket.number, category=cid)
@@ -336,7 +344,7 @@ class Controller:
     def _refusal_reason(self, category: CategoryConfig | None = None) -> str | None:
         """paused, closed, last_ticket (the cut-off before closing), printer, or None."""
         if self._health.is_paused:
-            return "paused"
+            return RefusalReason.PAUSED
         local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
         reason = cal.ticket_refusal(
             self.config.calendar,
@@ -347,7 +355,7 @@ class Controller:
         if reason is not None:
             return reason
         if self._is_blocking(self.poll_printer(force=True)):
-            return "printer"
+            return RefusalReason.PRINTER
         return None
 
     def _is_blocking(self, status: str) -> bool:
@@ -366,7 +374,7 @@ class Controller:
         """``why`` tells a closed desk from the cut-off before closing (``last_ticket``) or a
         category outside its own hours (``category``); the trace carries it beside ``reason``."""
         next_opening = None
-        if reason == "closed":
+        if reason == RefusalReason.CLOSED:
             local = local_now(self.clock.now_utc(), self.config.kiosk.timezone)
             calendar = self.config.calendar
             hours = category.hours if category is not None else None
@@ -395,7 +403,7 @@ class Controller:
             data = self.layout.render(content)
             status = self.printer.print_job(data, job_name=f"{ticket.number}-{ticket.id[:8]}")
         except PrinterError as err:
-            self._set_printer_status(getattr(err, "status", "unknown") or "unknown")
+            self._set_printer_status(getattr(err, "status", None) or PrinterStatus.UNKNOWN)
             self._end_voided(ticket, f"printer: {err}")
             return
         except Exception as err:  # a layout bug must still end the ticket, never leave it open
@@ -513,7 +521,7 @@ class Controller:
         previous, self._health.printer_status = self._health.printer_status, status
         log = (
             logger.warning
-            if status in BLOCKING_STATUSES or status == "paper_near_end"
+            if status in BLOCKING_STATUSES or status == PrinterStatus.PAPER_NEAR_END
             else logger.info
         )
         log("printer status: %s (was %s)", status, previous)

@@ -134,7 +134,7 @@ class TicketPrinter:
                 connection.close()
                 raise PrinterError(
                     f"printer {self.url} unreachable, {job_name} not printed: {err}",
-                    status="offline",
+                    status=PrinterStatus.OFFLINE,
                 ) from err
             self._last_status = before
             if before.is_blocking:
@@ -153,7 +153,8 @@ class TicketPrinter:
                 self._last_status = PrinterStatus.OFFLINE
                 connection.close()
                 raise PrinterError(
-                    f"printer {self.url}: {job_name} interrupted: {err}", status="offline"
+                    f"printer {self.url}: {job_name} interrupted: {err}",
+                    status=PrinterStatus.OFFLINE,
                 ) from err
             if not connection.is_bidirectional:
                 logger.debug(
@@ -170,7 +171,7 @@ class TicketPrinter:
                 connection.close()
                 raise PrinterError(
                     f"printer {self.url}: {job_name} sent but not confirmed: {err}",
-                    status="offline",
+                    status=PrinterStatus.OFFLINE,
                 ) from err
             self._last_status = after
             if after not in _PRINTED:
@@ -188,7 +189,7 @@ class TicketPrinter:
     def _require_open(self) -> None:
         if not self._is_open:
             raise PrinterError(
-                f"printer {self.url} is not open: call open() first", status="offline"
+                f"printer {self.url} is not open: call open() first", status=PrinterStatus.OFFLINE
             )
 
     def _query_with_retry(self) -> PrinterStatus:

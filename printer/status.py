@@ -7,12 +7,13 @@ hands the replies to :func:`status_from_replies`.
 Every reply is exactly one byte shaped ``0xx1xx10`` (Epson ESC/POS reference, DLE EOT). An
 empty reply, a longer one or a byte of the wrong shape is :attr:`PrinterStatus.UNKNOWN`,
 never "paper OK": python-escpos 3.1 reports "paper adequate" on an empty read, and a kiosk
-that believes it prints tickets into the void for hours.
+that believes it prints tickets into the void for hours. The status names themselves are the
+kiosk's vocabulary (:class:`kiosk.core.vocabulary.PrinterStatus`, imported from here too).
 """
 
 from __future__ import annotations
 
-import enum
+from kiosk.core.vocabulary import PrinterStatus
 
 # The three queries, in the order they are sent.
 DLE_EOT_PRINTER = b"\x10\x04\x01"
@@ -31,28 +32,6 @@ _CAUSE_PAPER_OUT = 0x20
 # DLE EOT 4: paper roll sensors.
 _PAPER_NEAR_END = 0x0C
 _PAPER_OUT = 0x60
-
-
-class PrinterStatus(str, enum.Enum):  # noqa: UP042 - the interface the callers use
-    """The printer's state as the kiosk, its server and its technicians name it."""
-
-    OK = "ok"
-    PAPER_NEAR_END = "paper_near_end"
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    OFFLINE = "offline"
-    UNKNOWN = "unknown"
-
-    @property
-    def is_blocking(self) -> bool:
-        """True when a ticket cannot be printed now (paper out, cover open, offline).
-
-        ``unknown`` is not blocking by itself: a write-only link never knows.
-        """
-        return self in (PrinterStatus.PAPER_OUT, PrinterStatus.COVER_OPEN, PrinterStatus.OFFLINE)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def is_valid_reply(reply: bytes) -> bool:

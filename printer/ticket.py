@@ -9,8 +9,6 @@ stale after ``ESC @``; see docs/printing.md).
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import logging
 import pathlib
 import textwrap
@@ -19,6 +17,7 @@ from typing import Any
 
 from kiosk.core.errors import ConfigError
 from kiosk.core.settings import PrinterSection
+from kiosk.core.tickets import TicketContent
 from kiosk.fonts import BOLD
 from kiosk.i18n import RTL_LANGUAGES, format_long_datetime, translator
 from printer.profile import CODEPAGES, PrinterProfile, load_profile, new_dummy
@@ -83,27 +82,6 @@ def _encodes(text: str, codec: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-@dataclasses.dataclass(frozen=True)
-class TicketContent:
-    """Everything printed on one ticket, already decided and translated by the caller."""
-
-    site: str
-    number: str  # "A042"
-    category_label: str  # already in the visitor's language
-    language: str  # "fr" | "en" ...
-    issued_at: dt.datetime | None  # local aware time; None = clock unsure -> print no time
-    people_ahead: int | None = None
-    wait_range_min: tuple[int, int] | None = None  # estimated wait range in minutes
-    qr_payload: str | None = None
-    footer_lines: tuple[str, ...] = ()
-    is_duplicate: bool = False  # reprint: print a clear DUPLICATA mark
-    # For a language the code page cannot print (Arabic): the text is printed in
-    # ``fallback_language`` (the kiosk's default), the label as ``fallback_label``, and the
-    # visitor's own label as a small picture under it when Pillow can shape it.
-    fallback_language: str = "fr"
-    fallback_label: str | None = None
 
 
 class TicketLayout:

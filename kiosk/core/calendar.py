@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kiosk.core.vocabulary import RefusalReason
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 MINUTES_PER_DAY = 24 * 60
@@ -363,7 +365,7 @@ def ticket_refusal(
     """``None`` when a ticket may be issued at ``local``; else why not: ``"closed"``
     (the site, or the category outside its hours) or ``LAST_TICKET`` (within the cut-off)."""
     if not is_open(calendar, local, category_hours):
-        return "closed"
+        return RefusalReason.CLOSED
     if is_in_cutoff(calendar, local, margin_min) or (
         category_hours is not None and is_in_cutoff(calendar, local, margin_min, category_hours)
     ):

@@ -20,6 +20,8 @@ Recognise an error by its type (``except AuthError``), never by a word of its me
 
 from __future__ import annotations
 
+from kiosk.core.vocabulary import PrinterStatus
+
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 
@@ -70,10 +72,11 @@ class StoreCorrupted(StoreError):
 class PrinterError(Refusal):
     """The printer could not be reached or refused the job. Retrying is safe.
 
-    ``status`` is the printer status string (see :mod:`printer.status`) when it is known.
+    ``status`` is the printer status (:class:`~kiosk.core.vocabulary.PrinterStatus`) when
+    it is known.
     """
 
-    def __init__(self, message: str, *, status: str = "unknown"):
+    def __init__(self, message: str, *, status: str = PrinterStatus.UNKNOWN):
         self.status = status
         super().__init__(message)
 

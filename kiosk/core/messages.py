@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from kiosk.core.calendar import Closure
+from kiosk.core.vocabulary import PrinterStatus
 
 # ---- intents: display -> controller -------------------------------------------------
 
@@ -124,7 +125,7 @@ class KioskSnapshot:
     next_opening: dt.datetime | None = None
     closure: Closure | None = None  # why closed (holiday, exception, weekday), from the calendar
     last_ticket_at: dt.datetime | None = None  # set during the cut-off before closing
-    printer_status: str = "unknown"
+    printer_status: str = PrinterStatus.UNKNOWN
     out_of_order_reason: str | None = None  # None when issuing works; else printer/store/paused
     is_paused: bool = False
     unavailable: Mapping[str, str] = field(default_factory=dict)  # category id -> reason

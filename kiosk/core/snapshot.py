@@ -14,22 +14,20 @@ from kiosk.core import calendar as cal
 from kiosk.core.messages import CategoryQueue, KioskSnapshot
 from kiosk.core.queue_info import wait_range_min
 from kiosk.core.settings import CategoryConfig, Config
-
-# These stop issuing before a number is taken (contract: printer.status values).
-BLOCKING_STATUSES = frozenset({"paper_out", "cover_open", "offline"})
+from kiosk.core.vocabulary import BLOCKING_STATUSES, PrinterStatus, RefusalReason
 
 
 def is_printer_blocking(status: str, *, is_bidirectional: bool) -> bool:
     """Paper out, cover open and offline stop issuing; so does silence on a link that should
     answer (a hung printer), but not ``unknown`` on a write-only file:// link."""
-    return status in BLOCKING_STATUSES or (status == "unknown" and is_bidirectional)
+    return status in BLOCKING_STATUSES or (status == PrinterStatus.UNKNOWN and is_bidirectional)
 
 
 @dataclass(frozen=True)
 class Health:
     """What can stop the kiosk from issuing, as the controller last saw it."""
 
-    printer_status: str = "unknown"
+    printer_status: str = PrinterStatus.UNKNOWN
     is_printer_blocking: bool = False
     store_error: str | None = None
     is_paused: bool = False
@@ -39,11 +37,11 @@ class Health:
     def out_of_order_reason(self) -> str | None:
         """store, printer or paused (in that order of precedence), or None when fine."""
         if self.store_error:
-            return "store"
+            return RefusalReason.STORE
         if self.is_printer_blocking:
-            return "printer"
+            return RefusalReason.PRINTER
         if self.is_paused:
-            return "paused"
+            return RefusalReason.PAUSED
         return None
 
     @property
@@ -51,7 +49,7 @@ class Health:
         """What a technician needs to fix, in one line (never shown to visitors)."""
         if self.store_error:
             return self.store_error
-        if self.is_printer_blocking or self.printer_status == "paper_near_end":
+        if self.is_printer_blocking or self.printer_status == PrinterStatus.PAPER_NEAR_END:
             return f"printer {self.printer_url}: {self.printer_status}"
         return None
 
@@ -72,17 +70,17 @@ def unavailable_categories(
 ) -> dict[str, str]:
     """Categories shown disabled, with the reason: ``cap`` (the daily cap is reached) or
     ``closed`` (outside the category's own hours while the site is open)."""
-    out = {}
+    out: dict[str, str] = {}
     for c in categories:
         if c.cap is not None and counts.get(c.id, 0) >= c.cap:
-            out[c.id] = "cap"
+            out[c.id] = RefusalReason.CAP
         elif (
             c.hours is not None
             and calendar is not None
             and local is not None
             and not cal.is_open(calendar, local, c.hours)
         ):
-            out[c.id] = "closed"
+            out[c.id] = RefusalReason.CLOSED
     return out
 
 

@@ -1,21 +1,63 @@
-"""What goes on a ticket: from a committed ticket row and the configuration to the content
-the printer lays out (:class:`printer.ticket.TicketContent`)."""
+"""What goes on a ticket: from a committed ticket and the configuration to the content the
+printer lays out (:class:`TicketContent`; :class:`printer.ticket.TicketLayout` makes its bytes).
+
+The ticket is anything shaped like the store's row (:class:`IssuedTicket`): the core reads
+its fields and never imports the store.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+import datetime as dt
+from typing import Protocol
 
 from kiosk.core.service_day import local_now
 from kiosk.core.settings import Config
-from kiosk.store import Ticket
 
-if TYPE_CHECKING:
-    from printer.ticket import TicketContent
+
+class IssuedTicket(Protocol):
+    """What :func:`ticket_content` reads of a committed ticket (``kiosk.store.Ticket``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def service_day(self) -> dt.date: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def issued_at(self) -> dt.datetime: ...
+    @property
+    def is_clock_unsure(self) -> bool: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class TicketContent:
+    """Everything printed on one ticket, already decided and translated by the caller."""
+
+    site: str
+    number: str  # "A042"
+    category_label: str  # already in the visitor's language
+    language: str  # "fr" | "en" ...
+    issued_at: dt.datetime | None  # local aware time; None = clock unsure -> print no time
+    people_ahead: int | None = None
+    wait_range_min: tuple[int, int] | None = None  # estimated wait range in minutes
+    qr_payload: str | None = None
+    footer_lines: tuple[str, ...] = ()
+    is_duplicate: bool = False  # reprint: print a clear DUPLICATA mark
+    # For a language the code page cannot print (Arabic): the text is printed in
+    # ``fallback_language`` (the kiosk's default), the label as ``fallback_label``, and the
+    # visitor's own label as a small picture under it when Pillow can shape it.
+    fallback_language: str = "fr"
+    fallback_label: str | None = None
 
 
 def ticket_content(
     config: Config,
-    ticket: Ticket,
+    ticket: IssuedTicket,
     *,
     people_ahead: int | None = None,
     wait_range_s: tuple[int, int] | None = None,
@@ -23,8 +65,6 @@ def ticket_content(
 ) -> TicketContent:
     """The printable content of ``ticket`` in the visitor's language. The time is left out
     when the clock was unsure at issue (a stale clock after a power cut)."""
-    from printer.ticket import TicketContent
-
     category = config.category(ticket.category)
     language = ticket.language
     label = category.label_for(language, config.kiosk.default_language)

@@ -29,6 +29,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.errors import ConfigError
 from kiosk.core.messages import KioskSnapshot
 from kiosk.core.settings import GpioSection
+from kiosk.core.vocabulary import BLOCKING_STATUSES, PrinterStatus, RefusalReason
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ LED_MODES = ("steady", "slow", "fast", "off")
 BLINK_TIMES_S = {"slow": (1.0, 1.0), "fast": (0.15, 0.15)}
 DEBOUNCE_S = 0.3
 TECHNICIAN_HOLD_S = 5.0
-PRINTER_FAULTS = ("paper_out", "cover_open", "offline")
+PRINTER_FAULTS = BLOCKING_STATUSES
 
 
 def led_mode_for(snapshot: KioskSnapshot) -> str:
@@ -48,11 +49,15 @@ def led_mode_for(snapshot: KioskSnapshot) -> str:
     nearly finished; steady otherwise. An ``unknown`` printer status (no answer yet) is
     not a fault by itself: the controller sets ``out_of_order_reason`` when it is one.
     """
-    if not snapshot.is_open or snapshot.is_paused or snapshot.out_of_order_reason == "paused":
+    if (
+        not snapshot.is_open
+        or snapshot.is_paused
+        or snapshot.out_of_order_reason == RefusalReason.PAUSED
+    ):
         return "off"
     if snapshot.out_of_order_reason is not None or snapshot.printer_status in PRINTER_FAULTS:
         return "fast"
-    if snapshot.printer_status == "paper_near_end":
+    if snapshot.printer_status == PrinterStatus.PAPER_NEAR_END:
         return "slow"
     return "steady"
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from kiosk.core.errors import ConfigError, KioskError, PrinterError, SyncError, UsageError
 from kiosk.core.settings import Config
+from kiosk.core.vocabulary import PrinterStatus
 from kiosk.ops.provision_config import CONFIG_PATH, Answers, render_config, validate
 from kiosk.ops.provision_files import (
     KIOSK_USER,
@@ -43,7 +44,7 @@ from kiosk.ops.provision_questions import ask, gather_answers, template_names
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 SYSTEMCTL_TIMEOUT_S = 90.0
-GOOD_PRINTER_STATUSES = ("ok", "paper_near_end")
+GOOD_PRINTER_STATUSES = (PrinterStatus.OK, PrinterStatus.PAPER_NEAR_END)
 
 
 class ProvisionError(KioskError):

@@ -28,6 +28,7 @@ from typing import Any
 from kiosk.config import default_config_path, demo_config_path, load_config
 from kiosk.core.errors import ConfigError, KioskError
 from kiosk.core.settings import Config
+from kiosk.core.vocabulary import PrinterStatus
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -153,7 +154,7 @@ def check_printer(config: Config) -> CheckResult:
     from printer.device import TicketPrinter
 
     with TicketPrinter.from_config(config.printer) as printer:
-        status = str(getattr(printer.status(), "value", "unknown"))
+        status = str(getattr(printer.status(), "value", PrinterStatus.UNKNOWN))
         is_held_elsewhere = printer.is_held_elsewhere
     url = config.printer.url
     if is_held_elsewhere:
@@ -163,11 +164,11 @@ def check_printer(config: Config) -> CheckResult:
             f"{url}: held by another process, status unknown (kiosk.service running? "
             "stop it to test the printer)",
         )
-    if status == "ok":
+    if status == PrinterStatus.OK:
         return CheckResult("printer", OK, f"{url}: ok")
-    if status == "paper_near_end":
+    if status == PrinterStatus.PAPER_NEAR_END:
         return CheckResult("printer", WARN, f"{url}: paper near its end: change the roll soon")
-    if status == "unknown":
+    if status == PrinterStatus.UNKNOWN:
         return CheckResult("printer", WARN, f"{url}: status unknown (a write-only link)")
     return CheckResult(
         "printer",

@@ -18,6 +18,7 @@ from kiosk.core.calendar_summary import today_line, today_status
 from kiosk.core.errors import KioskError
 from kiosk.core.service_day import local_now
 from kiosk.core.settings import Config
+from kiosk.core.vocabulary import PrinterStatus
 from kiosk.store import DB_NAME, StoreReader
 
 logger = logging.getLogger(__name__)
@@ -111,11 +112,11 @@ def _printer_status(config: Config) -> str:
         with TicketPrinter.from_config(config.printer) as printer:
             status = printer.status()
             if printer.is_held_elsewhere:  # by the running kiosk, most often: not "offline"
-                return "unknown"
+                return PrinterStatus.UNKNOWN
             return str(status.value)
     except KioskError as err:
         logger.warning("%s", err)
-        return "unknown"
+        return PrinterStatus.UNKNOWN
 
 
 def _sync_status(store: StoreReader) -> dict[str, Any]:

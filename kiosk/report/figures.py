@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kiosk.core.calendar import OpeningRange
+from kiosk.core.vocabulary import RefusalReason
 from kiosk.report.reader import PrinterStretch, StoreFigures
 
 OUTCOMES = ("issued", "printed", "voided", "refused")
-CLOSED = "closed"
+CLOSED = RefusalReason.CLOSED
 SATISFIED_SCORES = (3, 4)
 
 

@@ -25,6 +25,8 @@ import logging
 import sqlite3
 from typing import Any
 
+from kiosk.core.vocabulary import BLOCKING_STATUSES
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = """
@@ -41,7 +43,7 @@ CREATE TABLE IF NOT EXISTS report_printer (
 """
 
 # Statuses during which no ticket can be printed (counted as downtime).
-DOWN_STATUSES = frozenset({"paper_out", "cover_open", "offline"})
+DOWN_STATUSES = BLOCKING_STATUSES
 REASON_MAX_CHARS = 40
 
 _UPSERT_TICKET = (

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.errors import PrinterError
+from kiosk.core.vocabulary import PrinterStatus
 from printer.connections.base import Connection, bad_url, local_path, no_query
 
 
@@ -69,7 +70,7 @@ class FileConnection(Connection):
             self._fd = os.open(self.path, flags, 0o644)
         except OSError as err:
             raise PrinterError(
-                f"cannot open printer device {self.path}: {err}", status="offline"
+                f"cannot open printer device {self.path}: {err}", status=PrinterStatus.OFFLINE
             ) from err
 
     def close(self) -> None:
@@ -82,7 +83,9 @@ class FileConnection(Connection):
         the device stopped taking data, or failed) saying how many bytes went out."""
         fd = self._fd
         if fd is None:
-            raise PrinterError(f"printer device {self.path} is not open", status="offline")
+            raise PrinterError(
+                f"printer device {self.path} is not open", status=PrinterStatus.OFFLINE
+            )
         view = memoryview(data)
         deadline = time.monotonic() + self.timeout_s
         while view:
@@ -99,14 +102,14 @@ class FileConnection(Connection):
                 raise PrinterError(
                     f"printer device {self.path}: write failed after "
                     f"{len(data) - len(view)} of {len(data)} bytes: {err}",
-                    status="offline",
+                    status=PrinterStatus.OFFLINE,
                 ) from err
             if not writable or (not sent and time.monotonic() >= deadline):
                 self.close()
                 raise PrinterError(
                     f"printer device {self.path} took no data for {self.timeout_s:g} s "
                     f"({len(data) - len(view)} of {len(data)} bytes sent)",
-                    status="offline",
+                    status=PrinterStatus.OFFLINE,
                 )
             view = view[sent:]
 

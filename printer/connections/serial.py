@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.errors import PrinterBusyError, PrinterError
+from kiosk.core.vocabulary import PrinterStatus
 from printer.connections.base import Connection, bad_url, flag, query_options
 
 logger = logging.getLogger(__name__)
@@ -148,10 +149,10 @@ class SerialConnection(Connection):
                 raise PrinterBusyError(
                     f"serial printer {self.device} is held by another process "
                     "(the running kiosk?): its status is unknown from here",
-                    status="unknown",
+                    status=PrinterStatus.UNKNOWN,
                 ) from err
             raise PrinterError(
-                f"cannot open serial printer {self.device}: {err}", status="offline"
+                f"cannot open serial printer {self.device}: {err}", status=PrinterStatus.OFFLINE
             ) from err
 
     def close(self) -> None:
@@ -197,7 +198,9 @@ class SerialConnection(Connection):
 
     def _require_open(self) -> Any:
         if self._port is None:
-            raise PrinterError(f"serial printer {self.device} is not open", status="offline")
+            raise PrinterError(
+                f"serial printer {self.device} is not open", status=PrinterStatus.OFFLINE
+            )
         return self._port
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from kiosk.core.errors import PrinterError
+from kiosk.core.vocabulary import PrinterStatus
 from printer.connections.base import Connection, bad_url, no_query
 
 _HOSTNAME_RE = re.compile(
@@ -96,7 +97,8 @@ class TcpConnection(Connection):
             self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout_s)
         except OSError as err:
             raise PrinterError(
-                f"cannot reach network printer {self.host}:{self.port}: {err}", status="offline"
+                f"cannot reach network printer {self.host}:{self.port}: {err}",
+                status=PrinterStatus.OFFLINE,
             ) from err
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -114,7 +116,8 @@ class TcpConnection(Connection):
         if self._is_peer_gone(sock):
             self.close()
             raise PrinterError(
-                f"network printer {self.host}:{self.port} closed the connection", status="offline"
+                f"network printer {self.host}:{self.port} closed the connection",
+                status=PrinterStatus.OFFLINE,
             )
         try:
             sock.settimeout(self.timeout_s)
@@ -140,7 +143,8 @@ class TcpConnection(Connection):
         if not data:
             self.close()
             raise PrinterError(
-                f"network printer {self.host}:{self.port} closed the connection", status="offline"
+                f"network printer {self.host}:{self.port} closed the connection",
+                status=PrinterStatus.OFFLINE,
             )
         return data
 
@@ -158,7 +162,8 @@ class TcpConnection(Connection):
     def _require_open(self) -> socket.socket:
         if self._sock is None:
             raise PrinterError(
-                f"network printer {self.host}:{self.port} is not connected", status="offline"
+                f"network printer {self.host}:{self.port} is not connected",
+                status=PrinterStatus.OFFLINE,
             )
         return self._sock
 

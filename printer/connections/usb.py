@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.errors import PrinterBusyError, PrinterError
+from kiosk.core.vocabulary import PrinterStatus
 from printer.connections.base import Connection, bad_url, no_query
 
 logger = logging.getLogger(__name__)
@@ -87,13 +88,17 @@ class UsbConnection(Connection):
         try:
             device = usb.core.find(idVendor=self.vendor_id, idProduct=self.product_id)
         except usb.core.NoBackendError as err:
-            raise PrinterError(f"USB printer {self.name}: {NO_LIBUSB}", status="offline") from err
+            raise PrinterError(
+                f"USB printer {self.name}: {NO_LIBUSB}", status=PrinterStatus.OFFLINE
+            ) from err
         except usb.core.USBError as err:
-            raise PrinterError(f"USB printer {self.name}: {err}", status="offline") from err
+            raise PrinterError(
+                f"USB printer {self.name}: {err}", status=PrinterStatus.OFFLINE
+            ) from err
         if device is None:
             raise PrinterError(
                 f"no USB device {self.name} (check the cable; lsusb lists what is connected)",
-                status="offline",
+                status=PrinterStatus.OFFLINE,
             )
         try:
             config = device.get_active_configuration()
@@ -106,15 +111,17 @@ class UsbConnection(Connection):
                 raise PrinterBusyError(
                     f"USB printer {self.name} is held by another process (the running "
                     "kiosk, usblp or CUPS): its status is unknown from here",
-                    status="unknown",
+                    status=PrinterStatus.UNKNOWN,
                 ) from err
             if err.errno in (errno.EACCES, errno.EPERM):
                 raise PrinterError(
                     f"USB printer {self.name}: permission denied: install the udev rule "
                     "99-kiosk-printer.rules (group lp), then replug the printer",
-                    status="offline",
+                    status=PrinterStatus.OFFLINE,
                 ) from err
-            raise PrinterError(f"USB printer {self.name}: {err}", status="offline") from err
+            raise PrinterError(
+                f"USB printer {self.name}: {err}", status=PrinterStatus.OFFLINE
+            ) from err
 
         def direction_is(direction: int) -> Any:
             return lambda ep: usb.util.endpoint_direction(ep.bEndpointAddress) == direction
@@ -148,7 +155,7 @@ class UsbConnection(Connection):
         import usb.core
 
         if self._device is None:
-            raise PrinterError(f"USB printer {self.name} is not open", status="offline")
+            raise PrinterError(f"USB printer {self.name} is not open", status=PrinterStatus.OFFLINE)
         timeout_ms = max(MIN_TIMEOUT_MS, int(self.timeout_s * 1000))
         try:
             written = self._out.write(data, timeout=timeout_ms)

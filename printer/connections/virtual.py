@@ -106,7 +106,9 @@ class VirtualConnection(Connection):
 
     def write(self, data: bytes) -> None:
         if not self._is_open:
-            raise PrinterError(f"virtual printer {self.folder} is not open", status="offline")
+            raise PrinterError(
+                f"virtual printer {self.folder} is not open", status=PrinterStatus.OFFLINE
+            )
         if data in STATUS_QUERIES:
             self._pending += replies_for(self.state).get(data, b"")
             return

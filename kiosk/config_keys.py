@@ -1,0 +1,222 @@
+"""What each scalar key of [kiosk], [printer], [server], [display] and [technician] accepts,
+described once: its TOML type, its default, its range or choices and the words of its error
+message ("expected ..."). :func:`read` is the one reader that checks a value against its
+description; kiosk/config.py calls it and adds only the checks a table cannot say (a time
+zone that exists, a printer URL, a loopback address). docs/configuration.md documents every
+key described here, and a test (tests/core/test_config_keys.py) keeps the two in step.
+
+The other sections ([hours], [[categories]], [gpio], [speech], [keypad]) have nested
+structure and are still read by hand in kiosk/config.py and kiosk/config_calendar.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+# Patterns are matched with re.fullmatch: ``$`` alone would also match before a final "\n".
+ID_RE = re.compile(r"[a-z0-9-]{1,32}")
+TIMEZONE_RE = re.compile(r"[A-Za-z0-9_+-]{1,32}(/[A-Za-z0-9_+-]{1,32}){0,2}")
+SERVER_URL_RE = re.compile(r"(https?)://([^/\s?#]{1,253})[^\s]{0,1024}")
+PIN_HASH_RE = re.compile(r"pbkdf2_sha256\$[0-9]{1,12}\$[0-9a-f]{1,256}\$[0-9a-f]{1,256}")
+SITE_MAX_CHARS = 80
+CODEPAGES = ("WPC1252", "CP858")
+THEMES = ("default", "high-contrast")
+ROTATIONS = (0, 90, 180, 270)
+BACKLIGHT_MODES = ("auto", "always-on")
+
+REQUIRED: Any = ...  # a key without a default must be present
+NUMBER = (int, float)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key: ``kind`` is the TOML type (``NUMBER`` for an integer or a decimal),
+    ``expected`` what the error message says is expected. The checks run in this order:
+    type, ``choices``, ``lo``..``hi`` (message ``range_expected`` when it differs), a whole
+    number (``is_whole``), ``pattern`` (message ``pattern_expected`` when it differs). A
+    ``max_chars`` key is a text shown to visitors; an ``is_path`` key a path relative to
+    the configuration's folder."""
+
+    name: str
+    kind: type | tuple[type, ...]
+    expected: str
+    default: Any = REQUIRED
+    choices: tuple[Any, ...] | None = None
+    lo: float | None = None
+    hi: float | None = None
+    range_expected: str | None = None
+    is_whole: bool = False
+    pattern: re.Pattern[str] | None = None
+    pattern_expected: str | None = None
+    max_chars: int | None = None
+    is_path: bool = False
+
+
+class KeyReader(Protocol):
+    """What :func:`read` needs of kiosk.config's reader of one table."""
+
+    table: dict[str, Any]
+
+    def fail(self, key: str | None, value: Any, expected: str) -> None: ...
+    def get(
+        self, key: str, kind: type | tuple[type, ...], expected: str, default: Any = ...
+    ) -> Any: ...
+    def path_value(self, key: str, expected: str, default: Any = ...) -> Path | None: ...
+    def check_text(self, key: str, value: str, max_chars: int) -> str: ...
+
+
+def fetch(r: KeyReader, key: Key) -> Any:
+    """The value of ``key`` (its default when absent), of the right type, not yet checked
+    further: :func:`check` does the rest (two steps when a section reads all its values
+    before checking them)."""
+    if key.is_path:
+        return r.path_value(key.name, key.expected, key.default)
+    return r.get(key.name, key.kind, key.expected, key.default)
+
+
+def check(r: KeyReader, key: Key, value: Any) -> Any:
+    """``value`` checked against ``key``'s choices, range, pattern and length."""
+    if value is None or key.is_path:
+        return value
+    if key.choices is not None and value not in key.choices:
+        r.fail(key.name, value, key.expected)
+    if key.lo is not None and key.hi is not None and not key.lo <= value <= key.hi:
+        r.fail(key.name, value, key.range_expected or key.expected)
+    if key.is_whole and not isinstance(value, int):
+        r.fail(key.name, value, key.expected)
+    if key.pattern is not None and not key.pattern.fullmatch(value):
+        r.fail(key.name, value, key.pattern_expected or key.expected)
+    if key.max_chars is not None:
+        return r.check_text(key.name, value, key.max_chars)
+    return value
+
+
+def read(r: KeyReader, key: Key) -> Any:
+    """The checked value of ``key`` in ``r``'s table, or its default."""
+    return check(r, key, fetch(r, key))
+
+
+def resolve_path(config_path: Path, value: str) -> Path:
+    """A path from the configuration; relative ones are relative to the file's folder."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else (config_path.parent / p).resolve()
+
+
+def _keys(*keys: Key) -> dict[str, Key]:
+    return {key.name: key for key in keys}
+
+
+_DAYS = "a whole number of days from 1 to 3650"
+_ID_EXPECTED = '1-32 characters of a-z 0-9 - (for example "hdv-1")'
+_TIMEZONE_EXPECTED = 'an IANA time zone name such as "Europe/Paris"'
+_SERVER_URL_EXPECTED = 'an http:// or https:// URL such as "https://file.example.org"'
+_BACKLIGHT_PATH_EXPECTED = (
+    'a backlight\'s bl_power file such as "/sys/class/backlight/rpi_backlight/bl_power"'
+)
+
+KIOSK = _keys(
+    Key("id", str, _ID_EXPECTED, pattern=ID_RE),
+    Key(
+        "site",
+        str,
+        'the site name shown to visitors (for example "Hôtel de ville")',
+        max_chars=SITE_MAX_CHARS,
+    ),
+    Key("timezone", str, _TIMEZONE_EXPECTED, "Europe/Paris"),
+    Key("languages", list, 'a list of language codes, default first: ["fr", "en"]', ["fr"]),
+    Key("data_dir", str, "a folder for the durable store", "/var/lib/kiosk", is_path=True),
+    Key("retention_days", NUMBER, _DAYS, 90, lo=1, hi=3650, is_whole=True),
+    Key("report_retention_days", NUMBER, _DAYS, 400, lo=1, hi=3650, is_whole=True),
+    Key(
+        "last_ticket_before_close_min",
+        int,
+        "minutes before closing when issuing stops, 0 to 240",
+        None,
+        lo=0,
+        hi=240,
+        range_expected="minutes from 0 to 240",
+    ),
+)
+
+PRINTER = _keys(
+    Key("url", str, "one of the printer URL forms (printer.connections.VALID_FORMS)"),
+    Key("profile", str, 'a python-escpos capability profile such as "TM-T20II"', "TM-T20II"),
+    Key("codepage", str, " or ".join(CODEPAGES), "WPC1252", choices=CODEPAGES),
+    Key("timeout_s", NUMBER, "seconds from 0.5 to 60", 5.0, lo=0.5, hi=60),
+    Key(
+        "qr_url",
+        str,
+        'a URL template such as "https://file.example.org/t/{kiosk}/{number}"',
+        None,
+    ),
+    Key("logo", str, "a PNG file for the top of the ticket", None, is_path=True),
+    Key("footer", dict, 'a table of lines per language: { fr = ["..."] }', {}),
+    Key("status_poll_s", NUMBER, "seconds from 1 to 3600", 30.0, lo=1, hi=3600),
+)
+
+SERVER = _keys(
+    Key("url", str, _SERVER_URL_EXPECTED, pattern=SERVER_URL_RE),
+    Key("allow_insecure_http", bool, "true or false", False),
+    Key("token_file", str, "the path of the file holding the kiosk's token", is_path=True),
+    Key(
+        "ca_bundle",
+        str,
+        "a PEM file of the certificate authorities to trust",
+        None,
+        is_path=True,
+    ),
+    Key("connect_timeout_s", NUMBER, "seconds from 0.1 to 60", 3.05, lo=0.1, hi=60),
+    Key("read_timeout_s", NUMBER, "seconds from 0.1 to 120", 10.0, lo=0.1, hi=120),
+    Key("state_poll_s", NUMBER, "seconds from 1 to 600", 15.0, lo=1, hi=600),
+    Key("heartbeat_s", NUMBER, "seconds from 5 to 3600", 60.0, lo=5, hi=3600),
+)
+
+DISPLAY = _keys(
+    Key("width", int, "a width in pixels from 320 to 7680", 800, lo=320, hi=7680),
+    Key("height", int, "a height in pixels from 240 to 7680", 480, lo=240, hi=7680),
+    Key("rotation", int, "0, 90, 180 or 270", 0, choices=ROTATIONS),
+    Key("theme", str, " or ".join(THEMES), "default", choices=THEMES),
+    Key("fullscreen", bool, "true or false", True),
+    Key("idle_timeout_s", NUMBER, "seconds from 5 to 600", 30.0, lo=5, hi=600),
+    Key("ticket_screen_s", NUMBER, "seconds from 2 to 60", 8.0, lo=2, hi=60),
+    Key(
+        "panel_width_mm",
+        NUMBER,
+        "the panel's visible width in mm, 50 to 2000",
+        154.0,
+        lo=50,
+        hi=2000,
+    ),
+    Key(
+        "backlight",
+        str,
+        " or ".join(f'"{m}"' for m in BACKLIGHT_MODES),
+        "auto",
+        choices=BACKLIGHT_MODES,
+    ),
+    Key("backlight_path", str, _BACKLIGHT_PATH_EXPECTED, None, is_path=True),
+    Key("backlight_wake_s", NUMBER, "seconds from 5 to 3600", 60.0, lo=5, hi=3600),
+)
+
+TECHNICIAN = _keys(
+    Key(
+        "pin_hash",
+        str,
+        'a hash made by "kiosk hash-pin" (pbkdf2_sha256$ITERATIONS$SALT$HASH)',
+        None,
+        pattern=PIN_HASH_RE,
+        pattern_expected='a hash made by "kiosk hash-pin"',
+    ),
+)
+
+# Section name -> its keys, for the documentation's test.
+SECTIONS = {
+    "kiosk": KIOSK,
+    "printer": PRINTER,
+    "server": SERVER,
+    "display": DISPLAY,
+    "technician": TECHNICIAN,
+}
