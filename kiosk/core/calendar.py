@@ -230,7 +230,19 @@ def _instant(day: dt.date, minute: int, tz: dt.tzinfo | None, *, fold: int = 0) 
     wall = wall.replace(fold=fold)
     if tz is None:
         return wall
-    return wall.astimezone(dt.UTC).astimezone(tz)
+    real = wall.astimezone(dt.UTC).astimezone(tz)
+    if real.replace(tzinfo=None) == wall.replace(tzinfo=None):
+        return real
+    # A wall time in the gap: Python maps it past the gap by the old offset (02:30 becomes
+    # 03:30), but the first real instant after it is the jump itself (03:00). Walk from the
+    # later-offset reading, which lies before the jump, to the first instant at or past it.
+    naive = wall.replace(tzinfo=None, fold=0)
+    moment = wall.replace(fold=1).astimezone(dt.UTC)
+    for _ in range(24 * 60):
+        if moment.astimezone(tz).replace(tzinfo=None) >= naive:
+            break
+        moment += dt.timedelta(minutes=1)
+    return moment.astimezone(tz)
 
 
 def minutes_until_close(

@@ -284,3 +284,12 @@ def test_next_opening_is_the_first_opening_in_the_future(calendar, local):
     for moment in _boundaries(calendar, local.date(), nxt.date(), local.tzinfo):
         if utc(local) < utc(moment) < utc(nxt):
             assert not cal.is_open(calendar, moment), f"opens at {moment} before {nxt}"
+
+
+def test_a_range_starting_in_the_skipped_spring_hour_opens_when_the_clock_jumps():
+    # Sunday 02:30-04:00 on 29 March 2026: 02:30 never happens; the desk opens at 03:00, the
+    # first real instant of the range (Hypothesis found next_opening skipping to 5 April).
+    weekly = cal.WeeklyHours(days=((), (), (), (), (), (), (cal.parse_range("02:30-04:00"),)))
+    calendar = cal.Calendar(weekly)
+    local = dt.datetime(2026, 3, 23, 1, 0, tzinfo=PARIS)
+    assert cal.next_opening(calendar, local) == dt.datetime(2026, 3, 29, 3, 0, tzinfo=PARIS)
