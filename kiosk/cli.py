@@ -277,7 +277,10 @@ def describe_config(config: Any, today: dt.date | None = None) -> str:
         if c.hours is not None:
             days = [f"{d} {', '.join(r)}" for d, r in c.hours_text.items() if r]
             offered = f", offered {'; '.join(days) or 'never'}"
-        lines.append(f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}{offered}")
+        priority = ", priority ticket too" if config.offers_priority(c.id) and c.prefix else ""
+        lines.append(
+            f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}{offered}{priority}"
+        )
     return "\n".join(lines)
 
 

@@ -33,6 +33,7 @@ from kiosk.core.settings import (
     KeypadSection,
     KioskSection,
     PrinterSection,
+    PrioritySection,
     ServerSection,
     SpeechSection,
     TechnicianSection,
@@ -274,6 +275,12 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     speech_table = top.get("speech", dict, "a [speech] table", None)
     speech = _parse_speech(_Reader(path, "speech", speech_table), kiosk) if speech_table else None
     keypad = _parse_keypad(_Reader(path, "keypad", top.get("keypad", dict, "a table", {})), gpio)
+    priority_table = top.get("priority", dict, "a [priority] table", None)
+    priority = (
+        _parse_priority(_Reader(path, "priority", priority_table), categories)
+        if priority_table is not None
+        else None
+    )
     top.finish()
     return Config(
         path=path,
@@ -289,6 +296,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         calendar=calendar,
         speech=speech,
         keypad=keypad,
+        priority=priority,
     )
 
 
@@ -791,3 +799,23 @@ def _parse_keypad(r: _Reader, gpio: GpioSection) -> KeypadSection:
         evdev=evdev,
         evdev_keys=dict(keys) if keys is not None else dict(DEFAULT_EVDEV_KEYS),
     )
+
+
+def _parse_priority(r: _Reader, categories: tuple[CategoryConfig, ...]) -> PrioritySection:
+    """``[priority] categories``: ticket category ids that offer a priority ticket, or
+    ``["*"]`` for all of them."""
+    parents = {c.parent for c in categories if c.parent}
+    ticket_ids = [c.id for c in categories if c.id not in parents]
+    expected = f'a list of ticket category ids ({", ".join(ticket_ids)}), or ["*"] for all of them'
+    ids = r.get("categories", list, expected)
+    if not ids or not all(isinstance(i, str) for i in ids):
+        r.fail("categories", ids, expected)
+    if "*" in ids and len(ids) > 1:
+        r.fail("categories", ids, '["*"] alone (it already means every category)')
+    for cid in ids:
+        if cid != "*" and cid not in ticket_ids:
+            r.fail("categories", cid, expected)
+    if len(set(ids)) != len(ids):
+        r.fail("categories", ids, "each category id once")
+    r.finish()
+    return PrioritySection(categories=tuple(ids))

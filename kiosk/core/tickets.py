@@ -55,6 +55,7 @@ def ticket_content(
         qr_payload=qr,
         footer_lines=tuple(footer),
         is_duplicate=is_duplicate,
+        is_priority=ticket.is_priority,
         # A language the printer's code page cannot write (Arabic) prints in the default one.
         fallback_language=default_language,
         fallback_label=category.label_for(default_language, default_language),
