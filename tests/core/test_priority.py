@@ -186,3 +186,45 @@ def test_priority_figures_come_from_the_state_only_when_given():
     assert queue_figures(state.categories, "etat-civil") == (7, (900, 1500))
     assert state.categories["urbanisme"].priority is None  # an implausible figure is dropped
     assert queue_figures(state.categories, "urbanisme", is_priority=True) == (None, None)
+
+
+# ---- the replay line ------------------------------------------------------------------------
+
+
+def test_replay_parses_ticket_priority():
+    from kiosk.core.replay import parse_replay
+
+    normal, priority = parse_replay("ticket etat-civil\nticket etat-civil priority\n", source="r")
+    assert (normal.category_id, normal.is_priority) == ("etat-civil", False)
+    assert (priority.category_id, priority.is_priority) == ("etat-civil", True)
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("ticket etat-civil prio", "optionally priority, not 'prio'"),
+        ("ticket etat-civil priority now", "one category id (and optionally priority)"),
+    ],
+)
+def test_a_bad_ticket_line_is_one_usage_line(line, fragment):
+    from kiosk.core.errors import UsageError
+    from kiosk.core.replay import parse_replay
+
+    with pytest.raises(UsageError) as err:
+        parse_replay(line + "\n", source="s.replay")
+    assert str(err.value).startswith("s.replay:1: ") and fragment in str(err.value)
+
+
+def test_a_priority_line_for_a_category_without_priority_is_refused_at_start():
+    from kiosk.core.errors import UsageError
+    from kiosk.core.replay import parse_replay, validate_categories
+
+    commands = parse_replay("ticket urbanisme priority\n", source="s.replay")
+    validate_categories(commands, {"etat-civil", "urbanisme"})  # no priority check asked
+    with pytest.raises(UsageError, match="offers no priority ticket; expected one of etat-civil"):
+        validate_categories(
+            commands,
+            {"etat-civil", "urbanisme"},
+            source="s.replay",
+            priority_category_ids={"etat-civil"},
+        )
