@@ -172,6 +172,13 @@ def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) ->
         metavar="CODE",
         help="a one-time enrolment code to accept (repeatable)",
     )
+    p.add_argument(
+        "--priority-policy",
+        default="strict",
+        metavar="strict|every:N",
+        help="how calls order priority tickets: strict (always first) or every:N (one after "
+        "every N normal calls); default %(default)s",
+    )
 
 
 def _extension_registrars() -> list[Callable[[Any], None]]:
