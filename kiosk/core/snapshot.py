@@ -92,9 +92,10 @@ def queue_figures(
     """People ahead and an estimated wait range in seconds for a new ticket, from the
     freshest server state (None when unknown or stale). A priority ticket takes only the
     server's priority figures: the category's own would be wrong for it."""
-    q: CategoryQueue | PriorityQueue | None = (queues or {}).get(category_id)
-    if q is not None and is_priority:
-        q = q.priority
+    category = (queues or {}).get(category_id)
+    q: CategoryQueue | PriorityQueue | None = category
+    if category is not None and is_priority:
+        q = category.priority
     if q is None:
         return None, None
     wait = None
