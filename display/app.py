@@ -481,6 +481,10 @@ class DisplayApp:
         assert self.flow is not None
         return self.flow.parent_id
 
+    def choice_id(self) -> str | None:
+        assert self.flow is not None
+        return self.flow.choice_id
+
     def button_center(self, action: Action) -> tuple[int, int] | None:
         if self.frame is None:
             return None
@@ -512,9 +516,9 @@ class DisplayApp:
         button = focused_button(self.frame, self.flow.focus)
         return button.action if button is not None else None
 
-    def request_directly(self, category_id: str) -> None:
+    def request_directly(self, category_id: str, *, is_priority: bool = False) -> None:
         assert self.flow is not None
-        self.flow.request_directly(category_id, self.clock.monotonic_s())
+        self.flow.request_directly(category_id, self.clock.monotonic_s(), is_priority=is_priority)
 
     def quit(self, exit_code: int) -> None:
         self.intents.put(QuitRequest(exit_code))

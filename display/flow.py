@@ -38,7 +38,7 @@ from kiosk.core.vocabulary import ActionKind, Screen
 
 logger = logging.getLogger(__name__)
 
-VISITOR_BROWSING = (Screen.HOME, Screen.CATEGORIES)
+VISITOR_BROWSING = (Screen.HOME, Screen.CATEGORIES, Screen.PRIORITY)
 KEYS_NEXT = ("down", "right")
 KEYS_PREVIOUS = ("up", "left")
 SPEECH_TIME_FACTOR = 10  # EN 301 549 11.2.2.1: time limits extended tenfold in speech mode
@@ -52,6 +52,7 @@ class TicketFlow:
     """One visitor's ticket, from the touch to its outcome."""
 
     category_id: str
+    is_priority: bool = False
     issued: TicketIssued | None = None
     outcome: str | None = None  # None while pending; printed | voided | refused
     refused: TicketRefused | None = None
@@ -78,6 +79,7 @@ class ScreenFlow:
         self._emit = emit
         self.screen: str = Screen.HOME
         self.parent_id: str | None = None
+        self.choice_id: str | None = None  # the category whose normal/priority choice shows
         self.language = config.kiosk.default_language
         self.flow: TicketFlow | None = None
         self.flows_started = 0
@@ -118,8 +120,10 @@ class ScreenFlow:
         self.screen = screen
         self.deadline_s = deadline_s
         self.focus = 0
-        if screen != "categories":
+        if screen not in ("categories", "priority"):
             self.parent_id = None
+        if screen != "priority":
+            self.choice_id = None
         if screen not in TECHNICIAN:
             self.pin_digits = ""
             self.is_pin_wrong = False
@@ -153,28 +157,36 @@ class ScreenFlow:
             self.focus = 0
             self.version += 1
         elif kind == "back":
-            if self.parent_id is not None:
+            if self.screen == "priority":
+                self._go("categories", now_s)  # the parent's sub-categories, if any, again
+            elif self.parent_id is not None:
                 self.parent_id = None
                 self.focus = 0
                 self.version += 1
             else:
                 self._go("home", now_s)
-        elif kind == "category" and arg:
+        elif kind == "category" and arg and self.config.offers_priority(arg):
+            if self.flow is None or not self.flow.is_pending:
+                self._go("priority", now_s)
+                self.choice_id = arg
+        elif kind in ("category", "normal") and arg:
             self._start_ticket(arg, now_s)
+        elif kind == "priority" and arg:
+            self._start_ticket(arg, now_s, is_priority=True)
         elif kind == "dismiss":
             if self.flow is None or not self.flow.is_pending:
                 self._go("home", now_s)
         elif kind.startswith("pin_") or kind.startswith("tech_"):
             self._on_technician(kind, arg, now_s)
 
-    def _start_ticket(self, category_id: str, now_s: float) -> None:
+    def _start_ticket(self, category_id: str, now_s: float, *, is_priority: bool = False) -> None:
         if self.flow is not None and self.flow.is_pending:
             logger.info("touch on %s ignored: a ticket is already on its way", category_id)
             return
-        self.flow = TicketFlow(category_id, started_s=now_s)
+        self.flow = TicketFlow(category_id, is_priority=is_priority, started_s=now_s)
         self.flows_started += 1
-        self._emit("touch", category=category_id)
-        self._post(TicketRequest(category_id, self.language))
+        self._emit("touch", category=category_id, **({"priority": True} if is_priority else {}))
+        self._post(TicketRequest(category_id, self.language, is_priority=is_priority))
         self._go("ticket", now_s)
 
     # ---- keys ------------------------------------------------------------------------------
@@ -228,11 +240,15 @@ class ScreenFlow:
     def time_factor(self) -> float:
         return SPEECH_TIME_FACTOR if self.is_speech_mode else 1.0
 
-    def request_directly(self, category_id: str, now_s: float) -> None:
+    def request_directly(
+        self, category_id: str, now_s: float, *, is_priority: bool = False
+    ) -> None:
         """Replay on a screen without buttons (closed, out of order): the intent alone."""
-        self.flow = TicketFlow(category_id, started_s=now_s)
+        self.flow = TicketFlow(category_id, is_priority=is_priority, started_s=now_s)
         self.flows_started += 1
-        self._post(TicketRequest(category_id, self.language, source="replay"))
+        self._post(
+            TicketRequest(category_id, self.language, source="replay", is_priority=is_priority)
+        )
         self.version += 1
 
     # ---- controller updates -------------------------------------------------------------
@@ -291,7 +307,7 @@ class ScreenFlow:
             return
         idle = self.config.display.idle_timeout_s * self.time_factor()
         if now_s - self.last_input_s >= idle:
-            is_away = self.screen in ("categories", *TECHNICIAN)
+            is_away = self.screen in ("categories", "priority", *TECHNICIAN)
             is_foreign = (
                 self.screen == "home" and self.language != self.config.kiosk.default_language
             )

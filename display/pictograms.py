@@ -296,6 +296,22 @@ def _elderly(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     )
 
 
+def _priority(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    """The international symbol of access: a seated figure on a wheel (priority ticket)."""
+    head = (r.x + r.width * 9 // 20, r.y + r.height // 8)
+    pygame.draw.circle(s, c, head, max(2, r.width // 10))
+    back_top = (r.x + r.width * 2 // 5, r.y + r.height * 3 // 10)
+    seat = (r.x + r.width * 2 // 5, r.y + r.height * 3 // 5)
+    knee = (r.x + r.width * 7 // 10, seat[1])
+    foot = (r.x + r.width * 4 // 5, r.bottom - r.height // 10)
+    pygame.draw.lines(s, c, False, [back_top, seat, knee, foot], w + 1)
+    arm = (r.x + r.width * 13 // 20, r.y + r.height * 2 // 5)
+    pygame.draw.line(s, c, (back_top[0], arm[1]), arm, w)
+    wheel = pygame.Rect(0, 0, r.width * 11 // 20, r.height * 11 // 20)
+    wheel.center = (r.x + r.width * 2 // 5, r.bottom - r.height * 3 // 10)
+    pygame.draw.arc(s, c, wheel, 0.6, 5.6, w)
+
+
 def _building(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     """A public building with columns (France services, town hall)."""
     pygame.draw.polygon(
@@ -392,6 +408,7 @@ PAINTERS: dict[str, Painter] = {
     "thermometer": _thermometer,
     "help": _info,
     "contrast": _contrast,
+    "priority": _priority,
 }
 ALIASES = {
     "etat-civil": "family",

@@ -2,7 +2,8 @@
 
 ``ticket CAT`` behaves like a visitor: it looks at the screen showing, touches the centre of
 the right button with real FINGERDOWN/FINGERUP events (home, then the parent category, then
-the category), and waits for that flow to end before the next line. A ticket or refusal
+the category, then, for a category that offers a priority ticket, "Normal ticket" or, for
+``ticket CAT priority``, "Priority ticket"), and waits for that flow to end before the next line. A ticket or refusal
 screen still showing is dismissed by a touch first. On the closed and out-of-order screens
 there is no button, so the request goes straight to the controller. Nothing here blocks.
 """
@@ -28,10 +29,11 @@ class ReplayHost(Protocol):
 
     def visible_screen(self) -> str: ...
     def parent_id(self) -> str | None: ...
+    def choice_id(self) -> str | None: ...  # the category of the priority choice showing
     def button_center(self, action: Action) -> tuple[int, int] | None: ...
     def post_touch(self, pos: tuple[int, int], is_down: bool) -> None: ...
     def flow_counts(self) -> tuple[int, int, bool]: ...  # started, ended, is a flow pending
-    def request_directly(self, category_id: str) -> None: ...
+    def request_directly(self, category_id: str, *, is_priority: bool = False) -> None: ...
     def quit(self, exit_code: int) -> None: ...
     def press_key(self, name: str) -> None: ...
     def is_speaking(self) -> bool: ...
@@ -82,7 +84,7 @@ class ReplayDriver:
                 self._touch(host, (command.x or 0, command.y or 0), now_s)
                 self._done()
         elif command.kind == "ticket" and command.category_id:
-            self._ticket(host, command.category_id, now_s)
+            self._ticket(host, command.category_id, now_s, is_priority=command.is_priority)
         elif command.kind == "key" and command.key:
             self._key(host, command.key, now_s)
 
@@ -116,7 +118,9 @@ class ReplayDriver:
         self._await_started = started
         self._next_touch_s = now_s + TOUCH_GAP_S
 
-    def _ticket(self, host: ReplayHost, category_id: str, now_s: float) -> None:
+    def _ticket(
+        self, host: ReplayHost, category_id: str, now_s: float, *, is_priority: bool = False
+    ) -> None:
         started, ended, is_pending = host.flow_counts()
         if self._await_ended is not None:
             if ended >= self._await_ended:
@@ -132,10 +136,10 @@ class ReplayDriver:
         if is_pending or now_s < self._next_touch_s:
             return
         screen = host.visible_screen()
-        target = self._target(host, screen, category_id)
+        target = self._target(host, screen, category_id, is_priority=is_priority)
         if target is None:
             if screen in (Screen.CLOSED, Screen.OUT_OF_ORDER):
-                host.request_directly(category_id)
+                host.request_directly(category_id, is_priority=is_priority)
                 self._await_ended = ended + 1
             return
         center = host.button_center(target)
@@ -147,17 +151,24 @@ class ReplayDriver:
                 screen,
             )
             return
-        if target.kind == ActionKind.CATEGORY:
+        if target.kind in (ActionKind.CATEGORY, ActionKind.NORMAL, ActionKind.PRIORITY):
             self._await_started = started
         self._touch(host, center, now_s)
 
-    def _target(self, host: ReplayHost, screen: str, category_id: str) -> Action | None:
+    def _target(
+        self, host: ReplayHost, screen: str, category_id: str, *, is_priority: bool = False
+    ) -> Action | None:
         if screen in (Screen.TICKET, Screen.REFUSED):
             return Action(ActionKind.DISMISS)
         if screen == Screen.HOME:
             return Action(ActionKind.START)
         if screen in (Screen.TECH_PIN, Screen.TECH_MENU):
             return Action(ActionKind.TECH_CLOSE)
+        if screen == Screen.PRIORITY:
+            if host.choice_id() != category_id:
+                return Action(ActionKind.BACK)
+            kind = ActionKind.PRIORITY if is_priority else ActionKind.NORMAL
+            return Action(kind, category_id)
         if screen == Screen.CATEGORIES:
             parent = self.config.category(category_id).parent
             current = host.parent_id()

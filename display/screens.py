@@ -143,6 +143,7 @@ def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
     builders = {
         "home": _home,
         "categories": _categories,
+        "priority": _priority_choice,
         "ticket": _ticket,
         "refused": _refused,
         "closed": _closed,
@@ -399,6 +400,56 @@ def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     return frame
 
 
+def priority_notice(ctx: ScreenContext) -> str:
+    """Who a priority ticket is for, and that the card is shown to the agent, not the kiosk."""
+    return ctx._(
+        "For holders of the carte mobilité inclusion (priority or disability). "
+        "You show your card to the agent: the kiosk asks for no proof and keeps nothing."
+    )
+
+
+def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    """After a category that offers one: a normal ticket (first, the usual path) or a
+    priority ticket, with who it is for; one touch either way."""
+    lay = ctx.layout
+    cfg = ctx.config
+    frame = Frame("priority")
+    category_id = flow.choice_id or ""
+    try:
+        title = cfg.category(category_id).label_for(ctx.language, cfg.kiosk.default_language)
+    except KeyError:
+        title = category_id
+    top = _banner(ctx, frame, header_band(ctx, frame, title, is_clock=False))
+    bar = _back_button(ctx, frame)
+    area = pygame.Rect(lay.margin, top + lay.margin, lay.width - 2 * lay.margin, 0)
+    area.height = bar.y - lay.gap - area.y
+    buttons_top = max(_interactive_top(ctx, top), area.y + area.height * 2 // 5)
+    notice = pygame.Rect(area.x, area.y, area.width, buttons_top - lay.gap - area.y)
+    row = pygame.Rect(area.x, buttons_top, area.width, area.bottom - buttons_top)
+    normal_box, priority_box = lay.grid(row, 2, aspect=2.4 if lay.is_portrait else 1.6)
+    frame.items.append(
+        ctx.button(
+            Action("normal", category_id),
+            normal_box,
+            ctx._("Normal ticket"),
+            28,
+            pictogram="ticket",
+            is_primary=True,
+        )
+    )
+    frame.items.append(
+        ctx.button(
+            Action("priority", category_id),
+            priority_box,
+            ctx._("Priority ticket"),
+            28,
+            pictogram="priority",
+        )
+    )
+    frame.items.append(ctx.text(priority_notice(ctx), notice, "body", 26))
+    return frame
+
+
 def _wait_text(ctx: ScreenContext, wait_range_s: tuple[int, int]) -> str:
     lo, hi = (max(1, round(s / 60)) for s in wait_range_s)
     if lo == hi:
@@ -462,11 +513,16 @@ def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
     if issued.wait_range_s is not None:
         details.append(_wait_text(ctx, issued.wait_range_s))
-    label_box, number_box, detail_box, take_box = stack(ctx, area, [2, 5, 2 if details else 0, 3])
+    is_priority = issued.is_priority
+    weights = [2, 4 if is_priority else 5, 2 if is_priority else 0, 2 if details else 0, 3]
+    label_box, number_box, priority_box, detail_box, take_box = stack(ctx, area, weights)
     frame.items.append(ctx.text(cat_label, label_box, "body", 32, is_bold=True))
     frame.items.append(
         Text(issued.number, number_box, "number", number_box.height * 4 // 5, lay.min_text_px, True)
     )
+    if is_priority:
+        notice = ctx._("Priority ticket: show your card (carte mobilité inclusion) to the agent")
+        frame.items.append(ctx.text(notice, priority_box, "body", 28, is_bold=True))
     if details:
         frame.items.append(ctx.text("\n".join(details), detail_box, "body", 28))
     take = (

@@ -75,6 +75,7 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
     yield Scene("categories", flow("categories"), busy)
     for parent in parents:
         yield Scene(f"categories-{parent.id}", flow("categories", parent_id=parent.id), busy)
+    yield from priority_scenes(config, flow, language)
     yield Scene("ticket-wait", flow("ticket", flow=TicketFlow(first.id)), KioskSnapshot())
     yield Scene("ticket", flow("ticket", flow=TicketFlow(first.id, issued=issued)), KioskSnapshot())
     yield Scene(
@@ -126,6 +127,30 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
         last_ticket_number=f"{first.prefix}042",
     )
     yield Scene("tech-menu", flow("tech_menu"), tech)
+
+
+def priority_scenes(
+    config: Config, flow: Callable[..., ScreenFlow], language: str
+) -> Iterator[Scene]:
+    """The normal/priority choice and a priority ticket's screen, for the first category
+    that offers one ([priority]); nothing without it."""
+    offering = [c for c in config.ticket_categories if config.offers_priority(c.id)]
+    if not offering:
+        return
+    category = offering[0]
+    yield Scene(
+        "priority",
+        flow("priority", choice_id=category.id, parent_id=category.parent),
+        KioskSnapshot(),
+    )
+    issued = TicketIssued(
+        "t2", f"{category.prefix}043", category.id, language, people_ahead=1, is_priority=True
+    )
+    yield Scene(
+        "ticket-priority",
+        flow("ticket", flow=TicketFlow(category.id, is_priority=True, issued=issued)),
+        KioskSnapshot(),
+    )
 
 
 CHRISTMAS_UTC = dt.datetime(2026, 12, 25, 9, 0, tzinfo=dt.UTC)

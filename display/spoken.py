@@ -20,6 +20,13 @@ from kiosk.core.settings import Config
 from kiosk.i18n import Translator, translator
 from kiosk.speech.speaker import Part, Utterance
 
+PRIORITY_CHOICE = (
+    "Choose a normal ticket or a priority ticket. A priority ticket is for holders of the "
+    "carte mobilité inclusion, with the mention priority or disability: you show your card "
+    "to the agent, the kiosk asks for nothing."
+)
+PRIORITY_TICKET = "Priority ticket. Show your card, the carte mobilité inclusion, to the agent."
+
 
 def _tr(language: str) -> Translator:
     return translator(language, "speech")
@@ -72,6 +79,10 @@ class Voice:
         action = button.action
         if action.kind == "start":
             return self._("Take a ticket")
+        if action.kind == "normal":
+            return self._("Normal ticket")
+        if action.kind == "priority":
+            return self._("Priority ticket")
         if action.kind in ("category", "parent") and action.arg:
             category = self.config.category(action.arg)
             if category.is_discreet and not self.is_private:
@@ -156,6 +167,13 @@ class Voice:
                 if not (parent.is_discreet and not self.is_private):
                     title = parent.spoken_for(self.language, self.config.kiosk.default_language)
             return self._say(Part(self._aloud(title)), *self.focused(), *tail)
+        if name == "priority":
+            title = next(
+                (i.text for i in self.frame.items if isinstance(i, Text) and i.role == "header"),
+                "",
+            )
+            choice = Part(self._(PRIORITY_CHOICE))
+            return self._say(Part(self._aloud(title)), choice, *self.focused(), *tail)
         if name == "ticket":
             return self._say(*self._ticket(), *tail)
         return self._say(*self._texts(), *self.focused(), *tail)
@@ -181,6 +199,8 @@ class Voice:
         if category is not None and not (category.is_discreet and not self.is_private):
             label = category.spoken_for(self.language, self.config.kiosk.default_language)
             parts.append(Part(self._("for %(category)s") % {"category": label}))
+        if issued.is_priority:
+            parts.append(Part(self._(PRIORITY_TICKET)))
         if issued.people_ahead is not None:
             n = issued.people_ahead
             text = self.tr.ngettext(
@@ -211,6 +231,8 @@ def ticket_prompts(config: Config, language: str) -> list[tuple[str, str]]:
         tr.gettext("Your ticket is coming out of the tray below."),
         tr.gettext("Press select when you have it."),
     ]
+    if config.priority is not None:
+        texts.append(tr.gettext(PRIORITY_TICKET))
     default = config.kiosk.default_language
     for c in config.ticket_categories:
         label = c.spoken_for(language, default)

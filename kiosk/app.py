@@ -116,7 +116,12 @@ def run_kiosk(
         use_headless_video()
     if replay:
         validate_categories(
-            replay, {c.id for c in config.ticket_categories}, source=replay[0].source
+            replay,
+            {c.id for c in config.ticket_categories},
+            source=replay[0].source,
+            priority_category_ids={
+                c.id for c in config.ticket_categories if config.offers_priority(c.id)
+            },
         )
     layout = load_layout(config)  # before any visitor: profile read, logo dithered once
     printer = TicketPrinter.from_config(config.printer)

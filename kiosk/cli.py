@@ -176,6 +176,13 @@ def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) ->
         metavar="CODE",
         help="a one-time enrolment code to accept (repeatable)",
     )
+    p.add_argument(
+        "--priority-policy",
+        default="strict",
+        metavar="strict|every:N",
+        help="how calls order priority tickets: strict (always first) or every:N (one after "
+        "every N normal calls); default %(default)s",
+    )
 
 
 def _extension_registrars() -> list[Callable[[Any], None]]:
@@ -281,7 +288,10 @@ def describe_config(config: Any, today: dt.date | None = None) -> str:
         if c.hours is not None:
             days = [f"{d} {', '.join(r)}" for d, r in c.hours_text.items() if r]
             offered = f", offered {'; '.join(days) or 'never'}"
-        lines.append(f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}{offered}")
+        priority = ", priority ticket too" if config.offers_priority(c.id) and c.prefix else ""
+        lines.append(
+            f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}{offered}{priority}"
+        )
     return "\n".join(lines)
 
 

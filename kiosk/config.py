@@ -49,6 +49,7 @@ from kiosk.core.settings import (
     DisplaySection,
     KioskSection,
     PrinterSection,
+    PrioritySection,
     ServerSection,
     TechnicianSection,
 )
@@ -276,6 +277,12 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     speech_table = top.get("speech", dict, "a [speech] table", None)
     speech = parse_speech(_Reader(path, "speech", speech_table), kiosk) if speech_table else None
     keypad = parse_keypad(_Reader(path, "keypad", top.get("keypad", dict, "a table", {})), gpio)
+    priority_table = top.get("priority", dict, "a [priority] table", None)
+    priority = (
+        _parse_priority(_Reader(path, "priority", priority_table), categories)
+        if priority_table is not None
+        else None
+    )
     top.finish()
     return Config(
         path=path,
@@ -291,6 +298,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         calendar=calendar,
         speech=speech,
         keypad=keypad,
+        priority=priority,
     )
 
 
@@ -615,3 +623,23 @@ def catalog_languages() -> tuple[str, ...]:
     ``kiosk/locale/LANG/LC_MESSAGES/screens.po``."""
     found = {p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/screens.po")}
     return tuple(sorted(found | {"en"}))
+
+
+def _parse_priority(r: _Reader, categories: tuple[CategoryConfig, ...]) -> PrioritySection:
+    """``[priority] categories``: ticket category ids that offer a priority ticket, or
+    ``["*"]`` for all of them."""
+    parents = {c.parent for c in categories if c.parent}
+    ticket_ids = [c.id for c in categories if c.id not in parents]
+    expected = f'a list of ticket category ids ({", ".join(ticket_ids)}), or ["*"] for all of them'
+    ids = r.get("categories", list, expected)
+    if not ids or not all(isinstance(i, str) for i in ids):
+        r.fail("categories", ids, expected)
+    if "*" in ids and len(ids) > 1:
+        r.fail("categories", ids, '["*"] alone (it already means every category)')
+    for cid in ids:
+        if cid != "*" and cid not in ticket_ids:
+            r.fail("categories", cid, expected)
+    if len(set(ids)) != len(ids):
+        r.fail("categories", ids, "each category id once")
+    r.finish()
+    return PrioritySection(categories=tuple(ids))

@@ -312,9 +312,16 @@ class Controller:
                 )  # the contract's reason, told apart
             self._refuse(cid, reason, category=category, why=why)
             return
+        is_priority = request.is_priority and self.config.offers_priority(cid)
+        if request.is_priority and not is_priority:
+            logger.warning("priority ticket asked for %s, which offers none: a normal one", cid)
         try:
             ticket, _ = self.store.issue_ticket(
-                category=cid, prefix=category.prefix, language=request.language, cap=category.cap
+                category=cid,
+                prefix=category.prefix,
+                language=request.language,
+                cap=category.cap,
+                is_priority=is_priority,
             )
         except CapReached:
             self._refuse(cid, RefusalReason.CAP)
@@ -325,8 +332,9 @@ class Controller:
             self._refuse(cid, RefusalReason.STORE)
             return
         self._health.store_error = None
-        self.trace.emit("issued", ticket_id=ticket.id, number=ticket.number, category=cid)
-        people_ahead, wait = self._queue_figures(cid)
+        extra = {"priority": True} if is_priority else {}
+        self.trace.emit("issued", ticket_id=ticket.id, number=ticket.number, category=cid, **extra)
+        people_ahead, wait = self._queue_figures(cid, is_priority=is_priority)
         self.updates.put(
             TicketIssued(
                 ticket_id=ticket.id,
@@ -335,6 +343,7 @@ class Controller:
                 language=request.language,
                 people_ahead=people_ahead,
                 wait_range_s=wait,
+                is_priority=is_priority,
             )
         )
         self._nudge()
@@ -538,9 +547,13 @@ class Controller:
 
     # ---- snapshot -----------------------------------------------------------------------
 
-    def _queue_figures(self, category_id: str) -> tuple[int | None, tuple[int, int] | None]:
+    def _queue_figures(
+        self, category_id: str, *, is_priority: bool = False
+    ) -> tuple[int | None, tuple[int, int] | None]:
         state = self.sync.queue_state() if self.sync is not None else None
-        return queue_figures(state.categories if state is not None else None, category_id)
+        return queue_figures(
+            state.categories if state is not None else None, category_id, is_priority=is_priority
+        )
 
     def _check_store(self) -> None:
         """After a storage fault, try a tiny write now and then; clear the fault when it works."""

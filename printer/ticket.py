@@ -196,6 +196,9 @@ class TicketLayout:
             self._line(p, label, is_bold=True)
         if label_picture:
             p._raw(label_picture)
+        if content.is_priority:
+            notice = tr.gettext("Show your card (carte mobilité inclusion) to the agent")
+            self._priority_mark(p, tr.gettext("PRIORITY"), notice)
         if content.issued_at is not None:
             self._line(p, format_long_datetime(content.issued_at, language))
         if content.people_ahead is not None:
@@ -327,6 +330,17 @@ class TicketLayout:
         p.set(bold=True, custom_size=True, width=2, height=2)
         p.textln(printable_text(text, self.python_codec))
         p.set(bold=False, custom_size=True, width=1, height=1)
+
+    def _priority_mark(self, p: Any, word: str, notice: str) -> None:
+        """The priority word framed by two rules, in double size as a fact of the ticket (not
+        a warning: no inverse print), and what to do with the card, in plain size."""
+        rule = "-" * min(self.columns, 32)
+        p.textln(rule)
+        p.set(bold=True, custom_size=True, width=2, height=2)
+        p.textln(printable_text(word, self.python_codec))
+        p.set(bold=False, custom_size=True, width=1, height=1)
+        self._line(p, notice)
+        p.textln(rule)
 
     def _number_magnification(self, number: str) -> int:
         return max(2, min(MAX_NUMBER_MAGNIFICATION, self.columns // max(len(number), 4)))

@@ -57,6 +57,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         metavar="CODE",
         help="a one-time enrolment code to accept (repeatable)",
     )
+    parser.add_argument(
+        "--priority-policy",
+        default="strict",
+        metavar="strict|every:N",
+        help="how calls order priority tickets: strict (always first) or every:N (one after "
+        "every N normal calls); default %(default)s",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +73,20 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print(f"kiosk: stub-server: --port {args.port}: expected 0 to 65535", file=sys.stderr)
         return 2
-    server = StubServer(host=args.host, port=args.port, data_dir=args.data, token=args.token)
+    from stubserver.policy import parse_policy
+
+    try:
+        policy = parse_policy(args.priority_policy)
+    except ValueError as err:
+        print(f"kiosk: stub-server: --priority-policy: {err}", file=sys.stderr)
+        return 2
+    server = StubServer(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data,
+        token=args.token,
+        priority_policy=policy,
+    )
     for code in args.enrol_code:
         server.add_enrol_code(code)
     try:

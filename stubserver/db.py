@@ -1,7 +1,9 @@
 """The stub server's SQLite file: events (idempotent by id), tickets, calls, enrolment.
 
 One connection guarded by a lock: the server's request threads are few and the writes are
-tiny. Ticket events update a ``tickets`` table so the queue state is one query away.
+tiny. Ticket events update a ``tickets`` table so the queue state is one query away. Priority
+tickets (``"priority": true`` in ``ticket.issued``) are called in the order a
+:class:`~stubserver.policy.PriorityPolicy` gives.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.sync.protocol import WireEvent
+from stubserver.policy import STRICT, PriorityPolicy, ahead_of_new_priority
 
 DB_NAME = "stub-server.sqlite3"
 DEFAULT_PER_TICKET_S = 300  # five minutes a visitor, until calls give a real rate
@@ -30,11 +33,11 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS tickets (
     kiosk_id TEXT NOT NULL, ticket_id TEXT NOT NULL, number TEXT NOT NULL,
     category TEXT NOT NULL, service_day TEXT NOT NULL, issued_seq INTEGER NOT NULL,
-    state TEXT NOT NULL, called_at REAL,
+    state TEXT NOT NULL, called_at REAL, is_priority INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (kiosk_id, ticket_id));
 CREATE TABLE IF NOT EXISTS calls (
     kiosk_id TEXT NOT NULL, category TEXT NOT NULL, number TEXT NOT NULL,
-    service_day TEXT NOT NULL, called_at REAL NOT NULL);
+    service_day TEXT NOT NULL, called_at REAL NOT NULL, is_priority INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS enrol_codes (code TEXT PRIMARY KEY, used_by TEXT);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL);
 """
@@ -63,10 +66,20 @@ def estimate_wait_s(
 
 
 @dataclass(frozen=True)
+class PriorityFigures:
+    """For a new priority ticket: the calls before it (the policy applied), and its wait."""
+
+    waiting: int
+    estimated_wait_s: int
+
+
+@dataclass(frozen=True)
 class CategoryFigures:
     waiting: int
     estimated_wait_s: int
     now_serving: str | None
+    priority: PriorityFigures | None = None
+    priority_waiting: int = 0  # priority tickets among ``waiting`` (for the page)
 
 
 class StubDatabase:
@@ -86,6 +99,12 @@ class StubDatabase:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # a development server: speed over power cuts
         conn.executescript(_SCHEMA)
+        for table in ("tickets", "calls"):  # a data folder from before priority tickets
+            columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            if "is_priority" not in columns:
+                conn.execute(
+                    f"ALTER TABLE {table} ADD COLUMN is_priority INTEGER NOT NULL DEFAULT 0"
+                )
         self._conn = conn
         return self
 
@@ -158,9 +177,12 @@ class StubDatabase:
             rows = self._db().execute("SELECT DISTINCT kiosk_id FROM events ORDER BY 1").fetchall()
         return [r[0] for r in rows]
 
-    def queue_figures(self, kiosk_id: str) -> dict[str, CategoryFigures]:
+    def queue_figures(
+        self, kiosk_id: str, policy: PriorityPolicy = STRICT
+    ) -> dict[str, CategoryFigures]:
         """Per category of the kiosk's latest service day: printed tickets not yet called,
-        the estimated wait of a new ticket, and the last number called."""
+        the estimated wait of a new ticket, the last number called, and the figures of a new
+        priority ticket under ``policy``."""
         now = self._wall_s()
         with self._lock:
             conn = self._db()
@@ -176,47 +198,77 @@ class StubDatabase:
                     (kiosk_id, day),
                 )
             ]
+            with_priority = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT category FROM tickets WHERE kiosk_id = ? AND service_day = ? "
+                    "AND is_priority = 1",
+                    (kiosk_id, day),
+                )
+            }
             figures: dict[str, CategoryFigures] = {}
             for cat in categories:
-                waiting = conn.execute(
-                    "SELECT count(*) FROM tickets WHERE kiosk_id = ? AND service_day = ? "
-                    "AND category = ? AND state = 'printed' AND called_at IS NULL",
-                    (kiosk_id, day, cat),
-                ).fetchone()[0]
+                normal, priority = _waiting(conn, kiosk_id, day, cat)
                 calls = conn.execute(
                     "SELECT called_at, number FROM calls WHERE kiosk_id = ? AND service_day = ? "
                     "AND category = ? ORDER BY called_at",
                     (kiosk_id, day, cat),
                 ).fetchall()
+                times = [c[0] for c in calls]
+                ahead = ahead_of_new_priority(
+                    policy,
+                    normal=normal,
+                    priority=priority,
+                    normal_since_priority=_normal_since_priority(conn, kiosk_id, day, cat),
+                )
                 figures[cat] = CategoryFigures(
-                    waiting=waiting,
-                    estimated_wait_s=estimate_wait_s(waiting, [c[0] for c in calls], now),
+                    waiting=normal + priority,
+                    estimated_wait_s=estimate_wait_s(normal + priority, times, now),
                     now_serving=calls[-1][1] if calls else None,
+                    # Only for a category that gave a priority ticket today: the stub knows
+                    # no kiosk configuration to tell which categories offer one.
+                    priority=PriorityFigures(ahead, estimate_wait_s(ahead, times, now))
+                    if cat in with_priority
+                    else None,
+                    priority_waiting=priority,
                 )
         return figures
 
-    def call_next(self, kiosk_id: str, category: str) -> str | None:
-        """An agent calls the oldest printed ticket not yet called; its number, or None."""
+    def call_next(
+        self, kiosk_id: str, category: str, policy: PriorityPolicy = STRICT
+    ) -> str | None:
+        """An agent calls the next printed ticket not yet called: the oldest of the kind
+        ``policy`` picks (priority or normal); its number, or None when nobody waits."""
         now = self._wall_s()
         with self._lock:
             conn = self._db()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                row = conn.execute(
-                    "SELECT ticket_id, number, service_day FROM tickets WHERE kiosk_id = ? "
-                    "AND category = ? AND state = 'printed' AND called_at IS NULL AND "
-                    f"service_day = ({_LATEST_DAY}) ORDER BY issued_seq LIMIT 1",
-                    (kiosk_id, category, kiosk_id),
-                ).fetchone()
+                day_row = conn.execute(_LATEST_DAY, (kiosk_id,)).fetchone()
+                row = None
+                if day_row is not None:
+                    day = day_row[0]
+                    normal, priority = _waiting(conn, kiosk_id, day, category)
+                    is_priority = policy.is_priority_next(
+                        normal_waiting=normal,
+                        priority_waiting=priority,
+                        normal_since_priority=_normal_since_priority(conn, kiosk_id, day, category),
+                    )
+                    row = conn.execute(
+                        "SELECT ticket_id, number, service_day FROM tickets WHERE kiosk_id = ? "
+                        "AND category = ? AND state = 'printed' AND called_at IS NULL AND "
+                        "service_day = ? AND is_priority = ? ORDER BY issued_seq LIMIT 1",
+                        (kiosk_id, category, day, int(is_priority)),
+                    ).fetchone()
                 if row is not None:
                     conn.execute(
                         "UPDATE tickets SET called_at = ? WHERE kiosk_id = ? AND ticket_id = ?",
                         (now, kiosk_id, row[0]),
                     )
                     conn.execute(
-                        "INSERT INTO calls (kiosk_id, category, number, service_day, called_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (kiosk_id, category, row[1], row[2], now),
+                        "INSERT INTO calls (kiosk_id, category, number, service_day, called_at, "
+                        "is_priority) VALUES (?, ?, ?, ?, ?, ?)",
+                        (kiosk_id, category, row[1], row[2], now, int(is_priority)),
                     )
                 conn.execute("COMMIT")
             except BaseException:
@@ -255,6 +307,29 @@ class StubDatabase:
         return None if row is None else str(row[0])
 
 
+def _waiting(conn: sqlite3.Connection, kiosk_id: str, day: str, category: str) -> tuple[int, int]:
+    """Printed tickets not yet called: (normal, priority)."""
+    rows = dict(
+        conn.execute(
+            "SELECT is_priority, count(*) FROM tickets WHERE kiosk_id = ? AND service_day = ? "
+            "AND category = ? AND state = 'printed' AND called_at IS NULL GROUP BY is_priority",
+            (kiosk_id, day, category),
+        ).fetchall()
+    )
+    return int(rows.get(0, 0)), int(rows.get(1, 0))
+
+
+def _normal_since_priority(conn: sqlite3.Connection, kiosk_id: str, day: str, category: str) -> int:
+    """Normal calls of the day since the last priority call (all of them before the first)."""
+    row = conn.execute(
+        "SELECT count(*) FROM calls WHERE kiosk_id = ?1 AND service_day = ?2 AND category = ?3 "
+        "AND is_priority = 0 AND rowid > coalesce((SELECT max(rowid) FROM calls WHERE "
+        "kiosk_id = ?1 AND service_day = ?2 AND category = ?3 AND is_priority = 1), 0)",
+        (kiosk_id, day, category),
+    ).fetchone()
+    return int(row[0])
+
+
 def _apply_ticket_event(conn: sqlite3.Connection, kiosk_id: str, e: WireEvent) -> None:
     data = e.data
     ticket_id = data.get("ticket_id")
@@ -263,7 +338,7 @@ def _apply_ticket_event(conn: sqlite3.Connection, kiosk_id: str, e: WireEvent) -
     if e.type == "ticket.issued":
         conn.execute(
             "INSERT OR IGNORE INTO tickets (kiosk_id, ticket_id, number, category, service_day, "
-            "issued_seq, state) VALUES (?, ?, ?, ?, ?, ?, 'issued')",
+            "issued_seq, state, is_priority) VALUES (?, ?, ?, ?, ?, ?, 'issued', ?)",
             (
                 kiosk_id,
                 ticket_id,
@@ -271,6 +346,7 @@ def _apply_ticket_event(conn: sqlite3.Connection, kiosk_id: str, e: WireEvent) -
                 str(data.get("category", "?")),
                 str(data.get("service_day", e.at[:10])),
                 e.seq,
+                int(data.get("priority") is True),
             ),
         )
     elif e.type in ("ticket.printed", "ticket.voided"):

@@ -3,7 +3,8 @@
 Routes (contract, section 4, plus development extensions):
 
 - ``POST /api/v1/events``, ``GET /api/v1/kiosks/{kiosk_id}/state``, ``POST /api/v1/enrol``;
-- ``POST /api/v1/dev/call`` (an agent calls the next number), ``GET|POST /api/v1/dev/faults``,
+- ``POST /api/v1/dev/call`` (an agent calls the next number, in the order the priority
+  policy gives), ``GET|POST /api/v1/dev/priority-policy``, ``GET|POST /api/v1/dev/faults``,
   ``GET /api/v1/dev/events?kiosk_id=``, and ``GET /`` (a page with "call next" buttons).
 
 The fault switches are played before every protocol v1 route, so the real client meets
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.sync.protocol import (
     BodyError,
@@ -27,6 +28,7 @@ from kiosk.sync.protocol import (
 )
 from stubserver.framing import JsonRequestHandler
 from stubserver.page import render_page
+from stubserver.policy import parse_policy
 
 if TYPE_CHECKING:
     from stubserver.server import StubHttpServer
@@ -42,6 +44,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/api/v1/dev/call": ("POST",),
     "/api/v1/dev/faults": ("GET", "POST"),
     "/api/v1/dev/events": ("GET",),
+    "/api/v1/dev/priority-policy": ("GET", "POST"),
 }
 
 
@@ -93,7 +96,9 @@ class StubHandler(JsonRequestHandler):
                     headers={"Allow": ", ".join(allowed)},
                 )
             if path == "/":
-                return self._send(200, render_page(stub._queues_for_page()))
+                return self._send(
+                    200, render_page(stub._queues_for_page(), policy=str(stub.priority_policy))
+                )
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
             if self._play_faults():
@@ -191,14 +196,19 @@ class StubHandler(JsonRequestHandler):
         if not self._check_auth(kiosk_id):
             return
         stub = self.server.stub
-        categories = {
-            cat: {
+        categories: dict[str, dict[str, Any]] = {}
+        for cat, f in stub.db.queue_figures(kiosk_id, stub.priority_policy).items():
+            entry: dict[str, Any] = {
                 "waiting": f.waiting,
                 "estimated_wait_s": f.estimated_wait_s,
                 "now_serving": f.now_serving,
             }
-            for cat, f in stub.db.queue_figures(kiosk_id).items()
-        }
+            if f.priority is not None:
+                entry["priority"] = {
+                    "waiting": f.priority.waiting,
+                    "estimated_wait_s": f.priority.estimated_wait_s,
+                }
+            categories[cat] = entry
         self._send(200, {"categories": categories, "message": stub.message})
 
     def _enrol(self, raw: bytes) -> None:
@@ -236,6 +246,16 @@ class StubHandler(JsonRequestHandler):
                 except ValueError as err:
                     return self._error(400, str(err))
             return self._send(200, stub.faults.snapshot().to_json())
+        if path == "/api/v1/dev/priority-policy":
+            if method == "POST":
+                body = self._json_body(raw)
+                policy = body.get("policy") if isinstance(body, dict) else None
+                try:
+                    stub.priority_policy = parse_policy(policy)  # type: ignore[arg-type]
+                except ValueError as err:
+                    return self._error(400, str(err), field="policy")
+                logger.info("priority policy set to %s", stub.priority_policy)
+            return self._send(200, {"policy": str(stub.priority_policy)})
         if path == "/api/v1/dev/call":
             is_form = self.headers.get("Content-Type", "").startswith(
                 "application/x-www-form-urlencoded"
@@ -249,7 +269,7 @@ class StubHandler(JsonRequestHandler):
                 raise BodyError("$", "expected kiosk_id and category")
             kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
             category = validate_text(body.get("category"), "category", "a category id")
-            number = stub.db.call_next(kiosk_id, category)
+            number = stub.db.call_next(kiosk_id, category, stub.priority_policy)
             if is_form:
                 return self._send(303, b"", headers={"Location": "/"})
             if number is None:

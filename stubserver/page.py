@@ -17,13 +17,17 @@ _STYLE = (
 )
 
 
-def render_page(queues: Mapping[str, Mapping[str, CategoryFigures]]) -> str:
-    """The page for ``{kiosk_id: {category: figures}}``."""
+def render_page(
+    queues: Mapping[str, Mapping[str, CategoryFigures]], *, policy: str = "strict"
+) -> str:
+    """The page for ``{kiosk_id: {category: figures}}``; ``policy`` is the priority policy
+    the "call next" buttons follow."""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='refresh' content='5'>",
         f"<title>Queue stub server</title><style>{_STYLE}</style></head><body>",
         "<h1>Queue stub server (protocol v1)</h1>",
+        f"<p>Priority policy: <b>{escape(policy)}</b> (POST /api/v1/dev/priority-policy).</p>",
     ]
     if not queues:
         parts.append("<p>No kiosk has sent a ticket yet.</p>")
@@ -33,12 +37,13 @@ def render_page(queues: Mapping[str, Mapping[str, CategoryFigures]]) -> str:
             parts.append("<p>No ticket today.</p>")
             continue
         parts.append(
-            "<table><tr><th>Category</th><th>Waiting</th><th>Estimated wait</th>"
-            "<th>Now serving</th><th></th></tr>"
+            "<table><tr><th>Category</th><th>Waiting</th><th>Of them priority</th>"
+            "<th>Estimated wait</th><th>Now serving</th><th></th></tr>"
         )
         for category, f in categories.items():
             parts.append(
                 f"<tr><td>{escape(category)}</td><td>{f.waiting}</td>"
+                f"<td>{f.priority_waiting}</td>"
                 f"<td>{f.estimated_wait_s // 60} min</td>"
                 f"<td>{escape(f.now_serving or '-')}</td><td>"
                 "<form method='post' action='/api/v1/dev/call'>"

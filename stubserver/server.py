@@ -25,6 +25,7 @@ from typing import Any
 from stubserver.db import DB_NAME, StubDatabase
 from stubserver.faults import Faults
 from stubserver.handler import StubHandler
+from stubserver.policy import STRICT, PriorityPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class StubServer:
         token: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         seed: int | None = None,
+        priority_policy: PriorityPolicy = STRICT,
     ):
         self.host = host
         self.requested_port = port
@@ -78,6 +80,7 @@ class StubServer:
         self.ssl_context = ssl_context
         self.faults = Faults(seed=seed)
         self.message: dict[str, str] | None = None  # the banner sent with the queue state
+        self.priority_policy = priority_policy  # how /api/v1/dev/call orders each queue
         self.db = StubDatabase(self.data_dir / DB_NAME)
         self._httpd: StubHttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -210,4 +213,4 @@ class StubServer:
                 self._connections.discard(conn)
 
     def _queues_for_page(self) -> dict[str, Any]:
-        return {k: self.db.queue_figures(k) for k in self.db.kiosks()}
+        return {k: self.db.queue_figures(k, self.priority_policy) for k in self.db.kiosks()}

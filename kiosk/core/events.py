@@ -45,7 +45,9 @@ def ticket_issued(
     service_day: dt.date,
     language: str,
     is_clock_unsure: bool,
+    is_priority: bool = False,
 ) -> dict[str, Any]:
+    """``"priority": true`` only on a priority ticket (contract 5.2: absent otherwise)."""
     data: dict[str, Any] = {
         "ticket_id": ticket_id,
         "number": number,
@@ -53,6 +55,8 @@ def ticket_issued(
         "service_day": service_day.isoformat(),
         "language": language,
     }
+    if is_priority:
+        data["priority"] = True
     if is_clock_unsure:
         data["clock_unsynced"] = True
     return data

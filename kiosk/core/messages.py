@@ -26,6 +26,7 @@ class TicketRequest:
     category_id: str
     language: str
     source: str = "touch"  # "touch" | "button" | "replay"
+    is_priority: bool = False  # a priority ticket (contract 5.2): the card is shown to the agent
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class TicketIssued:
     language: str
     people_ahead: int | None = None
     wait_range_s: tuple[int, int] | None = None
+    is_priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,18 @@ class CategoryQueue:
     waiting: int | None = None
     estimated_wait_s: int | None = None
     now_serving: str | None = None
+    priority: PriorityQueue | None = (
+        None  # the priority tickets' figures, when the server gives them
+    )
+
+
+@dataclass(frozen=True)
+class PriorityQueue:
+    """The server's figures for a new priority ticket of one category: the people ahead of
+    it (priority tickets are called by the server's own policy) and its estimated wait."""
+
+    waiting: int | None = None
+    estimated_wait_s: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 One command a line, ``#`` starts a comment::
 
     ticket etat-civil     # what a visitor does to get a ticket of that category
+    ticket etat-civil priority   # ... a priority ticket of that category ([priority])
     touch 400 240         # one touch, down then up, at logical pixel 400,240
     wait 1.5              # seconds
     key down              # one keypad key (up down left right select back help volume_up volume_down)
@@ -24,7 +25,9 @@ from kiosk.core.errors import UsageError
 from kiosk.core.text import clean_text
 
 KINDS = ("ticket", "touch", "wait", "quit", "key")
-FORMS = "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME"
+FORMS = (
+    "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME | ticket CATEGORY_ID priority"
+)
 # ASCII digits only: str.isdigit() and float() also take "²", "١" or "1_0".
 PIXEL_RE = re.compile(r"[0-9]{1,5}")
 SECONDS_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}")
@@ -44,6 +47,7 @@ class ReplayCommand:
     line_no: int = 0
     source: str = field(default="replay", compare=False)  # the file, for messages
     key: str | None = None
+    is_priority: bool = False  # ``ticket CATEGORY_ID priority``
 
 
 def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
@@ -64,9 +68,17 @@ def _parse_line(line: str, line_no: int, raw: str, source: str) -> ReplayCommand
 
     kind, *args = line.split()
     if kind == "ticket":
-        if len(args) != 1:
-            raise fail("ticket takes one category id")
-        return ReplayCommand("ticket", category_id=args[0], line_no=line_no, source=source)
+        if len(args) == 2 and args[1] != "priority":
+            raise fail(f"ticket takes a category id, then optionally priority, not {args[1]!r}")
+        if len(args) not in (1, 2):
+            raise fail("ticket takes one category id (and optionally priority)")
+        return ReplayCommand(
+            "ticket",
+            category_id=args[0],
+            line_no=line_no,
+            source=source,
+            is_priority=len(args) == 2,
+        )
     if kind == "touch":
         if len(args) != 2 or not all(PIXEL_RE.fullmatch(a.removeprefix("-")) for a in args):
             raise fail("touch takes two whole pixel coordinates (ASCII digits, up to 99999)")
@@ -106,12 +118,32 @@ def load_replay(path: str | Path) -> list[ReplayCommand]:
 
 
 def validate_categories(
-    commands: Sequence[ReplayCommand], ticket_category_ids: Iterable[str], *, source: str = "replay"
+    commands: Sequence[ReplayCommand],
+    ticket_category_ids: Iterable[str],
+    *,
+    source: str = "replay",
+    priority_category_ids: Iterable[str] | None = None,
 ) -> None:
-    """Refuse, at start-up, a ``ticket`` line naming a category that gives no ticket.
+    """Refuse, at start-up, a ``ticket`` line naming a category that gives no ticket, and
+    (when ``priority_category_ids`` is given) a ``ticket X priority`` line for a category
+    that offers no priority ticket.
 
     ``source`` names the file in the message: pass the commands' own ``source``."""
     known = sorted(set(ticket_category_ids))
+    if priority_category_ids is not None:
+        offering = sorted(set(priority_category_ids))
+        for c in commands:
+            if (
+                c.kind == "ticket"
+                and c.is_priority
+                and c.category_id in known
+                and c.category_id not in offering
+            ):
+                shown = clean_text(f"ticket {c.category_id} priority", SHOWN_MAX_CHARS)
+                raise UsageError(
+                    f'{source}:{c.line_no}: "{shown}": this category offers no priority '
+                    f"ticket; expected one of {', '.join(offering) or '(none: no [priority])'}"
+                )
     for c in commands:
         if c.kind == "ticket" and c.category_id not in known:
             shown = clean_text(f"ticket {c.category_id}", SHOWN_MAX_CHARS).replace('"', '\\"')

@@ -178,6 +178,19 @@ class KeypadSection:
 
 
 @dataclass(frozen=True)
+class PrioritySection:
+    """``[priority]``: the ticket categories that offer a priority ticket (contract 5.2).
+
+    The visitor shows their card (carte mobilité inclusion) to the agent, never to the
+    machine: nothing is asked or kept but the ticket's flag."""
+
+    categories: tuple[str, ...] = ()  # ticket category ids; ("*",) for all
+
+    def offers(self, category_id: str) -> bool:
+        return "*" in self.categories or category_id in self.categories
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated configuration. ``path`` is the file it came from."""
 
@@ -194,6 +207,7 @@ class Config:
     calendar: Calendar = None  # type: ignore[assignment]  # None: the weekly hours alone
     speech: SpeechSection | None = None
     keypad: KeypadSection = KeypadSection()
+    priority: PrioritySection | None = None  # None: no priority tickets
 
     def __post_init__(self) -> None:
         if self.calendar is None:
@@ -212,6 +226,10 @@ class Config:
 
     def children_of(self, category_id: str) -> tuple[CategoryConfig, ...]:
         return tuple(c for c in self.categories if c.parent == category_id)
+
+    def offers_priority(self, category_id: str) -> bool:
+        """True when ``category_id`` gives a priority ticket as well as a normal one."""
+        return self.priority is not None and self.priority.offers(category_id)
 
     @property
     def ticket_categories(self) -> tuple[CategoryConfig, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.core import calendar as cal
-from kiosk.core.messages import CategoryQueue, KioskSnapshot
+from kiosk.core.messages import CategoryQueue, KioskSnapshot, PriorityQueue
 from kiosk.core.queue_info import wait_range_min
 from kiosk.core.settings import CategoryConfig, Config
 from kiosk.core.vocabulary import BLOCKING_STATUSES, PrinterStatus, RefusalReason
@@ -85,11 +85,15 @@ def unavailable_categories(
 
 
 def queue_figures(
-    queues: Mapping[str, CategoryQueue] | None, category_id: str
+    queues: Mapping[str, CategoryQueue] | None, category_id: str, *, is_priority: bool = False
 ) -> tuple[int | None, tuple[int, int] | None]:
     """People ahead and an estimated wait range in seconds for a new ticket, from the
-    freshest server state (None when unknown or stale)."""
-    q = (queues or {}).get(category_id)
+    freshest server state (None when unknown or stale). A priority ticket takes only the
+    server's priority figures: the category's own would be wrong for it."""
+    category = (queues or {}).get(category_id)
+    q: CategoryQueue | PriorityQueue | None = category
+    if category is not None and is_priority:
+        q = category.priority
     if q is None:
         return None, None
     wait = None

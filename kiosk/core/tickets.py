@@ -31,6 +31,8 @@ class IssuedTicket(Protocol):
     @property
     def issued_at(self) -> dt.datetime: ...
     @property
+    def is_priority(self) -> bool: ...
+    @property
     def is_clock_unsure(self) -> bool: ...
 
 
@@ -48,6 +50,7 @@ class TicketContent:
     qr_payload: str | None = None
     footer_lines: tuple[str, ...] = ()
     is_duplicate: bool = False  # reprint: print a clear DUPLICATA mark
+    is_priority: bool = False  # a framed PRIORITAIRE line and the card notice under the number
     # For a language the code page cannot print (Arabic): the text is printed in
     # ``fallback_language`` (the kiosk's default), the label as ``fallback_label``, and the
     # visitor's own label as a small picture under it when Pillow can shape it.
@@ -95,6 +98,7 @@ def ticket_content(
         qr_payload=qr,
         footer_lines=tuple(footer),
         is_duplicate=is_duplicate,
+        is_priority=ticket.is_priority,
         # A language the printer's code page cannot write (Arabic) prints in the default one.
         fallback_language=default_language,
         fallback_label=category.label_for(default_language, default_language),

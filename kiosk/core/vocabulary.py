@@ -68,6 +68,7 @@ class Screen(enum.StrEnum):
     OUT_OF_ORDER = "out_of_order"
     TECH_PIN = "tech_pin"
     TECH_MENU = "tech_menu"
+    PRIORITY = "priority"  # the normal / priority ticket choice
 
 
 class ActionKind(enum.StrEnum):
@@ -79,6 +80,8 @@ class ActionKind(enum.StrEnum):
     PARENT = "parent"  # arg: the parent category whose sub-categories to show
     BACK = "back"
     CATEGORY = "category"  # arg: the category id: asks for a ticket
+    NORMAL = "normal"  # arg: the category id: an ordinary ticket, from the priority choice
+    PRIORITY = "priority"  # arg: the category id: a priority ticket
     DISMISS = "dismiss"  # leaves the ticket or refused screen
     PIN_DIGIT = "pin_digit"  # arg: the digit
     PIN_CLEAR = "pin_clear"

@@ -38,10 +38,17 @@ class Issuing(WriterBase):
     # ---- tickets ------------------------------------------------------------------------
 
     def issue_ticket(
-        self, *, category: str, prefix: str, language: str, cap: int | None = None
+        self,
+        *,
+        category: str,
+        prefix: str,
+        language: str,
+        cap: int | None = None,
+        is_priority: bool = False,
     ) -> tuple[Ticket, OutboxEvent]:
         """Take the next number of ``category`` for today's service day, record the ticket and
-        its ``ticket.issued`` event, and commit, all at once. Raises CapReached (nothing taken)
+        its ``ticket.issued`` event, and commit, all at once. A priority ticket takes its
+        number from the same counter as the category's normal ones. Raises CapReached (nothing taken)
         when the daily cap is reached, StoreError when the disk refuses the write."""
         now = self.clock.now_utc()
         with self._tx() as conn:
@@ -91,7 +98,7 @@ class Issuing(WriterBase):
             ticket_id = self._new_id()
             conn.execute(
                 "INSERT INTO tickets (id, service_day, category, n, number, language, issued_at, "
-                "is_clock_unsure, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'issued')",
+                "is_clock_unsure, state, is_priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?)",
                 (
                     ticket_id,
                     day.iso,
@@ -101,6 +108,7 @@ class Issuing(WriterBase):
                     language,
                     now.isoformat(),
                     int(day.is_clock_unsure),
+                    int(is_priority),
                 ),
             )
             event = self._insert_event(
@@ -113,6 +121,7 @@ class Issuing(WriterBase):
                     service_day=day.day,
                     language=language,
                     is_clock_unsure=day.is_clock_unsure,
+                    is_priority=is_priority,
                 ),
             )
             self._set_meta(conn, "last_service_day", day.iso)
@@ -127,6 +136,7 @@ class Issuing(WriterBase):
             issued_at=now,
             is_clock_unsure=day.is_clock_unsure,
             state="issued",
+            is_priority=is_priority,
         )
         return ticket, event
 

@@ -70,6 +70,7 @@ class Ticket:
     is_clock_unsure: bool
     state: str
     void_reason: str | None = None
+    is_priority: bool = False
 
 
 def sqlite_uri(path: Path, mode: str, *, is_immutable: bool = False) -> str:
@@ -130,7 +131,7 @@ class StoreReads:
     def ticket(self, ticket_id: str) -> Ticket | None:
         rows = self._read(
             "SELECT id, number, category, service_day, language, issued_at, is_clock_unsure, "
-            "state, void_reason FROM tickets WHERE id = ?",
+            "state, void_reason, is_priority FROM tickets WHERE id = ?",
             (ticket_id,),
         )
         return _ticket(rows[0]) if rows else None
@@ -139,7 +140,7 @@ class StoreReads:
         """The most recently issued ticket (for a technician's reprint)."""
         rows = self._read(
             "SELECT id, number, category, service_day, language, issued_at, is_clock_unsure, "
-            "state, void_reason FROM tickets ORDER BY rowid DESC LIMIT 1"
+            "state, void_reason, is_priority FROM tickets ORDER BY rowid DESC LIMIT 1"
         )
         return _ticket(rows[0]) if rows else None
 
@@ -281,4 +282,5 @@ def _ticket(r: Any) -> Ticket:
         is_clock_unsure=bool(r[6]),
         state=r[7],
         void_reason=r[8],
+        is_priority=bool(r[9]),
     )

@@ -4,7 +4,8 @@ Version 1: counters per (service day, category), tickets unique per (service day
 n). Version 2: a printed number is unique per service day whatever the configuration does
 (a category renamed, two prefixes swapped mid-day): per-prefix counters, and a unique index
 on (service day, number); the old per-category uniqueness is dropped by a table rebuild.
-Existing data is kept, duplicates the old bug made are flagged, never deleted.
+Existing data is kept, duplicates the old bug made are flagged, never deleted. Version 3: a
+ticket row says whether it is a priority ticket (``is_priority``, 0 for older rows).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kiosk.core.numbering import parse_number
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 
 # The number is unique per service day (an index below), whatever category held it.
@@ -27,7 +28,8 @@ TICKETS_COLUMNS = """
     number TEXT NOT NULL, language TEXT NOT NULL,
     issued_at TEXT NOT NULL, is_clock_unsure INTEGER NOT NULL DEFAULT 0,
     state TEXT NOT NULL CHECK (state IN ('issued', 'printed', 'voided')),
-    void_reason TEXT, ended_at TEXT, is_duplicate_number INTEGER NOT NULL DEFAULT 0
+    void_reason TEXT, ended_at TEXT, is_duplicate_number INTEGER NOT NULL DEFAULT 0,
+    is_priority INTEGER NOT NULL DEFAULT 0
 """
 
 SCHEMA = f"""
@@ -71,7 +73,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             # Version 1 had UNIQUE (service_day, category, n): a renamed category or swapped
             # prefixes need n free of the category. SQLite drops a constraint by a rebuild.
             old = [r[1] for r in conn.execute("PRAGMA table_info(tickets)")]
-            names = ", ".join(c for c in old if c != "is_duplicate_number")
+            names = ", ".join(c for c in old if c not in ("is_duplicate_number", "is_priority"))
             conn.execute(f"CREATE TABLE tickets_v2 ({TICKETS_COLUMNS})")
             conn.execute(f"INSERT INTO tickets_v2 ({names}) SELECT {names} FROM tickets")
             conn.execute("DROP TABLE tickets")
@@ -97,18 +99,35 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
                     "last_n = max(last_n, excluded.last_n)",
                     (day, prefix, n),
                 )
-            conn.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
-            )
+            conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         logger.warning(
-            "store %s: migrated from schema %d to %d (%d duplicate number(s) found and kept)",
+            "store %s: migrated from schema %d to 2 (%d duplicate number(s) found and kept)",
             path,
             version,
-            SCHEMA_VERSION,
             dup,
         )
+        version = 2
+    if version < 3:
+        _add_priority_column(conn, path)
     conn.executescript(INDEXES)
+
+
+def _add_priority_column(conn: sqlite3.Connection, path: Path) -> None:
+    """Version 3: the ``is_priority`` column (older tickets were all normal ones). The
+    column is looked for rather than trusted from the version number: a rebuild in the
+    step before already made it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(tickets)")}
+        if "is_priority" not in columns:
+            conn.execute("ALTER TABLE tickets ADD COLUMN is_priority INTEGER NOT NULL DEFAULT 0")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    logger.warning("store %s: migrated to schema 3 (priority tickets)", path)

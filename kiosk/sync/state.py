@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.core.messages import CategoryQueue
+from kiosk.core.messages import CategoryQueue, PriorityQueue
 from kiosk.core.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,24 @@ def _category(cid: str, value: Any) -> CategoryQueue | None:
             value.get("estimated_wait_s"), maximum=MAX_WAIT_S, what=f"{cid}.estimated_wait_s"
         ),
         now_serving=_number(value.get("now_serving")),
+        priority=_priority(cid, value.get("priority")),
     )
+
+
+def _priority(cid: str, value: Any) -> PriorityQueue | None:
+    """``"priority": {"waiting": 1, "estimated_wait_s": 120}``: the figures of a new priority
+    ticket of that category; None when absent or holding no usable figure."""
+    if not isinstance(value, Mapping):
+        return None
+    queue = PriorityQueue(
+        waiting=_count(value.get("waiting"), maximum=MAX_WAITING, what=f"{cid}.priority.waiting"),
+        estimated_wait_s=_count(
+            value.get("estimated_wait_s"),
+            maximum=MAX_WAIT_S,
+            what=f"{cid}.priority.estimated_wait_s",
+        ),
+    )
+    return None if queue == PriorityQueue() else queue
 
 
 def _message(value: Any) -> Mapping[str, str] | None:

@@ -119,6 +119,7 @@ def make_config(
     with_children: bool = True,
     pin_hash: str | None = PIN_HASH,
     languages: tuple[str, ...] = ("fr", "en", "ar"),
+    priority: list[str] | None = None,
     **display: Any,
 ) -> Config:
     cats: list[dict[str, Any]] = []
@@ -190,6 +191,8 @@ def make_config(
     }
     if pin_hash:
         data["technician"] = {"pin_hash": pin_hash}
+    if priority is not None:
+        data["priority"] = {"categories": priority}
     return parse_config(data, tmp_path / "kiosk.toml")
 
 
@@ -253,6 +256,7 @@ class FakeController(threading.Thread):
                     intent.language,
                     people_ahead=n - 1,
                     wait_range_s=(600, 1200),
+                    is_priority=intent.is_priority,
                 )
             )
             if cid in self.void:
