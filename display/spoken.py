@@ -163,6 +163,12 @@ class Voice:
     def focus(self) -> Utterance:
         return self._say(*self.focused())
 
+    def echo(self) -> Utterance:
+        """On the booking-code keypad: the code typed so far, spelt, then the focus."""
+        code = self.flow.code_entry.code
+        typed = Part(spell(code), is_fixed=False) if code else Part(self._("Nothing typed"))
+        return self._say(typed, *self.focused())
+
     def _ticket(self) -> list[Part]:
         ticket = self.flow.flow
         if ticket is None or ticket.issued is None:

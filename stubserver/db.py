@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.sync.protocol import WireEvent
+from stubserver.appointments import SCHEMA as APPOINTMENTS_SCHEMA
+from stubserver.appointments import AppointmentBook
 
 DB_NAME = "stub-server.sqlite3"
 DEFAULT_PER_TICKET_S = 300  # five minutes a visitor, until calls give a real rate
@@ -69,7 +71,7 @@ class CategoryFigures:
     now_serving: str | None
 
 
-class StubDatabase:
+class StubDatabase(AppointmentBook):
     """Open with :meth:`open`, close with :meth:`close`."""
 
     def __init__(self, path: Path, *, wall_s: Callable[[], float] = time.time):
@@ -86,6 +88,7 @@ class StubDatabase:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # a development server: speed over power cuts
         conn.executescript(_SCHEMA)
+        conn.executescript(APPOINTMENTS_SCHEMA)
         self._conn = conn
         return self
 

@@ -17,8 +17,9 @@ _STYLE = (
 )
 
 
-def render_page(queues: Mapping[str, Mapping[str, CategoryFigures]]) -> str:
-    """The page for ``{kiosk_id: {category: figures}}``."""
+def render_page(queues: Mapping[str, Mapping[str, CategoryFigures]], appointments: str = "") -> str:
+    """The page for ``{kiosk_id: {category: figures}}``; ``appointments`` is the HTML of
+    its appointments part (:func:`stubserver.appointments.render_form`)."""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='refresh' content='5'>",
@@ -47,5 +48,6 @@ def render_page(queues: Mapping[str, Mapping[str, CategoryFigures]]) -> str:
                 "<button type='submit'>Call next</button></form></td></tr>"
             )
         parts.append("</table>")
+    parts.append(appointments)
     parts.append("</body></html>")
     return "".join(parts)

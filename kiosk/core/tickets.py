@@ -3,6 +3,7 @@ the printer lays out (:class:`printer.ticket.TicketContent`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from kiosk.core.service_day import local_now
@@ -20,9 +21,11 @@ def ticket_content(
     people_ahead: int | None = None,
     wait_range_s: tuple[int, int] | None = None,
     is_duplicate: bool = False,
+    appointment_start: dt.datetime | None = None,
 ) -> TicketContent:
     """The printable content of ``ticket`` in the visitor's language. The time is left out
-    when the clock was unsure at issue (a stale clock after a power cut)."""
+    when the clock was unsure at issue (a stale clock after a power cut). A check-in
+    (``appointment_start``) prints the appointment's time."""
     from printer.ticket import TicketContent
 
     category = config.category(ticket.category)
@@ -58,4 +61,7 @@ def ticket_content(
         # A language the printer's code page cannot write (Arabic) prints in the default one.
         fallback_language=default_language,
         fallback_label=category.label_for(default_language, default_language),
+        appointment_at=None
+        if appointment_start is None
+        else local_now(appointment_start, config.kiosk.timezone),
     )

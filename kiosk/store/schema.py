@@ -17,7 +17,7 @@ from kiosk.core.numbering import parse_number
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 
 # The number is unique per service day (an index below), whatever category held it.
@@ -97,9 +97,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
                     "last_n = max(last_n, excluded.last_n)",
                     (day, prefix, n),
                 )
-            conn.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
-            )
+            conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -111,4 +109,12 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             SCHEMA_VERSION,
             dup,
         )
+    if version < 3:
+        # Version 3: the day's appointments and their check-ins (kiosk.store.appointments),
+        # created by the writer's schema script before this runs; only the version moves.
+        from kiosk.store.appointments import SCHEMA as APPOINTMENTS_SCHEMA
+
+        conn.executescript(APPOINTMENTS_SCHEMA)
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        logger.info("store %s: schema %d -> 3 (appointments)", path, max(version, 2))
     conn.executescript(INDEXES)

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from kiosk.core.clock import FakeClock
-from kiosk.store import DB_NAME, Store
+from kiosk.store import DB_NAME, SCHEMA_VERSION, Store
 
 
 def open_store(path, clock):
@@ -138,7 +138,7 @@ def test_a_version_1_store_is_migrated_keeping_its_data(tmp_path, clock):
     conn.executescript(V1_SCHEMA)
     conn.close()
     with open_store(tmp_path, clock) as store:
-        assert store.get_meta("schema_version") == "2"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert {store.ticket(i).number for i in ("t1", "t2", "t3")} == {"A001", "A002"}
         assert issue(store, "civil", "A").number == "A003"
         assert store.counts_for_day(dt.date(2026, 11, 26)) == {"civil": 3, "etat-civil": 2}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.errors import StoreError
-from kiosk.store import DB_NAME, Store
+from kiosk.store import DB_NAME, SCHEMA_VERSION, Store
 
 
 def kiosk_status(config_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
@@ -116,7 +116,7 @@ def test_reader_refuses_writes_and_a_missing_file(tmp_path, clock):
     with Store.open(tmp_path, kiosk_id="test-1", clock=clock):
         pass
     with StoreReader.open(tmp_path) as reader:
-        assert reader.schema_version() == 2
+        assert reader.schema_version() == SCHEMA_VERSION
         with pytest.raises(StoreError, match="read-only"):
             reader.set_meta("x", "y")
 
