@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import sqlite3
 import threading
@@ -19,7 +20,7 @@ import zoneinfo
 from html import escape
 from typing import Any
 
-from kiosk.sync.protocol import BodyError, WireAppointment, parse_rfc3339, validate_kiosk_id
+from kiosk.sync.protocol import BodyError, WireAppointment, validate_kiosk_id
 
 # Same as kiosk.core.appointments.CODE_ALPHABET (the stub imports only kiosk.sync.protocol).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -39,45 +40,59 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def parse_booking(body: Any) -> dict[str, Any]:
-    """A booking request's fields, or BodyError naming the bad one."""
+START_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?")
+CATEGORY_RE = re.compile(r"[a-z0-9-]{1,32}")
+CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{1,12}}")
+
+
+def parse_booking(body: Any, *, is_form: bool = False) -> dict[str, Any]:
+    """A booking request's fields, or BodyError naming the bad one. A form's fields are
+    all text: ``duration_min`` is then read from digits."""
     if not isinstance(body, dict):
         raise BodyError("$", "expected kiosk_id, category and start")
     kiosk_id = validate_kiosk_id(body.get("kiosk_id"))
     category = body.get("category")
-    if not isinstance(category, str) or not category:
+    if not isinstance(category, str) or not CATEGORY_RE.fullmatch(category):
         raise BodyError("category", f"expected a category id, got {category!r}"[:80])
-    tz_name = body.get("timezone") or DEFAULT_TIMEZONE
+    tz_name = body.get("timezone", DEFAULT_TIMEZONE)
+    if is_form and tz_name == "":
+        tz_name = DEFAULT_TIMEZONE
     try:
-        tz = zoneinfo.ZoneInfo(str(tz_name))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if not isinstance(tz_name, str) or not tz_name:
+            raise ValueError(tz_name)
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise BodyError("timezone", f"expected an IANA name, got {tz_name!r}"[:80]) from None
     text = body.get("start")
-    start = parse_rfc3339(text) if isinstance(text, str) else None
-    if start is None and isinstance(text, str):
+    start = None
+    if isinstance(text, str) and START_RE.fullmatch(text):
         try:
-            start = dt.datetime.fromisoformat(text).replace(tzinfo=tz)
+            start = dt.datetime.fromisoformat(text.replace("z", "Z"))
         except ValueError:
             start = None
+        if start is not None and start.tzinfo is None:
+            start = start.replace(tzinfo=tz)
     if start is None:
         raise BodyError("start", f"expected RFC 3339 or YYYY-MM-DDTHH:MM, got {text!r}"[:80])
     duration = body.get("duration_min", DEFAULT_DURATION_MIN)
-    try:
+    if is_form and isinstance(duration, str) and duration.isascii() and duration.isdigit():
         duration = int(duration)
-    except (TypeError, ValueError):
-        duration = -1
-    if not 1 <= duration <= 480:
+    if isinstance(duration, bool) or not isinstance(duration, int) or not 1 <= duration <= 480:
         raise BodyError("duration_min", f"expected 1 to 480 minutes, got {duration!r}"[:80])
-    code = body.get("code") or new_code()
-    if not isinstance(code, str) or not code or any(c not in CODE_ALPHABET for c in code.upper()):
-        raise BodyError("code", f"expected letters and digits among {CODE_ALPHABET}")
+    code = body.get("code")
+    if is_form and code == "":
+        code = None
+    if code is None:
+        code = new_code()
+    if not isinstance(code, str) or not CODE_RE.fullmatch(code):
+        raise BodyError("code", f"expected 1 to 12 characters among {CODE_ALPHABET}")
     return {
         "kiosk_id": kiosk_id,
         "category": category,
         "start": start,
         "end": start + dt.timedelta(minutes=duration),
         "day": start.astimezone(tz).date(),
-        "code": code.upper(),
+        "code": code,
     }
 
 

@@ -273,7 +273,7 @@ class StubHandler(JsonRequestHandler):
                 body = {k: v[0] for k, v in form.items()}
             else:
                 body = self._json_body(raw)
-            booked = stub.db.book(parse_booking(body))
+            booked = stub.db.book(parse_booking(body, is_form=is_form))
             if is_form:
                 page = render_page(
                     stub._queues_for_page(), render_form(stub.db.all_appointments(), booked)
