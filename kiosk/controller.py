@@ -472,12 +472,11 @@ class Controller:
         """No ticket for this check-in; ``opens_at``: when an early visitor may check in."""
         self.trace.emit("refused", category=category_id or None, reason=reason)
         self.updates.put(TicketRefused(category_id, reason, opens_at))
-        if category_id:
-            try:
-                self.store.append_event(ev.TICKET_REFUSED, ev.ticket_refused(category_id, reason))
-            except StoreError as err:
-                logger.error("refusal not recorded: %s", err)
-            self._nudge()
+        try:  # the report counts them (an unknown code under the category "")
+            self.store.append_event(ev.TICKET_REFUSED, ev.ticket_refused(category_id, reason))
+        except StoreError as err:
+            logger.error("refusal not recorded: %s", err)
+        self._nudge()
 
     def _refusal_reason(self, category: CategoryConfig | None = None) -> str | None:
         """paused, closed, last_ticket (the cut-off before closing), printer, or None."""
