@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from display.flow import ScreenFlow
     from display.screens import ScreenContext
 
-KEYPAD_COLUMNS = 8
-
 
 @dataclass
 class CodeEntry:
@@ -67,6 +65,39 @@ def spaced(code: str) -> str:
     return " ".join(code[i : i + 3] for i in range(0, len(code), 3))
 
 
+# The keypad's cells: the 31 characters, the correction key, then back and validate two
+# cells wide each: 36 cells, laid out in one of these column counts (36 divides by each).
+KEYPAD_CELLS = len(appt.CODE_ALPHABET) + 1 + 2 + 2
+KEYPAD_COLUMN_CHOICES = (4, 6, 9, 12)
+ERASE = "\u232b"  # ⌫, the correction key's face (spoken as "Correct")
+
+
+def keypad_cells(ctx: ScreenContext, top: int) -> tuple[list[pygame.Rect], int]:
+    """The cells of the keypad anchored to the bottom of the screen, below ``top`` (and the
+    reach line in portrait), as large as possible; and the top of the first row."""
+    lay = ctx.layout
+    gap = lay.px(6)
+    width = lay.width - 2 * lay.margin
+    height = lay.height - lay.margin - max(top, lay.reach_top)
+    best: tuple[int, int] = (0, KEYPAD_COLUMN_CHOICES[0])
+    for cols in KEYPAD_COLUMN_CHOICES:
+        rows = KEYPAD_CELLS // cols
+        side = min((width - (cols - 1) * gap) // cols, (height - (rows - 1) * gap) // rows)
+        best = max(best, (side, cols))
+    _, cols = best
+    rows = KEYPAD_CELLS // cols
+    cell_w = (width - (cols - 1) * gap) // cols
+    cell_h = min(cell_w, (height - (rows - 1) * gap) // rows)
+    first = lay.height - lay.margin - rows * cell_h - (rows - 1) * gap
+    left = lay.margin + (width - cols * cell_w - (cols - 1) * gap) // 2
+    cells = [
+        pygame.Rect(left + c * (cell_w + gap), first + r * (cell_h + gap), cell_w, cell_h)
+        for r in range(rows)
+        for c in range(cols)
+    ]
+    return cells, first
+
+
 def build_keypad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     from display.screens import header_band
 
@@ -75,42 +106,33 @@ def build_keypad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     top = header_band(ctx, frame, ctx._("Enter your booking code"), is_clock=False)
     entry = flow.code_entry
     now_s = flow.last_input_s
-    echo_box = pygame.Rect(lay.margin, top + lay.margin, lay.width - 2 * lay.margin, lay.px(64))
+    cells, first = keypad_cells(ctx, top + lay.px(44))
+    echo_box = pygame.Rect(lay.margin, top, lay.width - 2 * lay.margin, first - top)
+    echo_box = echo_box.inflate(0, -lay.px(4))
     if entry.is_locked(now_s):
         echo = ctx._("Too many wrong codes: please wait %(seconds)d s") % {
             "seconds": entry.lock_remaining_s(now_s)
         }
         frame.items.append(ctx.text(echo, echo_box, "body", 26, is_bold=True))
+    elif entry.code:
+        frame.items.append(ctx.text(spaced(entry.code), echo_box, "number", 40, is_bold=True))
     else:
-        echo = spaced(entry.code) if entry.code else ctx._("The code is on your letter or message")
-        frame.items.append(
-            ctx.text(
-                echo,
-                echo_box,
-                "number" if entry.code else "body",
-                44 if entry.code else 24,
-                is_bold=bool(entry.code),
-            )
-        )
-    bar = lay.bottom_bar()
-    keys_area = pygame.Rect(lay.margin, echo_box.bottom + lay.gap, lay.width - 2 * lay.margin, 0)
-    keys_area.height = bar.y - lay.gap - keys_area.y
+        hint = ctx._("The code is on your letter or message")
+        frame.items.append(ctx.text(hint, echo_box, "body", 24))
     chars = list(appt.CODE_ALPHABET)
-    cells = lay.grid(keys_area, len(chars) + 1, cols=KEYPAD_COLUMNS)
     for char, box in zip(chars, cells, strict=False):
         frame.items.append(ctx.button(Action("code_char", char), box, char, 34))
-    frame.items.append(
-        ctx.button(Action("code_delete"), cells[-1], ctx._("Correct"), 22, pictogram="back")
-    )
-    back, ok = lay.row(bar, 2)
-    frame.items.append(ctx.button(Action("back"), back, ctx._("Back"), pictogram="back"))
+    i = len(chars)
+    frame.items.append(ctx.button(Action("code_delete"), cells[i], ERASE, 34))
+    back = cells[i + 1].union(cells[i + 2])
+    ok = cells[i + 3].union(cells[i + 4])
+    frame.items.append(ctx.button(Action("back"), back, ctx._("Back"), 26))
     frame.items.append(
         ctx.button(
             Action("code_ok"),
             ok,
             ctx._("Validate"),
-            30,
-            pictogram="check",
+            26,
             is_primary=True,
             is_enabled=bool(entry.code) and not entry.is_locked(now_s),
         )

@@ -259,9 +259,14 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     start.height = bottom - start.y
     if ctx.config.appointments is not None:  # check-in with a booking code (contract 5.3)
         booked = start.copy()
-        booked.height = max(lay.min_target_px, start.height // 3)
-        start.height -= booked.height + lay.gap
-        booked.y = start.bottom + lay.gap
+        if lay.is_portrait:  # below the start control
+            booked.height = max(lay.min_target_px, start.height // 3)
+            start.height -= booked.height + lay.gap
+            booked.y = start.bottom + lay.gap
+        else:  # beside it, after it in reading order
+            booked.width = start.width * 2 // 5
+            start.width -= booked.width + lay.gap
+            booked.x = start.right + lay.gap
         frame.items.append(
             ctx.button(
                 Action("appointment"),

@@ -72,6 +72,8 @@ class Voice:
         action = button.action
         if action.kind == "start":
             return self._("Take a ticket")
+        if action.kind == "code_delete":
+            return self._("Correct")
         if action.kind in ("category", "parent") and action.arg:
             category = self.config.category(action.arg)
             if category.is_discreet and not self.is_private:
