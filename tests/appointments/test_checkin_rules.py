@@ -129,3 +129,26 @@ def test_ten_wrong_codes_within_a_minute_slow_the_keypad_down():
     assert appt.wrong_code_delay_s(wrong, 109.0) == pytest.approx(2.0)
     assert appt.wrong_code_delay_s([*wrong, 110.0], 110.0) == pytest.approx(4.0)
     assert appt.wrong_code_delay_s(wrong, 200.0) == 0.0  # a minute later: forgotten
+
+
+def test_a_check_in_whose_ticket_was_voided_gets_a_new_number(rig):
+    rig.store.replace_appointments(TODAY, _list())
+    ticket, _ = rig.store.issue_ticket(
+        category="social", prefix="S", language="fr", appointment_id="rdv-1"
+    )
+    rig.store.mark_voided(ticket.id, "printer: paper out")
+    issued = next(u for u in rig.check_in("K7P2QX") if isinstance(u, TicketIssued))
+    assert issued.number == "S002" and not issued.is_duplicate  # S001 is never called
+    checked = [e for e in rig.outbox() if e.type == "appointment.checked_in"]
+    assert [e.data["ticket_id"] for e in checked] == [ticket.id, issued.ticket_id]
+    assert rig.store.appointment_ticket("rdv-1").id == issued.ticket_id
+
+
+def test_check_in_is_refused_while_paused_and_nothing_is_issued(rig):
+    from kiosk.core.messages import PauseRequest
+
+    rig.store.replace_appointments(TODAY, _list())
+    rig.controller.handle(PauseRequest(is_paused=True))
+    refused = [u for u in rig.check_in("K7P2QX") if isinstance(u, TicketRefused)]
+    assert [r.reason for r in refused] == ["paused"]
+    assert rig.store.appointment_ticket("rdv-1") is None
