@@ -21,7 +21,7 @@ try:  # python-evdev's own types and constants when installed, else the Linux ke
 except ImportError:  # pragma: no cover - depends on the machine
     _Event = namedtuple("_Event", "sec usec type code value")
 
-    def InputEvent(sec, usec, type, code, value):  # noqa: N802 - evdev's name
+    def InputEvent(sec, usec, type, code, value):
         return _Event(sec, usec, type, code, value)
 
     EV_KEY, EV_SYN = 1, 0
