@@ -83,3 +83,15 @@ def test_replay_lines():
 def test_bad_replay_lines(line):
     with pytest.raises(UsageError, match=r"r\.txt:1: .*expected ticket CATEGORY_ID"):
         parse_replay(line + "\n", source="r.txt")
+
+
+def test_check_config_summarises_appointments(tmp_path):
+    path = _with(tmp_path, '[appointments]\nscanner = "serial:///dev/ttyACM0"\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "check-config", str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "appointments: check-in from 30 min before to 15 min after the start, "
+        "scanner serial:///dev/ttyACM0 (us)" in proc.stdout
+    )
