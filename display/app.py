@@ -125,6 +125,7 @@ class DisplayApp:
         # Speech (kiosk.speech.Speaker) and the keypad: keys arrive from any thread.
         self.speaker = speaker
         self._keys: queue.Queue[str] = queue.Queue()
+        self._scans: queue.Queue[str] = queue.Queue()  # from the scanner's thread (contract 5.3)
         self.keys_pressed = 0
         self._speech_pending: str | None = None
         self._announced: tuple[object, ...] | None = None
@@ -222,6 +223,7 @@ class DisplayApp:
                 self._on_event(event)
             now = self.clock.monotonic_s()
             self._drain_keys(now)
+            self._drain_scans(now)
             self._drain_updates(now)
             if is_technician or self.tracker.corner_held(now):
                 self.flow.open_technician(now)
@@ -357,7 +359,9 @@ class DisplayApp:
             ticket.outcome == "voided" if ticket else None,
         )
         voice = Voice(self._context(self.snapshot.value), flow, self.frame)
-        if pending == "screen" or key != self._announced:
+        if pending == "selected" and self.frame.screen == "appointment" and key == self._announced:
+            self.speaker.say(voice.echo())  # the code typed so far, then the focused key
+        elif pending == "screen" or key != self._announced:
             self.speaker.say(voice.screen(is_help=pending == "screen"))
         elif pending in ("focus", "selected"):
             self.speaker.say(voice.focus())
@@ -515,6 +519,26 @@ class DisplayApp:
             return None
         button = focused_button(self.frame, self.flow.focus)
         return button.action if button is not None else None
+
+    def typed_code(self) -> str:
+        assert self.flow is not None
+        return self.flow.code_entry.code
+
+    def scan(self, text: str) -> None:
+        """What a barcode or QR scanner read (a code, or a URL ending with it), from any
+        thread: handled in the UI loop as a check-in."""
+        self._scans.put(text)
+
+    def _drain_scans(self, now: float) -> None:
+        while True:
+            try:
+                text = self._scans.get_nowait()
+            except queue.Empty:
+                return
+            assert self.flow is not None
+            if self.on_touch is not None:
+                self.on_touch()  # a scan lights a dark screen too
+            self.flow.check_in(text, now, source="scanner")
 
     def request_directly(self, category_id: str, *, is_priority: bool = False) -> None:
         assert self.flow is not None

@@ -16,9 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from display.appointment import CodeEntry
 from display.pin import PinChecker
 from display.view import Action
+from kiosk.core import appointments as appt
 from kiosk.core.messages import (
+    AppointmentRequest,
     Intent,
     KioskSnapshot,
     PauseRequest,
@@ -39,6 +42,7 @@ from kiosk.core.vocabulary import ActionKind, Screen
 logger = logging.getLogger(__name__)
 
 VISITOR_BROWSING = (Screen.HOME, Screen.CATEGORIES, Screen.PRIORITY)
+APPOINTMENT = "appointment"  # the booking-code keypad (display.appointment)
 KEYS_NEXT = ("down", "right")
 KEYS_PREVIOUS = ("up", "left")
 SPEECH_TIME_FACTOR = 10  # EN 301 549 11.2.2.1: time limits extended tenfold in speech mode
@@ -57,6 +61,7 @@ class TicketFlow:
     outcome: str | None = None  # None while pending; printed | voided | refused
     refused: TicketRefused | None = None
     started_s: float = 0.0
+    is_appointment: bool = False  # a check-in (booking code typed or scanned)
 
     @property
     def is_pending(self) -> bool:
@@ -98,6 +103,7 @@ class ScreenFlow:
         self.is_speech_mode = False
         self.is_large_view = False  # this visitor's larger text and high contrast
         self.visitors_ended = 0  # grows each time the kiosk returns to its idle home
+        self.code_entry = CodeEntry()  # the booking code being typed (contract 5.3)
 
     def __repr__(self) -> str:
         return (
@@ -127,6 +133,8 @@ class ScreenFlow:
         if screen not in TECHNICIAN:
             self.pin_digits = ""
             self.is_pin_wrong = False
+        if screen != APPOINTMENT:
+            self.code_entry.clear()
         self.version += 1
 
     def go_home(self, now_s: float, *, reset_language: bool = False) -> None:
@@ -178,6 +186,44 @@ class ScreenFlow:
                 self._go("home", now_s)
         elif kind.startswith("pin_") or kind.startswith("tech_"):
             self._on_technician(kind, arg, now_s)
+        elif kind == "appointment" or kind.startswith("code_"):
+            self._on_code(kind, arg, now_s)
+
+    # ---- appointments (contract 5.3) ---------------------------------------------------------
+
+    def _on_code(self, kind: str, arg: str | None, now_s: float) -> None:
+        entry = self.code_entry
+        if kind == "appointment":
+            if self.config.appointments is not None:
+                self._go(APPOINTMENT, now_s)
+            return
+        if self.screen != APPOINTMENT:
+            return
+        if kind == "code_char" and arg:
+            entry.type(arg, now_s)
+        elif kind == "code_delete":
+            entry.delete()
+        elif kind == "code_ok" and entry.code and not entry.is_locked(now_s):
+            self.check_in(entry.code, now_s, source="keypad")
+            return
+        self.version += 1
+
+    def check_in(self, code: str, now_s: float, *, source: str) -> bool:
+        """Ask the controller to check in ``code`` (typed, scanned or replayed); False when
+        a flow is already on its way or the keypad is locked after wrong codes."""
+        if self.flow is not None and self.flow.is_pending:
+            logger.info("check-in ignored: a ticket is already on its way")
+            return False
+        if self.code_entry.is_locked(now_s):
+            logger.info("check-in ignored: the keypad is slowed down after wrong codes")
+            return False
+        self.last_input_s = now_s
+        self.flow = TicketFlow("", started_s=now_s, is_appointment=True)
+        self.flows_started += 1
+        self._emit("check_in", source=source)
+        self._post(AppointmentRequest(code, self.language, source=source))
+        self._go("ticket", now_s)
+        return True
 
     def _start_ticket(self, category_id: str, now_s: float, *, is_priority: bool = False) -> None:
         if self.flow is not None and self.flow.is_pending:
@@ -229,6 +275,10 @@ class ScreenFlow:
                 self.on_action(action, now_s, snapshot)
             return None
         if key == "back":
+            if self.screen == APPOINTMENT and self.code_entry.code:
+                self.code_entry.delete()  # back corrects first, then leaves the keypad
+                self.version += 1
+                return "selected"
             for action in (Action("back"), Action("dismiss"), Action("tech_close")):
                 if action in controls or action == background:
                     self.on_action(action, now_s, snapshot)
@@ -262,6 +312,7 @@ class ScreenFlow:
                 flow = self.flow = TicketFlow(update.category_id, started_s=now_s)
                 self.flows_started += 1
             flow.issued = update
+            flow.category_id = update.category_id or flow.category_id
             if self.screen not in TECHNICIAN:
                 self._go("ticket", now_s)
             self.version += 1
@@ -282,6 +333,8 @@ class ScreenFlow:
             flow.outcome = "refused"
             flow.refused = update
             self.flows_ended += 1
+            if update.reason == appt.UNKNOWN:
+                self.code_entry.note_wrong(now_s)
             if self.screen not in TECHNICIAN:
                 self._go("refused", now_s, end_s)
             self.version += 1
@@ -307,7 +360,7 @@ class ScreenFlow:
             return
         idle = self.config.display.idle_timeout_s * self.time_factor()
         if now_s - self.last_input_s >= idle:
-            is_away = self.screen in ("categories", "priority", *TECHNICIAN)
+            is_away = self.screen in ("categories", "priority", APPOINTMENT, *TECHNICIAN)
             is_foreign = (
                 self.screen == "home" and self.language != self.config.kiosk.default_language
             )

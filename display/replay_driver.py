@@ -37,6 +37,8 @@ class ReplayHost(Protocol):
     def quit(self, exit_code: int) -> None: ...
     def press_key(self, name: str) -> None: ...
     def is_speaking(self) -> bool: ...
+    def typed_code(self) -> str: ...
+    def scan(self, text: str) -> None: ...
 
 
 class ReplayDriver:
@@ -87,6 +89,10 @@ class ReplayDriver:
             self._ticket(host, command.category_id, now_s, is_priority=command.is_priority)
         elif command.kind == "key" and command.key:
             self._key(host, command.key, now_s)
+        elif command.kind == "appointment" and command.text:
+            self._appointment(host, command.text, now_s)
+        elif command.kind == "scan" and command.text:
+            self._scan(host, command.text)
 
     def _done(self) -> None:
         self.index += 1
@@ -154,6 +160,76 @@ class ReplayDriver:
         if target.kind in (ActionKind.CATEGORY, ActionKind.NORMAL, ActionKind.PRIORITY):
             self._await_started = started
         self._touch(host, center, now_s)
+
+    def _appointment(self, host: ReplayHost, code: str, now_s: float) -> None:
+        """Type ``code`` on the on-screen keypad with real touches (correcting what does not
+        match), validate, and wait for that flow's end."""
+        started, ended, is_pending = host.flow_counts()
+        if self._await_ended is not None:
+            if ended >= self._await_ended:
+                self._done()
+            return
+        if self._await_started is not None:
+            if started > self._await_started:
+                self._await_ended = ended + (1 if is_pending else 0)
+                if not is_pending:
+                    self._done()
+                return
+            self._await_started = None
+        if is_pending or now_s < self._next_touch_s:
+            return
+        screen = host.visible_screen()
+        if screen in ("closed", "out_of_order"):
+            host.scan(code)  # no keypad on these screens: the intent alone, as for ticket
+            self._await_started = started
+            return
+        target: Action | None
+        if screen == "appointment":
+            typed = host.typed_code()
+            if typed == code:
+                target = Action("code_ok")
+                self._await_started = started
+            elif code.startswith(typed):
+                target = Action("code_char", code[len(typed)])
+            else:
+                target = Action("code_delete")
+        elif screen in ("ticket", "refused"):
+            target = Action("dismiss")
+        elif screen == "home":
+            target = Action("appointment")
+        elif screen in ("tech_pin", "tech_menu"):
+            target = Action("tech_close")
+        else:
+            target = Action("back")
+        center = host.button_center(target)
+        if center is None:
+            logger.warning(
+                "replay line %d: no button for %s on %s",
+                self.commands[self.index].line_no,
+                target,
+                screen,
+            )
+            self._await_started = None
+            return
+        self._touch(host, center, now_s)
+
+    def _scan(self, host: ReplayHost, text: str) -> None:
+        """``text`` from the scanner; the next line waits for the flow it starts."""
+        started, ended, is_pending = host.flow_counts()
+        if self._await_ended is not None:
+            if ended >= self._await_ended:
+                self._done()
+            return
+        if self._await_started is not None:
+            if started > self._await_started:
+                self._await_ended = ended + (1 if is_pending else 0)
+                if not is_pending:
+                    self._done()
+            return
+        if is_pending:
+            return
+        host.scan(text)
+        self._await_started = started
 
     def _target(
         self, host: ReplayHost, screen: str, category_id: str, *, is_priority: bool = False

@@ -21,9 +21,11 @@ import pygame
 from babel import Locale
 from babel.dates import format_datetime
 
+from display import appointment as appointment_screen
 from display.flow import ScreenFlow
 from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
+from kiosk.core import appointments as appt
 from kiosk.core import calendar as cal
 from kiosk.core.calendar import WEEKDAYS
 from kiosk.core.messages import KioskSnapshot
@@ -37,7 +39,11 @@ from kiosk.i18n import (
     translator,
 )
 
-REASON_ICONS: dict[str, str] = {RefusalReason.CLOSED: "clock", RefusalReason.CAP: "no-entry"}
+REASON_ICONS: dict[str, str] = {
+    RefusalReason.CLOSED: "clock",
+    RefusalReason.CAP: "no-entry",
+    **dict.fromkeys(appt.REASONS, "calendar"),
+}
 WEEKDAY_NAMES = {
     "monday": "Monday",
     "tuesday": "Tuesday",
@@ -148,6 +154,7 @@ def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
         "refused": _refused,
         "closed": _closed,
         "out_of_order": _out_of_order,
+        "appointment": appointment_screen.build_keypad,
     }
     frame = builders[screen](ctx, flow)
     return frame.mirrored(ctx.layout.width) if ctx.tr.is_rtl else frame
@@ -261,6 +268,25 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         top = notice.bottom
     start = pygame.Rect(lay.margin, _interactive_top(ctx, top), lay.width - 2 * lay.margin, 0)
     start.height = bottom - start.y
+    if ctx.config.appointments is not None:  # check-in with a booking code (contract 5.3)
+        booked = start.copy()
+        if lay.is_portrait:  # below the start control
+            booked.height = max(lay.min_target_px, start.height // 3)
+            start.height -= booked.height + lay.gap
+            booked.y = start.bottom + lay.gap
+        else:  # beside it, after it in reading order
+            booked.width = start.width * 2 // 5
+            start.width -= booked.width + lay.gap
+            booked.x = start.right + lay.gap
+        frame.items.append(
+            ctx.button(
+                Action("appointment"),
+                booked,
+                ctx._("I have an appointment"),
+                32,
+                pictogram="calendar",
+            )
+        )
     frame.items.append(
         ctx.button(
             Action("start"),
@@ -513,6 +539,7 @@ def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
     if issued.wait_range_s is not None:
         details.append(_wait_text(ctx, issued.wait_range_s))
+    details += appointment_screen.ticket_details(ctx, issued.appointment_start, issued.is_duplicate)
     is_priority = issued.is_priority
     weights = [2, 4 if is_priority else 5, 2 if is_priority else 0, 2 if details else 0, 3]
     label_box, number_box, priority_box, detail_box, take_box = stack(ctx, area, weights)
@@ -559,6 +586,10 @@ def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         then = ctx._("Please come back: %(when)s") % {"when": ctx.when(refused.next_opening)}
     else:
         then = ctx._("Please ask at reception")
+    if reason in appt.REASONS:
+        why, then = appointment_screen.refusal_texts(
+            ctx, reason, refused.next_opening if refused is not None else None
+        )
     bar = lay.bottom_bar()
     ok = lay.row(bar, 1, lay.px(300))[0]
     frame.items.append(ctx.button(Action("dismiss"), ok, ctx._("OK"), 32, is_primary=True))

@@ -104,6 +104,8 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
             flow("refused", flow=TicketFlow(first.id, outcome="refused", refused=refused)),
             KioskSnapshot(),
         )
+    if config.appointments is not None:
+        yield from appointment_scenes(config, flow, first.id)
     yield Scene(
         "closed",
         flow("home"),
@@ -156,6 +158,43 @@ def priority_scenes(
 CHRISTMAS_UTC = dt.datetime(2026, 12, 25, 9, 0, tzinfo=dt.UTC)
 CUTOFF_UTC = dt.datetime(2026, 11, 26, 10, 50, tzinfo=dt.UTC)  # 11:50 in Paris
 _CHRISTMAS = {"fr": "Noël", "en": "Christmas Day", "ar": "عيد الميلاد"}
+
+
+def appointment_scenes(
+    config: Config, flow: Callable[..., ScreenFlow], category_id: str
+) -> Iterator[Scene]:
+    """The booking-code keypad (empty, typed), a check-in's ticket, and each refusal."""
+    from display.appointment import CodeEntry
+    from kiosk.core import appointments as appt
+
+    yield Scene("appointment", flow("appointment"), KioskSnapshot())
+    yield Scene(
+        "appointment-typed", flow("appointment", code_entry=CodeEntry("K7P")), KioskSnapshot()
+    )
+    start = MOMENT_UTC + dt.timedelta(minutes=19)  # 11:00 in Paris
+    number = f"{config.category(category_id).prefix}007"
+    issued = TicketIssued("t2", number, category_id, "fr", appointment_start=start)
+    yield Scene(
+        "appointment-ticket",
+        flow("ticket", flow=TicketFlow(category_id, issued=issued, outcome="printed")),
+        KioskSnapshot(),
+    )
+    duplicate = TicketIssued(
+        "t2", number, category_id, "fr", appointment_start=start, is_duplicate=True
+    )
+    yield Scene(
+        "appointment-duplicate",
+        flow("ticket", flow=TicketFlow(category_id, issued=duplicate, outcome="printed")),
+        KioskSnapshot(),
+    )
+    opens = MOMENT_UTC + dt.timedelta(minutes=49)
+    for reason in appt.REASONS:
+        refused = TicketRefused(category_id, reason, opens if reason == appt.EARLY else None)
+        yield Scene(
+            f"refused-{reason.replace('_', '-')}",
+            flow("refused", flow=TicketFlow(category_id, outcome="refused", refused=refused)),
+            KioskSnapshot(),
+        )
 
 
 def calendar_scenes(config: Config, flow: Callable[..., ScreenFlow]) -> Iterator[Scene]:

@@ -83,6 +83,8 @@ class Voice:
             return self._("Normal ticket")
         if action.kind == "priority":
             return self._("Priority ticket")
+        if action.kind == "code_delete":
+            return self._("Correct")
         if action.kind in ("category", "parent") and action.arg:
             category = self.config.category(action.arg)
             if category.is_discreet and not self.is_private:
@@ -180,6 +182,12 @@ class Voice:
 
     def focus(self) -> Utterance:
         return self._say(*self.focused())
+
+    def echo(self) -> Utterance:
+        """On the booking-code keypad: the code typed so far, spelt, then the focus."""
+        code = self.flow.code_entry.code
+        typed = Part(spell(code), is_fixed=False) if code else Part(self._("Nothing typed"))
+        return self._say(typed, *self.focused())
 
     def _ticket(self) -> list[Part]:
         ticket = self.flow.flow

@@ -7,6 +7,7 @@ another. They meet only through queues and the :class:`~kiosk.core.messages.Late
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import queue
@@ -27,6 +28,7 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import ConfigError, StoreCorrupted, StoreError
 from kiosk.core.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
 from kiosk.core.replay import ReplayCommand, load_replay, validate_categories
+from kiosk.core.service_day import local_now
 from kiosk.core.settings import Config, ServerSection
 from kiosk.core.tickets import ticket_content
 from kiosk.devices.backlight import follower_for
@@ -208,6 +210,7 @@ def run_kiosk(
         )
         gpio = _make_gpio(config, intents, display, snapshot, clock)
         speaker, keypad = _make_speech(config, display, trace, clock)
+        scanner = _make_scanner(config, display)
         with _signals_quit(display):
             try:
                 printer.open()
@@ -226,6 +229,8 @@ def run_kiosk(
                     gpio.close()
                 if keypad is not None:
                     keypad.close()
+                if scanner is not None:
+                    scanner.close()
                 if speaker is not None:
                     speaker.close()  # before the trace closes: its last `spoken` is written
                 backlight.close()
@@ -251,12 +256,19 @@ def _make_sync(config: Config, store: Store | None, clock: Clock, *, heartbeat_d
     from kiosk.sync.service import SyncService
 
     read_token(config.server.token_file)  # refuses a missing or world-readable token at start-up
+    appointments_day = None
+    if config.appointments is not None:  # the day's list, for check-in with the server down
+
+        def appointments_day() -> dt.date:
+            return local_now(clock.now_utc(), config.kiosk.timezone).date()
+
     return SyncService(
         server=config.server,
         kiosk_id=config.kiosk.id,
         store=store,
         clock=clock,
         heartbeat_data=heartbeat_data,
+        appointments_day=appointments_day,
     )
 
 
@@ -325,6 +337,16 @@ def _make_speech(config: Config, display: Any, trace: Trace, clock: Clock) -> tu
 
         keypad = Keypad(config.keypad, on_key=display.press_key, clock=clock).open()
     return speaker, keypad
+
+
+def _make_scanner(config: Config, display: Any) -> Any:
+    """The barcode/QR scanner of ``[appointments] scanner``, optional: what it reads goes
+    to the screen as a check-in."""
+    if config.appointments is None or config.appointments.scanner is None:
+        return None
+    from kiosk.devices.scanner import scanner_for
+
+    return scanner_for(config.appointments, on_text=display.scan).open()
 
 
 def _watchdog_hook(

@@ -292,6 +292,14 @@ def describe_config(config: Any, today: dt.date | None = None) -> str:
         lines.append(
             f"  {prefix:<2} {c.id}: {c.label[k.default_language]}{group}{cap}{offered}{priority}"
         )
+    a = config.appointments
+    if a is not None:  # contract 5.3
+        scanner = f", scanner {a.scanner} ({a.scanner_layout})" if a.scanner else ""
+        source = "" if config.server is not None else " (no [server]: no list to check in from)"
+        lines.append(
+            f"appointments: check-in from {a.early_min} min before to {a.late_min} min after "
+            f"the start{scanner}{source}"
+        )
     return "\n".join(lines)
 
 

@@ -44,6 +44,7 @@ from kiosk.core.errors import ConfigError, PrinterUrlError
 from kiosk.core.settings import (
     PIN_MAX_ITERATIONS,
     PIN_MIN_ITERATIONS,
+    AppointmentsSection,
     CategoryConfig,
     Config,
     DisplaySection,
@@ -283,6 +284,12 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if priority_table is not None
         else None
     )
+    appointments_table = top.get("appointments", dict, "an [appointments] table", None)
+    appointments = (
+        _parse_appointments(_Reader(path, "appointments", appointments_table))
+        if appointments_table is not None
+        else None
+    )
     top.finish()
     return Config(
         path=path,
@@ -299,6 +306,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         speech=speech,
         keypad=keypad,
         priority=priority,
+        appointments=appointments,
     )
 
 
@@ -643,3 +651,29 @@ def _parse_priority(r: _Reader, categories: tuple[CategoryConfig, ...]) -> Prior
         r.fail("categories", ids, "each category id once")
     r.finish()
     return PrioritySection(categories=tuple(ids))
+
+
+SCANNER_FORMS = (
+    'a HID scanner\'s "/dev/input/by-id/...-event-kbd" or "serial:///dev/ttyACM0?baudrate=9600"'
+)
+
+
+def _parse_appointments(r: _Reader) -> AppointmentsSection:
+    early = r.get("early_min", int, "minutes from 0 to 240", 30)
+    if not 0 <= early <= 240:
+        r.fail("early_min", early, "minutes from 0 to 240")
+    late = r.get("late_min", int, "minutes from 0 to 240", 15)
+    if not 0 <= late <= 240:
+        r.fail("late_min", late, "minutes from 0 to 240")
+    scanner = r.get("scanner", str, SCANNER_FORMS, None)
+    if scanner is not None and not (
+        scanner.removeprefix("serial://").startswith("/") and len(scanner) > 9
+    ):
+        r.fail("scanner", scanner, SCANNER_FORMS)
+    layout = r.get("scanner_layout", str, '"us" or "azerty"', "us")
+    if layout not in ("us", "azerty"):
+        r.fail("scanner_layout", layout, '"us" or "azerty"')
+    r.finish()
+    return AppointmentsSection(
+        early_min=early, late_min=late, scanner=scanner, scanner_layout=layout
+    )

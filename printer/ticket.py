@@ -19,7 +19,7 @@ from kiosk.core.errors import ConfigError
 from kiosk.core.settings import PrinterSection
 from kiosk.core.tickets import TicketContent
 from kiosk.fonts import BOLD
-from kiosk.i18n import RTL_LANGUAGES, format_long_datetime, translator
+from kiosk.i18n import RTL_LANGUAGES, format_long_datetime, format_short_time, translator
 from printer.profile import CODEPAGES, PrinterProfile, load_profile, new_dummy
 
 logger = logging.getLogger(__name__)
@@ -201,6 +201,9 @@ class TicketLayout:
             self._priority_mark(p, tr.gettext("PRIORITY"), notice)
         if content.issued_at is not None:
             self._line(p, format_long_datetime(content.issued_at, language))
+        if content.appointment_at is not None:
+            when = format_short_time(content.appointment_at, language)
+            self._line(p, tr.gettext("Appointment at %(time)s") % {"time": when}, is_bold=True)
         if content.people_ahead is not None:
             if content.people_ahead == 0:
                 self._line(p, tr.gettext("Nobody ahead of you"))

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.sync.protocol import WireEvent
+from stubserver.appointments import SCHEMA as APPOINTMENTS_SCHEMA
+from stubserver.appointments import AppointmentBook
 from stubserver.policy import STRICT, PriorityPolicy, ahead_of_new_priority
 
 DB_NAME = "stub-server.sqlite3"
@@ -82,7 +84,7 @@ class CategoryFigures:
     priority_waiting: int = 0  # priority tickets among ``waiting`` (for the page)
 
 
-class StubDatabase:
+class StubDatabase(AppointmentBook):
     """Open with :meth:`open`, close with :meth:`close`."""
 
     def __init__(self, path: Path, *, wall_s: Callable[[], float] = time.time):
@@ -105,6 +107,7 @@ class StubDatabase:
                 conn.execute(
                     f"ALTER TABLE {table} ADD COLUMN is_priority INTEGER NOT NULL DEFAULT 0"
                 )
+        conn.executescript(APPOINTMENTS_SCHEMA)
         self._conn = conn
         return self
 

@@ -16,16 +16,19 @@ lifecycle and what it keeps (database, faults, recorded requests) are
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from kiosk.sync.protocol import (
+    DATE_RE,
     BodyError,
     validate_events_body,
     validate_kiosk_id,
     validate_text,
 )
+from stubserver.appointments import parse_booking, render_form
 from stubserver.framing import JsonRequestHandler
 from stubserver.page import render_page
 from stubserver.policy import parse_policy
@@ -41,6 +44,8 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/api/v1/events": ("POST",),
     "/api/v1/enrol": ("POST",),
     "/api/v1/kiosks/{kiosk_id}/state": ("GET",),
+    "/api/v1/kiosks/{kiosk_id}/appointments": ("GET",),
+    "/api/v1/dev/appointments": ("GET", "POST"),
     "/api/v1/dev/call": ("POST",),
     "/api/v1/dev/faults": ("GET", "POST"),
     "/api/v1/dev/events": ("GET",),
@@ -53,6 +58,8 @@ def _allowed_methods(path: str) -> tuple[str, ...] | None:
     parts = path.split("/")
     if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "state":
         return ROUTES["/api/v1/kiosks/{kiosk_id}/state"] if parts[4] else None
+    if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "appointments":
+        return ROUTES["/api/v1/kiosks/{kiosk_id}/appointments"] if parts[4] else None
     return ROUTES.get(path)
 
 
@@ -97,7 +104,12 @@ class StubHandler(JsonRequestHandler):
                 )
             if path == "/":
                 return self._send(
-                    200, render_page(stub._queues_for_page(), policy=str(stub.priority_policy))
+                    200,
+                    render_page(
+                        stub._queues_for_page(),
+                        render_form(stub.db.all_appointments()),
+                        policy=str(stub.priority_policy),
+                    ),
                 )
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
@@ -107,6 +119,8 @@ class StubHandler(JsonRequestHandler):
                 return self._events(raw)
             if path == "/api/v1/enrol":
                 return self._enrol(raw)
+            if path.endswith("/appointments"):
+                return self._appointments(urllib.parse.unquote(path.split("/")[4]), split.query)
             return self._state(urllib.parse.unquote(path.split("/")[4]))
         except BodyError as err:
             return self._error(400, str(err), field=err.field, event_id=err.event_id)
@@ -211,6 +225,20 @@ class StubHandler(JsonRequestHandler):
             categories[cat] = entry
         self._send(200, {"categories": categories, "message": stub.message})
 
+    def _appointments(self, kiosk_id: str, query: str) -> None:
+        validate_kiosk_id(kiosk_id, "kiosk_id (in the path)")
+        day_text = urllib.parse.parse_qs(query).get("day", [""])[0]
+        try:
+            day = dt.date.fromisoformat(day_text) if DATE_RE.fullmatch(day_text) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise BodyError("day", f"expected ?day=YYYY-MM-DD, got {day_text!r}"[:80])
+        if not self._check_auth(kiosk_id):
+            return
+        listed = self.server.stub.db.appointments(kiosk_id, day)
+        self._send(200, {"day": day.isoformat(), "appointments": [a.to_wire() for a in listed]})
+
     def _enrol(self, raw: bytes) -> None:
         body = self._json_body(raw)
         if not isinstance(body, dict):
@@ -256,6 +284,24 @@ class StubHandler(JsonRequestHandler):
                     return self._error(400, str(err), field="policy")
                 logger.info("priority policy set to %s", stub.priority_policy)
             return self._send(200, {"policy": str(stub.priority_policy)})
+        if path == "/api/v1/dev/appointments":
+            if method == "GET":
+                return self._send(200, {"appointments": stub.db.all_appointments()})
+            is_form = self.headers.get("Content-Type", "").startswith(
+                "application/x-www-form-urlencoded"
+            )
+            if is_form:
+                form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+                body = {k: v[0] for k, v in form.items()}
+            else:
+                body = self._json_body(raw)
+            booked = stub.db.book(parse_booking(body, is_form=is_form))
+            if is_form:
+                page = render_page(
+                    stub._queues_for_page(), render_form(stub.db.all_appointments(), booked)
+                )
+                return self._send(200, page)
+            return self._send(200, booked)
         if path == "/api/v1/dev/call":
             is_form = self.headers.get("Content-Type", "").startswith(
                 "application/x-www-form-urlencoded"

@@ -18,10 +18,14 @@ _STYLE = (
 
 
 def render_page(
-    queues: Mapping[str, Mapping[str, CategoryFigures]], *, policy: str = "strict"
+    queues: Mapping[str, Mapping[str, CategoryFigures]],
+    appointments: str = "",
+    *,
+    policy: str = "strict",
 ) -> str:
-    """The page for ``{kiosk_id: {category: figures}}``; ``policy`` is the priority policy
-    the "call next" buttons follow."""
+    """The page for ``{kiosk_id: {category: figures}}``; ``appointments`` is the HTML of its
+    appointments part (:func:`stubserver.appointments.render_form`); ``policy`` is the
+    priority policy the "call next" buttons follow."""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='refresh' content='5'>",
@@ -52,5 +56,6 @@ def render_page(
                 "<button type='submit'>Call next</button></form></td></tr>"
             )
         parts.append("</table>")
+    parts.append(appointments)
     parts.append("</body></html>")
     return "".join(parts)

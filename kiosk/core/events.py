@@ -17,6 +17,7 @@ TICKET_VOIDED = "ticket.voided"
 PRINTER_STATUS = "printer.status"
 TICKET_REFUSED = "ticket.refused"
 SURVEY_ANSWERED = "survey.answered"
+APPOINTMENT_CHECKED_IN = "appointment.checked_in"
 
 TICKET_EVENTS = frozenset({TICKET_ISSUED, TICKET_PRINTED, TICKET_VOIDED})
 SURVEY_SCORES = range(1, 5)  # 1 to 4, 4 the best
@@ -46,6 +47,7 @@ def ticket_issued(
     language: str,
     is_clock_unsure: bool,
     is_priority: bool = False,
+    appointment_id: str | None = None,
 ) -> dict[str, Any]:
     """``"priority": true`` only on a priority ticket (contract 5.2: absent otherwise)."""
     data: dict[str, Any] = {
@@ -59,6 +61,8 @@ def ticket_issued(
         data["priority"] = True
     if is_clock_unsure:
         data["clock_unsynced"] = True
+    if appointment_id is not None:
+        data["appointment_id"] = appointment_id
     return data
 
 
@@ -86,3 +90,8 @@ def survey_answered(score: int, reason: str | None = None) -> dict[str, Any]:
     if reason is not None and (not isinstance(reason, str) or not reason.strip()):
         raise ValueError(f"survey reason {reason!r}: expected a non-empty text or None")
     return {"score": score, "reason": reason}
+
+
+def appointment_checked_in(appointment_id: str, ticket_id: str) -> dict[str, Any]:
+    """A visitor checked in for an appointment and got ``ticket_id`` (contract 5.3)."""
+    return {"appointment_id": appointment_id, "ticket_id": ticket_id}

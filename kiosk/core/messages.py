@@ -30,6 +30,17 @@ class TicketRequest:
 
 
 @dataclass(frozen=True)
+class AppointmentRequest:
+    """A visitor typed a booking code on the keypad (``source`` "keypad") or showed it to
+    the scanner ("scanner"); ``code`` is as typed or read (a URL's last segment is the
+    code). The controller checks it in (contract 5.3)."""
+
+    code: str
+    language: str
+    source: str = "keypad"  # "keypad" | "scanner" | "replay"
+
+
+@dataclass(frozen=True)
 class ReprintRequest:
     """A technician asked to reprint the last ticket (same number, marked as a duplicate)."""
 
@@ -61,6 +72,7 @@ class QuitRequest:
 
 Intent = (
     TicketRequest
+    | AppointmentRequest
     | ReprintRequest
     | PrintTestRequest
     | PauseRequest
@@ -82,6 +94,8 @@ class TicketIssued:
     people_ahead: int | None = None
     wait_range_s: tuple[int, int] | None = None
     is_priority: bool = False
+    appointment_start: dt.datetime | None = None  # a check-in: the appointment's time
+    is_duplicate: bool = False  # the same appointment checked in again: its number again
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,8 @@ class TicketRefused:
     reason: str
     next_opening: dt.datetime | None = None
     why: str | None = None  # closed: "last_ticket" (the cut-off), "category" (its own hours)
+    # appointment_early: ``next_opening`` is when its check-in opens; appointment_late and
+    # appointment_unknown have none. ``category_id`` is the appointment's ("" if unknown).
 
 
 Update = TicketIssued | TicketPrinted | TicketVoided | TicketRefused

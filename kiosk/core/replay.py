@@ -24,9 +24,10 @@ from pathlib import Path
 from kiosk.core.errors import UsageError
 from kiosk.core.text import clean_text
 
-KINDS = ("ticket", "touch", "wait", "quit", "key")
+KINDS = ("ticket", "touch", "wait", "quit", "key", "appointment", "scan")
 FORMS = (
     "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME | ticket CATEGORY_ID priority"
+    " | appointment CODE | scan TEXT"
 )
 # ASCII digits only: str.isdigit() and float() also take "²", "١" or "1_0".
 PIXEL_RE = re.compile(r"[0-9]{1,5}")
@@ -48,6 +49,7 @@ class ReplayCommand:
     source: str = field(default="replay", compare=False)  # the file, for messages
     key: str | None = None
     is_priority: bool = False  # ``ticket CATEGORY_ID priority``
+    text: str | None = None  # appointment: the booking code; scan: what the scanner reads
 
 
 def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
@@ -96,6 +98,20 @@ def _parse_line(line: str, line_no: int, raw: str, source: str) -> ReplayCommand
         if len(args) != 1 or args[0] not in KEY_NAMES:
             raise fail(f"key takes one key name among {', '.join(KEY_NAMES)}")
         return ReplayCommand("key", key=args[0], line_no=line_no, source=source)
+    if kind == "appointment":
+        from kiosk.core.appointments import CODE_ALPHABET, CODE_MAX_CHARS
+
+        code = args[0].upper() if len(args) == 1 else ""
+        if not code or len(code) > CODE_MAX_CHARS or any(c not in CODE_ALPHABET for c in code):
+            raise fail(
+                f"appointment takes one booking code of up to {CODE_MAX_CHARS} characters "
+                f"among {CODE_ALPHABET}"
+            )
+        return ReplayCommand("appointment", text=code, line_no=line_no, source=source)
+    if kind == "scan":
+        if len(args) != 1:
+            raise fail("scan takes one text without spaces (a code or a URL)")
+        return ReplayCommand("scan", text=args[0], line_no=line_no, source=source)
     if kind == "quit":
         if args:
             raise fail("quit takes nothing")

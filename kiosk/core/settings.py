@@ -191,6 +191,16 @@ class PrioritySection:
 
 
 @dataclass(frozen=True)
+class AppointmentsSection:
+    """``[appointments]``: check-in with a booking code (contract 5.3)."""
+
+    early_min: int = 30  # check-in opens this long before the appointment's start
+    late_min: int = 15  # and closes this long after it
+    scanner: str | None = None  # "/dev/input/by-id/...-event-kbd" or "serial:///dev/ttyACM0?..."
+    scanner_layout: str = "us"  # the keyboard layout a HID scanner types in: "us" | "azerty"
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated configuration. ``path`` is the file it came from."""
 
@@ -208,6 +218,7 @@ class Config:
     speech: SpeechSection | None = None
     keypad: KeypadSection = KeypadSection()
     priority: PrioritySection | None = None  # None: no priority tickets
+    appointments: AppointmentsSection | None = None
 
     def __post_init__(self) -> None:
         if self.calendar is None:

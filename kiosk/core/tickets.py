@@ -51,6 +51,7 @@ class TicketContent:
     footer_lines: tuple[str, ...] = ()
     is_duplicate: bool = False  # reprint: print a clear DUPLICATA mark
     is_priority: bool = False  # a framed PRIORITAIRE line and the card notice under the number
+    appointment_at: dt.datetime | None = None  # a check-in: the appointment's local time
     # For a language the code page cannot print (Arabic): the text is printed in
     # ``fallback_language`` (the kiosk's default), the label as ``fallback_label``, and the
     # visitor's own label as a small picture under it when Pillow can shape it.
@@ -65,9 +66,11 @@ def ticket_content(
     people_ahead: int | None = None,
     wait_range_s: tuple[int, int] | None = None,
     is_duplicate: bool = False,
+    appointment_start: dt.datetime | None = None,
 ) -> TicketContent:
     """The printable content of ``ticket`` in the visitor's language. The time is left out
-    when the clock was unsure at issue (a stale clock after a power cut)."""
+    when the clock was unsure at issue (a stale clock after a power cut). A check-in
+    (``appointment_start``) prints the appointment's time."""
     category = config.category(ticket.category)
     language = ticket.language
     label = category.label_for(language, config.kiosk.default_language)
@@ -102,4 +105,7 @@ def ticket_content(
         # A language the printer's code page cannot write (Arabic) prints in the default one.
         fallback_language=default_language,
         fallback_label=category.label_for(default_language, default_language),
+        appointment_at=None
+        if appointment_start is None
+        else local_now(appointment_start, config.kiosk.timezone),
     )

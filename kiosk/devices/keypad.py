@@ -219,6 +219,6 @@ def _key_names() -> Callable[[int], str]:
 
     def name(code: int) -> str:
         found = ecodes.KEY.get(code) or ecodes.BTN.get(code) or f"KEY_{code}"
-        return found[0] if isinstance(found, list) else found
+        return found[0] if isinstance(found, (list, tuple)) else found
 
     return name

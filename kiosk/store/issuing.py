@@ -45,10 +45,12 @@ class Issuing(WriterBase):
         language: str,
         cap: int | None = None,
         is_priority: bool = False,
+        appointment_id: str | None = None,
     ) -> tuple[Ticket, OutboxEvent]:
         """Take the next number of ``category`` for today's service day, record the ticket and
         its ``ticket.issued`` event, and commit, all at once. A priority ticket takes its
-        number from the same counter as the category's normal ones. Raises CapReached (nothing taken)
+        number from the same counter as the category's normal ones; with ``appointment_id``,
+        also the check-in and its ``appointment.checked_in`` event. Raises CapReached (nothing taken)
         when the daily cap is reached, StoreError when the disk refuses the write."""
         now = self.clock.now_utc()
         with self._tx() as conn:
@@ -122,8 +124,22 @@ class Issuing(WriterBase):
                     language=language,
                     is_clock_unsure=day.is_clock_unsure,
                     is_priority=is_priority,
+                    appointment_id=appointment_id,
                 ),
             )
+            if appointment_id is not None:
+                # A check-in whose ticket was voided is replaced: that number is never called.
+                conn.execute(
+                    "INSERT INTO appointment_checkins (appointment_id, service_day, ticket_id, "
+                    "checked_in_at) VALUES (?, ?, ?, ?) ON CONFLICT (appointment_id) DO UPDATE "
+                    "SET ticket_id = excluded.ticket_id, checked_in_at = excluded.checked_in_at",
+                    (appointment_id, day.iso, ticket_id, now.isoformat()),
+                )
+                self._insert_event(
+                    conn,
+                    ev.APPOINTMENT_CHECKED_IN,
+                    ev.appointment_checked_in(appointment_id, ticket_id),
+                )
             self._set_meta(conn, "last_service_day", day.iso)
             if not day.is_clock_unsure:
                 self._set_meta(conn, "last_issued_utc", now.isoformat())

@@ -18,7 +18,7 @@ from kiosk.core.numbering import parse_number
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 
 # The number is unique per service day (an index below), whatever category held it.
@@ -113,6 +113,15 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         version = 2
     if version < 3:
         _add_priority_column(conn, path)
+        version = 3
+    if version < 4:
+        # Version 4: the day's appointments and their check-ins (kiosk.store.appointments),
+        # created by the writer's schema script before this runs; only the version moves.
+        from kiosk.store.appointments import SCHEMA as APPOINTMENTS_SCHEMA
+
+        conn.executescript(APPOINTMENTS_SCHEMA)
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        logger.info("store %s: schema %d -> 4 (appointments)", path, version)
     conn.executescript(INDEXES)
 
 

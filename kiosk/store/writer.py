@@ -16,6 +16,8 @@ from pathlib import Path
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import StoreCorrupted, StoreError
 from kiosk.store import aggregates
+from kiosk.store import appointments as appointments_schema
+from kiosk.store.appointments import Appointments
 from kiosk.store.issuing import Issuing
 from kiosk.store.meta import Meta
 from kiosk.store.outbox import Outbox
@@ -27,7 +29,7 @@ from kiosk.store.schema import BUSY_TIMEOUT_MS, SCHEMA, migrate
 logger = logging.getLogger(__name__)
 
 
-class Store(Issuing, Outbox, Meta, Retention, Recovery):
+class Store(Issuing, Outbox, Meta, Retention, Recovery, Appointments):
     """The kiosk's SQLite store. Open with :meth:`open`; close with :meth:`close`."""
 
     # ---- lifecycle --------------------------------------------------------------------
@@ -91,6 +93,7 @@ class Store(Issuing, Outbox, Meta, Retention, Recovery):
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
                 conn.executescript(SCHEMA)
                 conn.executescript(aggregates.SCHEMA)  # the report's daily figures
+                conn.executescript(appointments_schema.SCHEMA)  # the day's appointments
                 migrate(conn, path)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)",

@@ -29,10 +29,11 @@ import requests
 import urllib3
 
 import kiosk
+from kiosk.core.appointments import Appointment
 from kiosk.core.errors import AuthError, ConfigError, EnrolError, SyncError, TokenFileError
 from kiosk.core.settings import ServerSection
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
-from kiosk.sync.protocol import parse_error_answer
+from kiosk.sync.protocol import BodyError, parse_error_answer, validate_appointments_body
 from kiosk.sync.state import QueueState, parse_state
 
 logger = logging.getLogger(__name__)
@@ -319,6 +320,28 @@ class ServerClient:
         return parse_state(
             payload, fetched_at_mono_s=fetched_at_mono_s, known_categories=known_categories
         )
+
+    def get_appointments(self, day: dt.date) -> list[Appointment]:
+        """The server's appointments of ``day`` for this kiosk (contract 5.3). Safe to
+        repeat. A malformed list, or one for another day, is a non-retryable SyncError:
+        the caller keeps its last good list."""
+        what = f"fetching the appointments of {day.isoformat()}"
+        path = (
+            f"/api/v1/kiosks/{urllib.parse.quote(self.kiosk_id, safe='')}/appointments"
+            f"?day={day.isoformat()}"
+        )
+        response = self._request("GET", path, what=what)
+        self._raise_for_status(response, what)
+        payload = self._json(response, what)
+        try:
+            wire = validate_appointments_body(payload, day=day)
+        except BodyError as err:
+            raise SyncError(
+                f"{what}: malformed list refused ({err}); the last good list is kept",
+                status_code=response.status_code,
+                is_retryable=False,
+            ) from None
+        return [Appointment(a.id, a.code_sha256, a.category, a.start, a.end) for a in wire]
 
     def enrol(self, code: str) -> str:
         """Trade a one-time enrolment code for a token (no Authorization header is sent)."""

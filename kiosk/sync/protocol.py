@@ -208,3 +208,70 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ---- appointments (contract 5.3) ---------------------------------------------------------
+
+SHA256_RE = re.compile(r"[0-9a-fA-F]{64}")
+MAX_APPOINTMENTS = 5000  # a day's list at one kiosk; more is a fault
+
+
+@dataclass(frozen=True)
+class WireAppointment:
+    """One appointment of ``GET /api/v1/kiosks/{kiosk_id}/appointments?day=``."""
+
+    id: str
+    code_sha256: str
+    category: str
+    start: dt.datetime
+    end: dt.datetime
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code_sha256": self.code_sha256,
+            "category": self.category,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+def validate_appointments_body(body: Any, *, day: dt.date) -> list[WireAppointment]:
+    """The appointments of an answer for ``day``, or BodyError naming the first bad field
+    (a list for another day is one). Unknown keys are ignored."""
+    if not isinstance(body, dict):
+        raise BodyError("$", "expected a JSON object with day and appointments")
+    if body.get("day") != day.isoformat():
+        raise BodyError("day", f"expected {day.isoformat()!r}, got {body.get('day')!r}"[:120])
+    raw = body.get("appointments")
+    if not isinstance(raw, list) or len(raw) > MAX_APPOINTMENTS:
+        shown = f"{len(raw)} items" if isinstance(raw, list) else repr(raw)[:40]
+        raise BodyError("appointments", f"expected a list of up to {MAX_APPOINTMENTS}, got {shown}")
+    out: list[WireAppointment] = []
+    for i, item in enumerate(raw):
+        where = f"appointments[{i}]"
+        if not isinstance(item, dict):
+            raise BodyError(where, "expected an object")
+        ident = validate_text(item.get("id"), f"{where}.id", "an appointment id")
+        if len(ident) > 128:
+            raise BodyError(f"{where}.id", "expected at most 128 characters")
+        digest = item.get("code_sha256")
+        if not isinstance(digest, str) or not SHA256_RE.fullmatch(digest):
+            raise BodyError(f"{where}.code_sha256", f"expected 64 hex digits, got {digest!r}"[:120])
+        category = item.get("category")
+        if not isinstance(category, str) or not KIOSK_ID_RE.fullmatch(category):
+            raise BodyError(f"{where}.category", f"expected a category id, got {category!r}"[:120])
+        times = []
+        for key in ("start", "end"):
+            text = item.get(key)
+            when = parse_rfc3339(text) if isinstance(text, str) else None
+            if when is None:
+                raise BodyError(
+                    f"{where}.{key}",
+                    f"expected an RFC 3339 timestamp with its UTC offset, got {text!r}"[:120],
+                )
+            times.append(when)
+        if times[1] < times[0]:
+            raise BodyError(f"{where}.end", "expected an end at or after the start")
+        out.append(WireAppointment(ident, digest.lower(), category, times[0], times[1]))
+    return out

@@ -53,6 +53,8 @@ BATCH_SIZE = 100
 IDLE_WAKE_S = 1.0  # the loop looks at its schedule at least this often
 SUCCESS_SAVE_EVERY_S = 60.0
 REQUESTS_PER_STEP = 16  # a bisection of 100 events takes at most 2*7 requests, plus state
+APPOINTMENTS_POLL_S = 240.0  # the day's appointments: at start, then at least every 5 min
+APPOINTMENTS_RETRY_S = 30.0  # after a failed fetch (the kept list serves meanwhile)
 
 
 class OutboxStore(StatusStore, Protocol):
@@ -91,8 +93,13 @@ class SyncService:
         heartbeat_data: Callable[[], dict] | None = None,
         client: ServerClient | None = None,
         backoff: BackoffPolicy | None = None,
+        appointments_day: Callable[[], dt.date] | None = None,
     ):
         self.server = server
+        # With [appointments]: today's service day, whose list is fetched into the store.
+        self.appointments_day = appointments_day
+        self._next_appointments_mono_s = 0.0
+        self._appointments_fetched_day: dt.date | None = None
         self.kiosk_id = kiosk_id
         self.store = store
         self.clock = clock
@@ -243,7 +250,8 @@ class SyncService:
                 return self._until_next(now)
             batch = self.store.pending_events(limit=BATCH_SIZE)
             is_state_due = now >= self._next_state_mono_s
-            if not batch and not is_state_due:
+            is_appointments_due = self._is_appointments_due(now)
+            if not batch and not is_state_due and not is_appointments_due:
                 return self._until_next(now)
             client = self._ready_client()
             is_more_waiting = False
@@ -254,6 +262,8 @@ class SyncService:
                     is_state_due = True  # the waiting figures just changed
             if is_state_due:
                 self._poll_state(client)
+            if is_appointments_due:
+                self._poll_appointments(client)
             self._succeeded()
             return 0.0 if is_more_waiting else self._until_next(self.clock.monotonic_s())
         except ServerBusyError as err:
@@ -269,6 +279,8 @@ class SyncService:
         committed meanwhile come with a nudge, and the loop looks every IDLE_WAKE_S anyway)."""
         backoff_until = self._next_send_mono_s
         due = [self._next_heartbeat_mono_s, max(self._next_state_mono_s, backoff_until)]
+        if self.appointments_day is not None:
+            due.append(max(self._next_appointments_mono_s, backoff_until))
         if backoff_until > now:
             due.append(backoff_until)
         return max(0.0, min(due) - now)
@@ -329,6 +341,36 @@ class SyncService:
         state = client.get_state(fetched_at_mono_s=now)
         with self._lock:
             self._queue_state = state
+
+    def _is_appointments_due(self, now: float) -> bool:
+        if self.appointments_day is None:
+            return False
+        day = self.appointments_day()
+        return now >= self._next_appointments_mono_s or day != self._appointments_fetched_day
+
+    def _poll_appointments(self, client: ServerClient) -> None:
+        """Fetch today's appointments into the store. A malformed list (or one for another
+        day) is refused with one log line and the last good list kept; a network fault
+        goes to the usual backoff, the kept list serving meanwhile."""
+        assert self.appointments_day is not None
+        day = self.appointments_day()
+        now = self.clock.monotonic_s()
+        self._next_appointments_mono_s = now + APPOINTMENTS_RETRY_S
+        try:
+            appointments = client.get_appointments(day)
+        except SyncError as err:
+            if err.is_retryable:
+                raise
+            logger.warning("sync: %s", err)
+            self._next_appointments_mono_s = now + APPOINTMENTS_POLL_S
+            return
+        replace = getattr(self.store, "replace_appointments", None)
+        if replace is not None:
+            replace(day, appointments)
+        if day != self._appointments_fetched_day:
+            logger.info("appointments of %s: %d fetched", day.isoformat(), len(appointments))
+        self._appointments_fetched_day = day
+        self._next_appointments_mono_s = now + APPOINTMENTS_POLL_S
 
     def _append_heartbeat(self, now: float) -> None:
         self._next_heartbeat_mono_s = now + self.server.heartbeat_s

@@ -120,6 +120,7 @@ def make_config(
     pin_hash: str | None = PIN_HASH,
     languages: tuple[str, ...] = ("fr", "en", "ar"),
     priority: list[str] | None = None,
+    appointments: bool = False,
     **display: Any,
 ) -> Config:
     cats: list[dict[str, Any]] = []
@@ -193,6 +194,8 @@ def make_config(
         data["technician"] = {"pin_hash": pin_hash}
     if priority is not None:
         data["priority"] = {"categories": priority}
+    if appointments:
+        data["appointments"] = {}  # the check-in button, the keypad, its refusals
     return parse_config(data, tmp_path / "kiosk.toml")
 
 

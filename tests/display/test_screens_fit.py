@@ -31,7 +31,9 @@ def texts(pygame_display: None) -> TextCache:
 def test_every_screen_fits(config_factory, texts, size, n_categories, is_short):
     """Up to 6 top-level categories with long labels (as many as the biggest site
     configuration; its longest label has 34 characters); 12 with labels of one word."""
-    config = config_factory(size=size, n_categories=n_categories, is_short=is_short)
+    config = config_factory(
+        size=size, n_categories=n_categories, is_short=is_short, appointments=True
+    )
     layout = layout_for(config, size)
     renderer = Renderer(theme_for("default"), texts, layout.scale)
     surface = pygame.Surface(size)
