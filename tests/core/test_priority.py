@@ -108,7 +108,7 @@ def test_a_version_2_store_gains_the_priority_flag_keeping_its_tickets(tmp_path,
     conn.executescript(V2_SCHEMA)
     conn.close()
     with open_store(tmp_path, clock) as store:
-        assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "3"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION) == "4"
         old = store.ticket("t1")
         assert old is not None and old.number == "A001" and not old.is_priority
         ticket, _ = store.issue_ticket(
