@@ -508,6 +508,14 @@ class DisplayApp:
         button = focused_button(self.frame, self.flow.focus)
         return button.action if button is not None else None
 
+    def survey_counts(self) -> tuple[int, int]:
+        assert self.flow is not None
+        return self.flow.surveys_posted, self.flow.surveys_recorded
+
+    def post_survey_directly(self, score: int, reason: str | None) -> None:
+        assert self.flow is not None
+        self.flow.post_survey_directly(score, reason, self.clock.monotonic_s())
+
     def request_directly(self, category_id: str) -> None:
         assert self.flow is not None
         self.flow.request_directly(category_id, self.clock.monotonic_s())

@@ -16,7 +16,7 @@ import pygame
 from babel import Locale
 from babel.dates import format_datetime
 
-from display.flow import ScreenFlow
+from display.flow import SURVEY, ScreenFlow
 from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
 from kiosk.core import calendar as cal
@@ -142,6 +142,10 @@ def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
         "closed": _closed,
         "out_of_order": _out_of_order,
     }
+    if screen in SURVEY:
+        from display.survey_screens import BUILDERS  # it builds on this module's helpers
+
+        builders.update(BUILDERS)
     frame = builders[screen](ctx, flow)
     return frame.mirrored(ctx.layout.width) if ctx.tr.is_rtl else frame
 
@@ -322,6 +326,10 @@ def _view_button(ctx: ScreenContext, frame: Frame, flow: ScreenFlow, bottom: int
             is_primary=flow.is_large_view,
         )
     )
+    if ctx.config.survey.enabled:
+        from display.survey_screens import home_button
+
+        home_button(ctx, frame, row, box)
     return row.y - lay.gap
 
 

@@ -26,7 +26,7 @@ from kiosk.core import events as ev
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import ConfigError, StoreCorrupted, StoreError
 from kiosk.core.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
-from kiosk.core.replay import ReplayCommand, load_replay, validate_categories
+from kiosk.core.replay import ReplayCommand, load_replay, validate_categories, validate_survey
 from kiosk.core.settings import Config, ServerSection
 from kiosk.core.tickets import ticket_content
 from kiosk.devices.backlight import follower_for
@@ -118,6 +118,7 @@ def run_kiosk(
         validate_categories(
             replay, {c.id for c in config.ticket_categories}, source=replay[0].source
         )
+        validate_survey(replay, is_enabled=config.survey.enabled)
     layout = load_layout(config)  # before any visitor: profile read, logo dithered once
     printer = TicketPrinter.from_config(config.printer)
     store, store_error = open_store(config, clock)

@@ -35,6 +35,7 @@ from kiosk.core.settings import (
     PrinterSection,
     ServerSection,
     SpeechSection,
+    SurveySection,
     TechnicianSection,
 )
 from kiosk.core.text import clean_text
@@ -274,6 +275,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     speech_table = top.get("speech", dict, "a [speech] table", None)
     speech = _parse_speech(_Reader(path, "speech", speech_table), kiosk) if speech_table else None
     keypad = _parse_keypad(_Reader(path, "keypad", top.get("keypad", dict, "a table", {})), gpio)
+    survey = _parse_survey(_Reader(path, "survey", top.get("survey", dict, "a table", {})))
     top.finish()
     return Config(
         path=path,
@@ -289,6 +291,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         calendar=calendar,
         speech=speech,
         keypad=keypad,
+        survey=survey,
     )
 
 
@@ -791,3 +794,9 @@ def _parse_keypad(r: _Reader, gpio: GpioSection) -> KeypadSection:
         evdev=evdev,
         evdev_keys=dict(keys) if keys is not None else dict(DEFAULT_EVDEV_KEYS),
     )
+
+
+def _parse_survey(r: _Reader) -> SurveySection:
+    enabled = r.get("enabled", bool, "true or false", False)
+    r.finish()
+    return SurveySection(enabled=enabled)

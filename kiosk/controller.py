@@ -30,6 +30,8 @@ from kiosk.core.messages import (
     QuitRequest,
     ReprintRequest,
     ServiceDayRequest,
+    SurveyAnswer,
+    SurveyRecorded,
     TicketIssued,
     TicketPrinted,
     TicketRefused,
@@ -48,6 +50,7 @@ from kiosk.core.snapshot import (
     queue_figures,
 )
 from kiosk.devices.timesync import is_clock_synchronised
+from kiosk.report.survey import SurveyGate, record_answer
 from kiosk.store import CapReached, Outcome, Store, Ticket
 from kiosk.trace import Trace
 
@@ -138,6 +141,7 @@ class Controller:
         self._pending_outcomes: list[Outcome] = []  # ends the store could not take yet
         self._notice: tuple[str, float] | None = None  # for the technician, until a time
         self._last_day_check_mono_s = clock.monotonic_s()  # and looked at the service day
+        self._survey_gate = SurveyGate()  # one for the kiosk's life: the debounce spans visitors
 
     def __repr__(self) -> str:
         alive = self._thread is not None and self._thread.is_alive()
@@ -268,6 +272,8 @@ class Controller:
     def handle(self, intent: Intent) -> None:
         if isinstance(intent, TicketRequest):
             self.issue(intent)
+        elif isinstance(intent, SurveyAnswer):
+            self.record_survey(intent)
         elif isinstance(intent, PauseRequest):
             self._health.is_paused = intent.is_paused
             logger.info("issuing %s by a technician", "paused" if intent.is_paused else "resumed")
@@ -332,6 +338,22 @@ class Controller:
         self._nudge()
         self._print(ticket, people_ahead=people_ahead, wait_range_s=wait)
         self.publish_snapshot(force=True)
+
+    def record_survey(self, answer: SurveyAnswer) -> None:
+        """Commit a satisfaction answer through the debounce and rate limit (kiosk/report/
+        survey.py), here because it is a disk write; the screen is told either way."""
+        error = None
+        try:
+            is_counted = record_answer(
+                self.store, self._survey_gate, answer.score, answer.reason, answer.pressed_s
+            )
+        except (StoreError, ValueError) as err:
+            logger.error("survey answer not recorded: %s", err)
+            is_counted, error = False, str(err)
+        self.trace.emit("survey", score=answer.score, reason=answer.reason, counted=is_counted)
+        self.updates.put(SurveyRecorded(answer.score, answer.reason, is_counted, error))
+        if is_counted:
+            self._nudge()
 
     def _refusal_reason(self, category: CategoryConfig | None = None) -> str | None:
         """paused, closed, last_ticket (the cut-off before closing), printer, or None."""

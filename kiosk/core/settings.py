@@ -126,6 +126,13 @@ class SpeechSection:
     voices: Mapping[str, str] = field(default_factory=dict)  # language -> espeak-ng voice
 
 
+@dataclass(frozen=True)
+class SurveySection:
+    """``[survey]``: the satisfaction vote offered on the home screen (contract 5.5)."""
+
+    enabled: bool = False
+
+
 KEY_NAMES = (
     "up",
     "down",
@@ -194,6 +201,7 @@ class Config:
     calendar: Calendar = None  # type: ignore[assignment]  # None: the weekly hours alone
     speech: SpeechSection | None = None
     keypad: KeypadSection = KeypadSection()
+    survey: SurveySection = SurveySection()
 
     def __post_init__(self) -> None:
         if self.calendar is None:
