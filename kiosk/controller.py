@@ -199,7 +199,19 @@ class Controller:
 
     def _run(self) -> None:
         self._loop()
+        self._record_last_answers()
         self.flush_outcomes(busy_timeout_s=2.0)  # the journal keeps what is still refused
+
+    def _record_last_answers(self) -> None:
+        """A satisfaction answer given just before a shutdown is still committed (a ticket
+        asked for then is not issued: nobody would be there to take it)."""
+        while True:
+            try:
+                intent = self.intents.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(intent, SurveyAnswer):
+                self.record_survey(intent)
 
     def _loop(self) -> None:
         while not self._stopping.is_set():

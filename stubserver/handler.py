@@ -4,7 +4,9 @@ Routes (contract, section 4, plus development extensions):
 
 - ``POST /api/v1/events``, ``GET /api/v1/kiosks/{kiosk_id}/state``, ``POST /api/v1/enrol``;
 - ``POST /api/v1/dev/call`` (an agent calls the next number), ``GET|POST /api/v1/dev/faults``,
-  ``GET /api/v1/dev/events?kiosk_id=``, and ``GET /`` (a page with "call next" buttons).
+  ``GET /api/v1/dev/events?kiosk_id=``, ``GET /api/v1/dev/indicators?kiosk_id=&day=`` (waits
+  against the target, satisfaction), and ``GET /`` (a page with "call next" buttons and the
+  day's indicators).
 
 The fault switches are played before every protocol v1 route, so the real client meets
 outages, slow answers, resets and garbage exactly where a real server would fail. The
@@ -15,6 +17,7 @@ lifecycle and what it keeps (database, faults, recorded requests) are
 
 from __future__ import annotations
 
+import datetime
 import logging
 import urllib.parse
 from typing import TYPE_CHECKING
@@ -42,6 +45,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/api/v1/dev/call": ("POST",),
     "/api/v1/dev/faults": ("GET", "POST"),
     "/api/v1/dev/events": ("GET",),
+    "/api/v1/dev/indicators": ("GET",),
 }
 
 
@@ -51,6 +55,16 @@ def _allowed_methods(path: str) -> tuple[str, ...] | None:
     if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "state":
         return ROUTES["/api/v1/kiosks/{kiosk_id}/state"] if parts[4] else None
     return ROUTES.get(path)
+
+
+def _is_date(text: str) -> bool:
+    if len(text) != 10:
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class StubHandler(JsonRequestHandler):
@@ -93,7 +107,8 @@ class StubHandler(JsonRequestHandler):
                     headers={"Allow": ", ".join(allowed)},
                 )
             if path == "/":
-                return self._send(200, render_page(stub._queues_for_page()))
+                page = render_page(stub._queues_for_page(), stub.indicators())
+                return self._send(200, page)
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
             if self._play_faults():
@@ -221,6 +236,15 @@ class StubHandler(JsonRequestHandler):
             if kiosk is not None:
                 validate_kiosk_id(kiosk, "kiosk_id (in the query)")
             return self._send(200, {"events": stub.db.events(kiosk)})
+        if path == "/api/v1/dev/indicators":
+            query_args = urllib.parse.parse_qs(query, keep_blank_values=True)
+            kiosk = query_args.get("kiosk_id", [None])[0]
+            if kiosk is not None:
+                validate_kiosk_id(kiosk, "kiosk_id (in the query)")
+            day = query_args.get("day", [None])[0]
+            if day is not None and not _is_date(day):
+                raise BodyError("day", f"{day[:40]!r}: expected a date YYYY-MM-DD")
+            return self._send(200, stub.indicators(kiosk, day))
         if path == "/api/v1/dev/faults":
             if method == "POST":
                 body = self._json_body(raw)
