@@ -26,7 +26,7 @@ REASON_WORDS = {
     "attente": "Waiting time",
     "information": "Clear information",
     "locaux": "Comfort of the premises",
-    "demarche": "My request was dealt with",
+    "demarche": "My request succeeded",
 }
 QUESTION = "How was your visit today?"
 assert tuple(REASON_WORDS) == SURVEY_REASONS
@@ -36,7 +36,7 @@ def home_button(ctx: ScreenContext, frame: Frame, row: pygame.Rect, taken: pygam
     """ "Give your opinion", in the home screen's row beside the view switch (``taken``),
     where reading starts: below the ticket button, never over it."""
     lay = ctx.layout
-    width = min(taken.x - lay.gap - row.x, max(lay.min_target_px, lay.px(340)))
+    width = taken.x - lay.gap - row.x
     if width < lay.min_target_px:
         return
     box = pygame.Rect(row.x, row.y, width, row.height)
@@ -65,6 +65,8 @@ def survey(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         hint = pygame.Rect(lay.margin, top + lay.margin, area.width, area.y - top - 2 * lay.margin)
         frame.items.append(ctx.text(ctx._(QUESTION), hint, "body", 40, is_bold=True))
         cells = lay.grid(area, 4, cols=1)
+    elif lay.text_scale > 1:  # the larger-text view: two by two, so the words stay large
+        cells = lay.grid(area, 4, cols=2)
     else:
         cells = lay.row(area, 4)
     for score, box in zip(SCORE_WORDS, cells, strict=True):
@@ -94,7 +96,11 @@ def survey_reason(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         frame.items.append(
             ctx.text(ctx._("Your answer is recorded. Tell us why if you wish."), hint, "body", 34)
         )
-    cells = lay.grid(area, len(REASON_WORDS), aspect=2.4 if lay.is_portrait else 2.2)
+    if lay.is_portrait and lay.text_scale > 1:  # the larger-text view: one a row
+        cells = lay.grid(area, len(REASON_WORDS), cols=1)
+    else:
+        aspect = 2.4 if lay.is_portrait else 1.6 if lay.text_scale > 1 else 2.2
+        cells = lay.grid(area, len(REASON_WORDS), aspect=aspect)
     for reason, box in zip(REASON_WORDS, cells, strict=True):
         frame.items.append(
             ctx.button(Action("survey_reason", reason), box, ctx._(REASON_WORDS[reason]), 28)

@@ -119,6 +119,7 @@ def make_config(
     with_children: bool = True,
     pin_hash: str | None = PIN_HASH,
     languages: tuple[str, ...] = ("fr", "en", "ar"),
+    survey: bool = False,
     **display: Any,
 ) -> Config:
     cats: list[dict[str, Any]] = []
@@ -190,6 +191,8 @@ def make_config(
     }
     if pin_hash:
         data["technician"] = {"pin_hash": pin_hash}
+    if survey:
+        data["survey"] = {"enabled": True}
     return parse_config(data, tmp_path / "kiosk.toml")
 
 
