@@ -56,7 +56,8 @@ def _back(ctx: ScreenContext, frame: Frame) -> pygame.Rect:
 def survey(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("survey")
-    top = header_band(ctx, frame, ctx._(QUESTION), is_clock=False)
+    title = ctx._("Give your opinion") if lay.is_portrait else ctx._(QUESTION)
+    top = header_band(ctx, frame, title, is_clock=False)  # portrait: the question below it
     bar = _back(ctx, frame)
     area = pygame.Rect(lay.margin, max(top + lay.margin, lay.reach_top), 0, 0)
     area.width = lay.width - 2 * lay.margin
