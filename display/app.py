@@ -377,6 +377,8 @@ class DisplayApp:
             places += [
                 ("categories", p) for p in {c.parent for c in self.config.categories if c.parent}
             ]
+            if self.config.survey.enabled:
+                places += [("survey", None), ("survey_reason", None), ("survey_thanks", None)]
             for screen, parent in places:
                 flow = ScreenFlow(
                     self.config, post=lambda i: None, emit=lambda *a, **k: None, now_s=0
