@@ -78,6 +78,6 @@ def test_an_answer_queued_at_shutdown_is_committed(config, clock, store, printer
     controller, updates, _ = make_controller(config, clock, store, printer)
     controller.intents.put(TicketRequest("etat-civil", "fr"))  # nobody would take it
     controller.intents.put(SurveyAnswer(1, "locaux", 5.0))
-    controller._record_last_answers()  # noqa: SLF001 - what _run does after its loop
+    controller._record_last_answers()  # what _run does after its loop
     assert answers_in(store) == [{"score": 1, "reason": "locaux"}]
     assert not any(type(u).__name__ == "TicketIssued" for u in drain(updates))
