@@ -81,3 +81,10 @@ def test_an_answer_queued_at_shutdown_is_committed(config, clock, store, printer
     controller._record_last_answers()  # what _run does after its loop
     assert answers_in(store) == [{"score": 1, "reason": "locaux"}]
     assert not any(type(u).__name__ == "TicketIssued" for u in drain(updates))
+
+
+def test_the_report_names_the_reasons_in_words():
+    from kiosk.core.events import SURVEY_REASONS
+    from kiosk.report.page import SURVEY_REASON_LABELS
+
+    assert tuple(SURVEY_REASON_LABELS) == SURVEY_REASONS
