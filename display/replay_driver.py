@@ -116,12 +116,12 @@ class ReplayDriver:
         if is_pending or now_s < self._next_touch_s:
             return
         screen = host.visible_screen()
-        if screen in ("closed", "out_of_order"):  # no button to touch: the answer alone
-            host.post_survey_directly(score, reason)
-            self._await_recorded = posted + 1
-            return
         target = self._survey_target(screen, score, reason)
         center = host.button_center(target)
+        if center is None and screen in ("closed", "out_of_order"):
+            host.post_survey_directly(score, reason)  # no button to touch: the answer alone
+            self._await_recorded = posted + 1
+            return
         if center is None:
             logger.warning(
                 "replay line %d: no button for %s on %s (is [survey] enabled?)",
@@ -137,7 +137,7 @@ class ReplayDriver:
         self._touch(host, center, now_s)
 
     def _survey_target(self, screen: str, score: int, reason: str | None) -> Action:
-        if screen == "home":
+        if screen in ("home", "closed", "out_of_order"):
             return Action("survey")
         if screen == "survey":
             return Action("survey_score", str(score))

@@ -157,3 +157,25 @@ def test_keys_alone_in_arabic_with_speech(tmp_path, bench_config):
         word = tr.gettext(message)
         assert word != message
         assert any(word in s for s in spoken), (word, spoken)
+
+
+def test_a_visitor_leaving_after_closing_votes_on_the_closed_screen(
+    tmp_path, bench_config, monkeypatch
+):
+    from printer.fake import FakeTcpPrinter
+    from tests.e2e.conftest import Bench
+
+    monkeypatch.setenv("KIOSK_TRACE_SCREENS", "1")
+    with FakeTcpPrinter() as printer:
+        config = bench_config(
+            tmp_path, printer.url, "http://127.0.0.1:9", hours='monday = ["00:00-00:01"]'
+        )
+        config.write_text(config.read_text(encoding="utf-8") + SURVEY, encoding="utf-8")
+        run = Bench(root=tmp_path, printer=printer, server=None, config=config).run  # type: ignore[arg-type]
+        proc, trace = run("survey 2 attente\nticket etat-civil\nquit\n")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    screens = [s for s in by_event(trace, "screen")]
+    assert screens[0]["name"] == "closed" and "Donnez votre avis" in screens[0]["texts"]
+    assert [s["name"] for s in screens[1:4]] == ["survey", "survey_reason", "survey_thanks"]
+    assert stored_answers(tmp_path) == [{"score": 2, "reason": "attente"}]
+    assert [r["reason"] for r in by_event(trace, "refused")] == ["closed"]
