@@ -385,6 +385,8 @@ class DisplayApp:
             places += [
                 ("categories", p) for p in {c.parent for c in self.config.categories if c.parent}
             ]
+            if self.config.survey.enabled:
+                places += [("survey", None), ("survey_reason", None), ("survey_thanks", None)]
             for screen, parent in places:
                 flow = ScreenFlow(
                     self.config, post=lambda i: None, emit=lambda *a, **k: None, now_s=0
@@ -519,6 +521,14 @@ class DisplayApp:
             return None
         button = focused_button(self.frame, self.flow.focus)
         return button.action if button is not None else None
+
+    def survey_counts(self) -> tuple[int, int]:
+        assert self.flow is not None
+        return self.flow.surveys_posted, self.flow.surveys_recorded
+
+    def post_survey_directly(self, score: int, reason: str | None) -> None:
+        assert self.flow is not None
+        self.flow.post_survey_directly(score, reason, self.clock.monotonic_s())
 
     def typed_code(self) -> str:
         assert self.flow is not None

@@ -20,6 +20,7 @@ from display.appointment import CodeEntry
 from display.pin import PinChecker
 from display.view import Action
 from kiosk.core import appointments as appt
+from kiosk.core.events import SURVEY_REASONS
 from kiosk.core.messages import (
     AppointmentRequest,
     Intent,
@@ -29,6 +30,8 @@ from kiosk.core.messages import (
     QuitRequest,
     ReprintRequest,
     ServiceDayRequest,
+    SurveyAnswer,
+    SurveyRecorded,
     TicketIssued,
     TicketPrinted,
     TicketRefused,
@@ -49,6 +52,10 @@ SPEECH_TIME_FACTOR = 10  # EN 301 549 11.2.2.1: time limits extended tenfold in 
 TECHNICIAN = (Screen.TECH_PIN, Screen.TECH_MENU)
 PENDING_TIMEOUT_S = 60.0  # a controller that never answers must not freeze the screen
 PIN_MAX_DIGITS = 12
+# The satisfaction vote (contract 5.5): faces, then an optional reason, then thanks.
+SURVEY = ("survey", "survey_reason", "survey_thanks")
+SURVEY_REASON_S = 15.0  # the face's score is committed alone when no reason comes by then
+SURVEY_THANKS_S = 4.0
 
 
 @dataclass
@@ -104,6 +111,11 @@ class ScreenFlow:
         self.is_large_view = False  # this visitor's larger text and high contrast
         self.visitors_ended = 0  # grows each time the kiosk returns to its idle home
         self.code_entry = CodeEntry()  # the booking code being typed (contract 5.3)
+        # The face touched, until its reason is chosen or skipped (then one answer is posted)
+        self.survey_score: int | None = None
+        self.survey_pressed_s = 0.0
+        self.surveys_posted = 0
+        self.surveys_recorded = 0  # the controller's SurveyRecorded answers (for replay)
 
     def __repr__(self) -> str:
         return (
@@ -123,6 +135,8 @@ class ScreenFlow:
         return self.screen
 
     def _go(self, screen: str, now_s: float, deadline_s: float | None = None) -> None:
+        if self.survey_score is not None and screen != "survey_reason":
+            self._post_survey(None)  # one touch on a face records it, whatever comes next
         self.screen = screen
         self.deadline_s = deadline_s
         self.focus = 0
@@ -184,12 +198,45 @@ class ScreenFlow:
         elif kind == "dismiss":
             if self.flow is None or not self.flow.is_pending:
                 self._go("home", now_s)
+        elif kind.startswith("survey"):
+            self._on_survey(kind, arg, now_s)
         elif kind.startswith("pin_") or kind.startswith("tech_"):
             self._on_technician(kind, arg, now_s)
         elif kind == "appointment" or kind.startswith("code_"):
             self._on_code(kind, arg, now_s)
 
     # ---- appointments (contract 5.3) ---------------------------------------------------------
+
+    # ---- the satisfaction vote ---------------------------------------------------------
+
+    def _on_survey(self, kind: str, arg: str | None, now_s: float) -> None:
+        if not self.config.survey.enabled:
+            return
+        if kind == "survey":
+            self._go("survey", now_s)
+        elif kind == "survey_score" and arg in ("1", "2", "3", "4") and self.screen == "survey":
+            self.survey_score, self.survey_pressed_s = int(arg), now_s
+            self._go("survey_reason", now_s, now_s + SURVEY_REASON_S * self.time_factor())
+        elif kind in ("survey_reason", "survey_skip") and self.screen == "survey_reason":
+            reason = arg if kind == "survey_reason" and arg in SURVEY_REASONS else None
+            if self.survey_score is not None:
+                self._post_survey(reason)
+            self._go("survey_thanks", now_s, now_s + SURVEY_THANKS_S * self.time_factor())
+
+    def _post_survey(self, reason: str | None) -> None:
+        """Post the pending answer once: the controller commits it (a disk write)."""
+        score, self.survey_score = self.survey_score, None
+        if score is None:
+            return
+        source = "key" if self.is_keys_used else "touch"
+        self._post(SurveyAnswer(score, reason, self.survey_pressed_s, source=source))
+        self.surveys_posted += 1
+        self.version += 1
+
+    def post_survey_directly(self, score: int, reason: str | None, now_s: float) -> None:
+        """Replay on a screen without the survey's button (closed, out of order)."""
+        self._post(SurveyAnswer(score, reason, now_s, source="replay"))
+        self.surveys_posted += 1
 
     def _on_code(self, kind: str, arg: str | None, now_s: float) -> None:
         entry = self.code_entry
@@ -279,7 +326,12 @@ class ScreenFlow:
                 self.code_entry.delete()  # back corrects first, then leaves the keypad
                 self.version += 1
                 return "selected"
-            for action in (Action("back"), Action("dismiss"), Action("tech_close")):
+            for action in (
+                Action("back"),
+                Action("dismiss"),
+                Action("survey_skip"),
+                Action("tech_close"),
+            ):
                 if action in controls or action == background:
                     self.on_action(action, now_s, snapshot)
                     return None
@@ -304,6 +356,9 @@ class ScreenFlow:
     # ---- controller updates -------------------------------------------------------------
 
     def on_update(self, update: Update, now_s: float) -> None:
+        if isinstance(update, SurveyRecorded):
+            self.surveys_recorded += 1
+            return
         flow = self.flow
         end_s = now_s + self.config.display.ticket_screen_s * self.time_factor()
         if isinstance(update, TicketIssued):
@@ -360,7 +415,7 @@ class ScreenFlow:
             return
         idle = self.config.display.idle_timeout_s * self.time_factor()
         if now_s - self.last_input_s >= idle:
-            is_away = self.screen in ("categories", "priority", APPOINTMENT, *TECHNICIAN)
+            is_away = self.screen in ("categories", "priority", APPOINTMENT, *SURVEY, *TECHNICIAN)
             is_foreign = (
                 self.screen == "home" and self.language != self.config.kiosk.default_language
             )

@@ -9,6 +9,7 @@ Over 400 lines on purpose: a catalogue, one small drawing function per pictogram
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pygame
@@ -376,6 +377,53 @@ def _thermometer(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
     pygame.draw.circle(s, c, (r.centerx, r.bottom - r.height // 5), r.width // 7)
 
 
+def _face(mood: int) -> Painter:
+    """A face for satisfaction answer ``mood`` (1 to 4): its mouth and brows say it, not a
+    colour (RGAA 3.1): 4 a broad open smile, 3 a smile, 2 a frown, 1 a deep frown with
+    lowered brows."""
+
+    def paint(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+        radius = r.width * 9 // 20
+        pygame.draw.circle(s, c, r.center, radius, w)
+        eye_dx, eye_y, eye_r = r.width // 6, r.centery - r.height // 8, max(2, r.width // 16)
+        for dx in (-eye_dx, eye_dx):
+            pygame.draw.circle(s, c, (r.centerx + dx, eye_y), eye_r)
+        if mood == 1:  # brows slanting down towards the nose
+            for side in (-1, 1):
+                outer = (r.centerx + side * eye_dx * 3 // 2, eye_y - r.height // 7)
+                inner = (r.centerx + side * eye_dx // 3, eye_y - r.height // 12)
+                pygame.draw.line(s, c, outer, inner, w)
+        depth = (8 if mood in (1, 4) else 5) * r.height // 40
+        width = r.width * (12 if mood in (1, 4) else 9) // 20
+        mouth_y = r.centery + r.height // 5
+        box = pygame.Rect(0, 0, width, 2 * depth)
+        if mood >= 3:  # the lower half of an ellipse: a smile
+            box.center = (r.centerx, mouth_y - depth)
+            pygame.draw.arc(s, c, box, math.pi, 2 * math.pi, w)
+            if mood == 4:  # open: the upper lip closes the mouth
+                pygame.draw.line(s, c, (box.x + w, box.centery), (box.right - w, box.centery), w)
+        else:  # the upper half: a frown
+            box.center = (r.centerx, mouth_y)
+            pygame.draw.arc(s, c, box, 0, math.pi, w)
+
+    return paint
+
+
+def _opinion(s: pygame.Surface, r: pygame.Rect, c: RGB, w: int) -> None:
+    """A speech bubble holding a small smile: "give your opinion"."""
+    bubble = pygame.Rect(r.x + r.width // 10, r.y + r.height // 6, r.width * 4 // 5, r.height // 2)
+    pygame.draw.rect(s, c, bubble, w, border_radius=bubble.height // 3)
+    tail = [
+        (bubble.x + bubble.width // 4, bubble.bottom - w),
+        (bubble.x + bubble.width // 5, r.bottom - r.height // 8),
+        (bubble.x + bubble.width * 9 // 20, bubble.bottom - w),
+    ]
+    pygame.draw.lines(s, c, False, tail, w)
+    smile = pygame.Rect(0, 0, bubble.width // 2, bubble.height // 2)
+    smile.center = (bubble.centerx, bubble.centery - bubble.height // 8)
+    pygame.draw.arc(s, c, smile, math.pi, 2 * math.pi, w)
+
+
 PAINTERS: dict[str, Painter] = {
     "ticket": _ticket,
     "person": _person,
@@ -409,6 +457,11 @@ PAINTERS: dict[str, Painter] = {
     "help": _info,
     "contrast": _contrast,
     "priority": _priority,
+    "face-1": _face(1),
+    "face-2": _face(2),
+    "face-3": _face(3),
+    "face-4": _face(4),
+    "opinion": _opinion,
 }
 ALIASES = {
     "etat-civil": "family",

@@ -39,6 +39,8 @@ class ReplayHost(Protocol):
     def is_speaking(self) -> bool: ...
     def typed_code(self) -> str: ...
     def scan(self, text: str) -> None: ...
+    def survey_counts(self) -> tuple[int, int]: ...  # answers posted, answers recorded
+    def post_survey_directly(self, score: int, reason: str | None) -> None: ...
 
 
 class ReplayDriver:
@@ -52,6 +54,9 @@ class ReplayDriver:
         self._await_started: int | None = None  # flow count before the category touch
         self._await_ended: int | None = None  # the flow end count to wait for
         self._checks = 0
+        self._survey_face = False  # this survey line has touched its face
+        self._await_posted: int | None = None  # answers posted before its reason's touch
+        self._await_recorded: int | None = None  # the recorded count that ends the line
 
     def __repr__(self) -> str:
         return f"<ReplayDriver line {self.index + 1}/{len(self.commands)}>"
@@ -93,10 +98,67 @@ class ReplayDriver:
             self._appointment(host, command.text, now_s)
         elif command.kind == "scan" and command.text:
             self._scan(host, command.text)
+        elif command.kind == "survey" and command.score:
+            self._survey(host, command.score, command.reason, now_s)
 
     def _done(self) -> None:
         self.index += 1
         self._await_started = self._await_ended = None
+        self._survey_face = False
+        self._await_posted = self._await_recorded = None
+
+    def _survey(self, host: ReplayHost, score: int, reason: str | None, now_s: float) -> None:
+        """What a visitor does to give that answer: back to the home screen (a ticket
+        screen is dismissed by a touch), "Give your opinion", the face, the reason or skip;
+        the line ends when the controller has recorded the answer."""
+        posted, recorded = host.survey_counts()
+        if self._await_recorded is not None:
+            if recorded >= self._await_recorded:
+                self._done()
+            return
+        if self._await_posted is not None:
+            if posted > self._await_posted:  # our answer is on its way to the controller
+                self._await_recorded = posted
+                return
+            self._await_posted = None  # the touch did not take: look again
+        _, _, is_pending = host.flow_counts()
+        if is_pending or now_s < self._next_touch_s:
+            return
+        screen = host.visible_screen()
+        target = self._survey_target(screen, score, reason)
+        center = host.button_center(target)
+        if center is None and screen in ("closed", "out_of_order"):
+            host.post_survey_directly(score, reason)  # no button to touch: the answer alone
+            self._await_recorded = posted + 1
+            return
+        if center is None:
+            logger.warning(
+                "replay line %d: no button for %s on %s (is [survey] enabled?)",
+                self.commands[self.index].line_no,
+                target,
+                screen,
+            )
+            return
+        if screen == "survey":
+            self._survey_face = True
+        elif screen == "survey_reason" and self._survey_face:
+            self._await_posted = posted
+        self._touch(host, center, now_s)
+
+    def _survey_target(self, screen: str, score: int, reason: str | None) -> Action:
+        if screen in ("home", "closed", "out_of_order"):
+            return Action("survey")
+        if screen == "survey":
+            return Action("survey_score", str(score))
+        if screen == "survey_reason":
+            if self._survey_face and reason is not None:
+                return Action("survey_reason", reason)
+            return Action("survey_skip")  # ours without a reason, or a previous visitor's
+        if screen in ("tech_pin", "tech_menu"):
+            return Action("tech_close")
+        if screen in ("categories",):
+            return Action("back")
+        return Action("dismiss")  # ticket, refused, thanks
 
     def _touch(self, host: ReplayHost, pos: tuple[int, int], now_s: float) -> None:
         host.post_touch(pos, True)
@@ -234,8 +296,12 @@ class ReplayDriver:
     def _target(
         self, host: ReplayHost, screen: str, category_id: str, *, is_priority: bool = False
     ) -> Action | None:
-        if screen in (Screen.TICKET, Screen.REFUSED):
+        if screen in (Screen.TICKET, Screen.REFUSED, "survey_thanks"):
             return Action(ActionKind.DISMISS)
+        if screen == "survey":
+            return Action(ActionKind.BACK)
+        if screen == "survey_reason":
+            return Action("survey_skip")  # the face already counts; the next visitor moves on
         if screen == Screen.HOME:
             return Action(ActionKind.START)
         if screen in (Screen.TECH_PIN, Screen.TECH_MENU):

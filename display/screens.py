@@ -22,7 +22,7 @@ from babel import Locale
 from babel.dates import format_datetime
 
 from display import appointment as appointment_screen
-from display.flow import ScreenFlow
+from display.flow import SURVEY, ScreenFlow
 from display.layout import Layout
 from display.view import Action, Button, Fill, Frame, Icon, Text
 from kiosk.core import appointments as appt
@@ -156,6 +156,10 @@ def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
         "out_of_order": _out_of_order,
         "appointment": appointment_screen.build_keypad,
     }
+    if screen in SURVEY:
+        from display.survey_screens import BUILDERS  # it builds on this module's helpers
+
+        builders.update(BUILDERS)
     frame = builders[screen](ctx, flow)
     return frame.mirrored(ctx.layout.width) if ctx.tr.is_rtl else frame
 
@@ -355,6 +359,10 @@ def _view_button(ctx: ScreenContext, frame: Frame, flow: ScreenFlow, bottom: int
             is_primary=flow.is_large_view,
         )
     )
+    if ctx.config.survey.enabled:
+        from display.survey_screens import home_button
+
+        home_button(ctx, frame, row, box)
     return row.y - lay.gap
 
 
@@ -668,6 +676,7 @@ def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
             left.right + 2 * lay.gap, area.y, area.width - left.width - 2 * lay.gap, area.height
         )
         icon, head, nxt_box, today_box = stack(ctx, left, [2, 2, 3, 3])
+    week_box = _survey_bar(ctx, frame, week_box)  # the opening hours make room for it
     frame.items.append(Icon("clock", icon, "body"))
     frame.items.append(ctx.text(ctx._("Closed"), head, "body", 40, is_bold=True))
     frame.items.append(ctx.text(next_text, nxt_box, "body", 28))
@@ -707,11 +716,25 @@ CLOSED_ON = {
 }
 
 
+def _survey_bar(ctx: ScreenContext, frame: Frame, area: pygame.Rect) -> pygame.Rect:
+    """With the survey, "Give your opinion" at the bottom of the closed and out-of-order
+    screens too (a visitor served before closing leaves after it); returns what is left."""
+    if not ctx.config.survey.enabled:
+        return area
+    lay = ctx.layout
+    bar = pygame.Rect(area.x, area.bottom - lay.bar_height, area.width, lay.bar_height)
+    box = lay.row(bar, 1, max(lay.min_target_px, lay.px(360)))[0]
+    frame.items.append(
+        ctx.button(Action("survey"), box, ctx._("Give your opinion"), pictogram="opinion")
+    )
+    return pygame.Rect(area.x, area.y, area.width, bar.y - lay.gap - area.y)
+
+
 def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("out_of_order")
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = lay.below(top)
+    area = _survey_bar(ctx, frame, lay.below(top))
     icon, head, body = stack(ctx, area, [3, 2, 2])
     frame.items.append(Icon("warning", icon, "body"))
     frame.items.append(ctx.text(ctx._("Out of order"), head, "body", 44, is_bold=True))

@@ -119,6 +119,10 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
             out_of_order_reason=RefusalReason.PRINTER, printer_status=PrinterStatus.PAPER_OUT
         ),
     )
+    if config.survey.enabled:
+        yield Scene("survey", flow("survey"), KioskSnapshot())
+        yield Scene("survey-reason", flow("survey_reason", survey_score=3), KioskSnapshot())
+        yield Scene("survey-thanks", flow("survey_thanks"), KioskSnapshot())
     yield Scene("tech-pin", flow("tech_pin", pin_digits="12"), KioskSnapshot())
     yield Scene("tech-pin-wrong", flow("tech_pin", is_pin_wrong=True), KioskSnapshot())
     tech = KioskSnapshot(

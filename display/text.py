@@ -234,7 +234,7 @@ class TextCache:
     def _render(
         self, line: str, px: int, bold: bool, color: tuple[int, int, int], is_rtl: bool
     ) -> pygame.Surface:
-        if not is_rtl and not has_rtl(line):
+        if not line or (not is_rtl and not has_rtl(line)):  # an empty line has no runs
             return self.font(px, bold).render(line, True, color)
         pieces = [
             self._run_font(run, line, px, bold).render(run.text, True, color)

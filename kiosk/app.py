@@ -27,7 +27,12 @@ from kiosk.core import events as ev
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import ConfigError, StoreCorrupted, StoreError
 from kiosk.core.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
-from kiosk.core.replay import ReplayCommand, load_replay, validate_categories
+from kiosk.core.replay import (
+    ReplayCommand,
+    load_replay,
+    validate_categories,
+    validate_survey,
+)
 from kiosk.core.service_day import local_now
 from kiosk.core.settings import Config, ServerSection
 from kiosk.core.tickets import ticket_content
@@ -125,6 +130,7 @@ def run_kiosk(
                 c.id for c in config.ticket_categories if config.offers_priority(c.id)
             },
         )
+        validate_survey(replay, is_enabled=config.survey.enabled)
     layout = load_layout(config)  # before any visitor: profile read, logo dithered once
     printer = TicketPrinter.from_config(config.printer)
     store, store_error = open_store(config, clock)

@@ -183,6 +183,14 @@ def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) ->
         help="how calls order priority tickets: strict (always first) or every:N (one after "
         "every N normal calls); default %(default)s",
     )
+    p.add_argument(
+        "--target-wait-min",
+        type=float,
+        default=20.0,
+        metavar="MINUTES",
+        help="target wait from a ticket's issue to its call, for the indicators "
+        "(default %(default)s)",
+    )
 
 
 def _extension_registrars() -> list[Callable[[Any], None]]:

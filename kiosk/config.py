@@ -52,6 +52,7 @@ from kiosk.core.settings import (
     PrinterSection,
     PrioritySection,
     ServerSection,
+    SurveySection,
     TechnicianSection,
 )
 from kiosk.core.text import clean_text
@@ -290,6 +291,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if appointments_table is not None
         else None
     )
+    survey = _parse_survey(_Reader(path, "survey", top.get("survey", dict, "a table", {})))
     top.finish()
     return Config(
         path=path,
@@ -307,6 +309,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         keypad=keypad,
         priority=priority,
         appointments=appointments,
+        survey=survey,
     )
 
 
@@ -677,3 +680,9 @@ def _parse_appointments(r: _Reader) -> AppointmentsSection:
     return AppointmentsSection(
         early_min=early, late_min=late, scanner=scanner, scanner_layout=layout
     )
+
+
+def _parse_survey(r: _Reader) -> SurveySection:
+    enabled = r.get("enabled", bool, "true or false", False)
+    r.finish()
+    return SurveySection(enabled=enabled)

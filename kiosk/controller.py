@@ -37,6 +37,8 @@ from kiosk.core.messages import (
     QuitRequest,
     ReprintRequest,
     ServiceDayRequest,
+    SurveyAnswer,
+    SurveyRecorded,
     TicketIssued,
     TicketPrinted,
     TicketRefused,
@@ -56,6 +58,7 @@ from kiosk.core.snapshot import (
 )
 from kiosk.core.vocabulary import PrinterStatus, RefusalReason
 from kiosk.devices.timesync import is_clock_synchronised
+from kiosk.report.survey import SurveyGate, record_answer
 from kiosk.store import CapReached, Outcome, Store, Ticket
 from kiosk.trace import Trace
 
@@ -146,6 +149,7 @@ class Controller:
         self._pending_outcomes: list[Outcome] = []  # ends the store could not take yet
         self._notice: tuple[str, float] | None = None  # for the technician, until a time
         self._last_day_check_mono_s = clock.monotonic_s()  # and looked at the service day
+        self._survey_gate = SurveyGate()  # one for the kiosk's life: the debounce spans visitors
 
     def __repr__(self) -> str:
         alive = self._thread is not None and self._thread.is_alive()
@@ -203,7 +207,19 @@ class Controller:
 
     def _run(self) -> None:
         self._loop()
+        self._record_last_answers()
         self.flush_outcomes(busy_timeout_s=2.0)  # the journal keeps what is still refused
+
+    def _record_last_answers(self) -> None:
+        """A satisfaction answer given just before a shutdown is still committed (a ticket
+        asked for then is not issued: nobody would be there to take it)."""
+        while True:
+            try:
+                intent = self.intents.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(intent, SurveyAnswer):
+                self.record_survey(intent)
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -278,6 +294,8 @@ class Controller:
             self.issue(intent)
         elif isinstance(intent, AppointmentRequest):
             self.check_in(intent)
+        elif isinstance(intent, SurveyAnswer):
+            self.record_survey(intent)
         elif isinstance(intent, PauseRequest):
             self._health.is_paused = intent.is_paused
             logger.info("issuing %s by a technician", "paused" if intent.is_paused else "resumed")
@@ -494,6 +512,22 @@ class Controller:
         except StoreError as err:
             logger.error("refusal not recorded: %s", err)
         self._nudge()
+
+    def record_survey(self, answer: SurveyAnswer) -> None:
+        """Commit a satisfaction answer through the debounce and rate limit (kiosk/report/
+        survey.py), here because it is a disk write; the screen is told either way."""
+        error = None
+        try:
+            is_counted = record_answer(
+                self.store, self._survey_gate, answer.score, answer.reason, answer.pressed_s
+            )
+        except (StoreError, ValueError) as err:
+            logger.error("survey answer not recorded: %s", err)
+            is_counted, error = False, str(err)
+        self.trace.emit("survey", score=answer.score, reason=answer.reason, counted=is_counted)
+        self.updates.put(SurveyRecorded(answer.score, answer.reason, is_counted, error))
+        if is_counted:
+            self._nudge()
 
     def _refusal_reason(self, category: CategoryConfig | None = None) -> str | None:
         """paused, closed, last_ticket (the cut-off before closing), printer, or None."""

@@ -64,6 +64,19 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="how calls order priority tickets: strict (always first) or every:N (one after "
         "every N normal calls); default %(default)s",
     )
+    add_target_option(parser)
+
+
+def add_target_option(parser: argparse.ArgumentParser) -> None:
+    """``--target-wait-min``: the wait the indicators hold each category's waits against."""
+    parser.add_argument(
+        "--target-wait-min",
+        type=float,
+        default=20.0,
+        metavar="MINUTES",
+        help="target wait from a ticket's issue to its call, for the indicators "
+        "(default %(default)s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,12 +93,21 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"kiosk: stub-server: --priority-policy: {err}", file=sys.stderr)
         return 2
+    target = getattr(args, "target_wait_min", 20.0)
+    if not 0 < target <= 24 * 60:
+        print(
+            f"kiosk: stub-server: --target-wait-min {target:g}: expected minutes above 0, "
+            "at most 1440",
+            file=sys.stderr,
+        )
+        return 2
     server = StubServer(
         host=args.host,
         port=args.port,
         data_dir=args.data,
         token=args.token,
         priority_policy=policy,
+        target_wait_min=target,
     )
     for code in args.enrol_code:
         server.add_enrol_code(code)

@@ -21,6 +21,13 @@ from typing import Any
 from kiosk.sync.protocol import WireEvent
 from stubserver.appointments import SCHEMA as APPOINTMENTS_SCHEMA
 from stubserver.appointments import AppointmentBook
+from stubserver.indicators import (
+    SurveyFigures,
+    WaitFigures,
+    parse_rfc3339_s,
+    survey_figures,
+    wait_figures,
+)
 from stubserver.policy import STRICT, PriorityPolicy, ahead_of_new_priority
 
 DB_NAME = "stub-server.sqlite3"
@@ -278,6 +285,65 @@ class StubDatabase(AppointmentBook):
                 conn.execute("ROLLBACK")
                 raise
         return None if row is None else str(row[1])
+
+    # ---- indicators ---------------------------------------------------------------------------
+
+    def indicators(
+        self, kiosk_id: str, *, target_wait_s: float, day: str | None = None
+    ) -> tuple[str | None, dict[str, WaitFigures], SurveyFigures]:
+        """One kiosk's day (its present service day unless ``day``): per category, the waits
+        from each ticket's ``ticket.issued`` ``at`` to this server's call of it; and the
+        ``survey.answered`` of that day (the local date of their ``at``)."""
+        now = self._wall_s()
+        with self._lock:
+            conn = self._db()
+            if day is None:
+                row = conn.execute(_LATEST_DAY, (kiosk_id,)).fetchone()
+                if row is None:
+                    row = conn.execute(
+                        "SELECT substr(at, 1, 10) FROM events WHERE kiosk_id = ? "
+                        "AND type = 'survey.answered' ORDER BY seq DESC LIMIT 1",
+                        (kiosk_id,),
+                    ).fetchone()
+                day = None if row is None else str(row[0])
+            if day is None:
+                return None, {}, SurveyFigures()
+            tickets = conn.execute(
+                "SELECT t.category, t.state, t.called_at, e.at FROM tickets t JOIN events e "
+                "ON e.kiosk_id = t.kiosk_id AND e.seq = t.issued_seq AND e.type = 'ticket.issued' "
+                "WHERE t.kiosk_id = ? AND t.service_day = ? ORDER BY t.category, t.issued_seq",
+                (kiosk_id, day),
+            ).fetchall()
+            answers = conn.execute(
+                "SELECT data FROM events WHERE kiosk_id = ? AND type = 'survey.answered' "
+                "AND substr(at, 1, 10) = ? ORDER BY seq",
+                (kiosk_id, day),
+            ).fetchall()
+        waits: dict[str, list[float]] = {}
+        waiting: dict[str, list[float]] = {}
+        for category, state, called_at, at in tickets:
+            issued_s = parse_rfc3339_s(at)
+            waits.setdefault(category, [])
+            waiting.setdefault(category, [])
+            if issued_s is None:
+                continue
+            if called_at is not None:
+                waits[category].append(called_at - issued_s)
+            elif state == "printed":
+                waiting[category].append(issued_s)
+        figures = {
+            cat: wait_figures(waits[cat], waiting[cat], now, target_wait_s=target_wait_s)
+            for cat in waits
+        }
+        parsed = []
+        for (data,) in answers:
+            try:
+                value = json.loads(data)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                parsed.append((value.get("score"), value.get("reason")))
+        return day, figures, survey_figures(parsed)
 
     # ---- enrolment and tokens ---------------------------------------------------------------------
 

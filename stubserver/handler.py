@@ -5,7 +5,9 @@ Routes (contract, section 4, plus development extensions):
 - ``POST /api/v1/events``, ``GET /api/v1/kiosks/{kiosk_id}/state``, ``POST /api/v1/enrol``;
 - ``POST /api/v1/dev/call`` (an agent calls the next number, in the order the priority
   policy gives), ``GET|POST /api/v1/dev/priority-policy``, ``GET|POST /api/v1/dev/faults``,
-  ``GET /api/v1/dev/events?kiosk_id=``, and ``GET /`` (a page with "call next" buttons).
+  ``GET /api/v1/dev/events?kiosk_id=``, ``GET /api/v1/dev/indicators?kiosk_id=&day=`` (waits
+  against the target, satisfaction), and ``GET /`` (a page with "call next" buttons and the
+  day's indicators).
 
 The fault switches are played before every protocol v1 route, so the real client meets
 outages, slow answers, resets and garbage exactly where a real server would fail. The
@@ -16,6 +18,7 @@ lifecycle and what it keeps (database, faults, recorded requests) are
 
 from __future__ import annotations
 
+import datetime
 import datetime as dt
 import logging
 import urllib.parse
@@ -50,6 +53,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/api/v1/dev/faults": ("GET", "POST"),
     "/api/v1/dev/events": ("GET",),
     "/api/v1/dev/priority-policy": ("GET", "POST"),
+    "/api/v1/dev/indicators": ("GET",),
 }
 
 
@@ -61,6 +65,16 @@ def _allowed_methods(path: str) -> tuple[str, ...] | None:
     if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "appointments":
         return ROUTES["/api/v1/kiosks/{kiosk_id}/appointments"] if parts[4] else None
     return ROUTES.get(path)
+
+
+def _is_date(text: str) -> bool:
+    if len(text) != 10:
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class StubHandler(JsonRequestHandler):
@@ -103,14 +117,13 @@ class StubHandler(JsonRequestHandler):
                     headers={"Allow": ", ".join(allowed)},
                 )
             if path == "/":
-                return self._send(
-                    200,
-                    render_page(
-                        stub._queues_for_page(),
-                        render_form(stub.db.all_appointments()),
-                        policy=str(stub.priority_policy),
-                    ),
+                page = render_page(
+                    stub._queues_for_page(),
+                    stub.indicators(),
+                    appointments=render_form(stub.db.all_appointments()),
+                    policy=str(stub.priority_policy),
                 )
+                return self._send(200, page)
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
             if self._play_faults():
@@ -259,6 +272,15 @@ class StubHandler(JsonRequestHandler):
             if kiosk is not None:
                 validate_kiosk_id(kiosk, "kiosk_id (in the query)")
             return self._send(200, {"events": stub.db.events(kiosk)})
+        if path == "/api/v1/dev/indicators":
+            query_args = urllib.parse.parse_qs(query, keep_blank_values=True)
+            kiosk = query_args.get("kiosk_id", [None])[0]
+            if kiosk is not None:
+                validate_kiosk_id(kiosk, "kiosk_id (in the query)")
+            day = query_args.get("day", [None])[0]
+            if day is not None and not _is_date(day):
+                raise BodyError("day", f"{day[:40]!r}: expected a date YYYY-MM-DD")
+            return self._send(200, stub.indicators(kiosk, day))
         if path == "/api/v1/dev/faults":
             if method == "POST":
                 body = self._json_body(raw)
@@ -298,7 +320,10 @@ class StubHandler(JsonRequestHandler):
             booked = stub.db.book(parse_booking(body, is_form=is_form))
             if is_form:
                 page = render_page(
-                    stub._queues_for_page(), render_form(stub.db.all_appointments(), booked)
+                    stub._queues_for_page(),
+                    stub.indicators(),
+                    appointments=render_form(stub.db.all_appointments(), booked),
+                    policy=str(stub.priority_policy),
                 )
                 return self._send(200, page)
             return self._send(200, booked)

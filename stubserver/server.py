@@ -25,6 +25,7 @@ from typing import Any
 from stubserver.db import DB_NAME, StubDatabase
 from stubserver.faults import Faults
 from stubserver.handler import StubHandler
+from stubserver.indicators import DEFAULT_TARGET_WAIT_MIN
 from stubserver.policy import STRICT, PriorityPolicy
 
 logger = logging.getLogger(__name__)
@@ -72,11 +73,13 @@ class StubServer:
         ssl_context: ssl.SSLContext | None = None,
         seed: int | None = None,
         priority_policy: PriorityPolicy = STRICT,
+        target_wait_min: float = DEFAULT_TARGET_WAIT_MIN,
     ):
         self.host = host
         self.requested_port = port
         self.data_dir = Path(data_dir)
         self.token = token
+        self.target_wait_min = target_wait_min  # the wait the indicators are held against
         self.ssl_context = ssl_context
         self.faults = Faults(seed=seed)
         self.message: dict[str, str] | None = None  # the banner sent with the queue state
@@ -214,3 +217,19 @@ class StubServer:
 
     def _queues_for_page(self) -> dict[str, Any]:
         return {k: self.db.queue_figures(k, self.priority_policy) for k in self.db.kiosks()}
+
+    def indicators(self, kiosk_id: str | None = None, day: str | None = None) -> dict[str, Any]:
+        """What ``GET /api/v1/dev/indicators`` returns: per kiosk, the day's waits per
+        category against the target, and its satisfaction answers."""
+        kiosks = self.db.kiosks() if kiosk_id is None else [kiosk_id]
+        out: dict[str, Any] = {}
+        for k in kiosks:
+            shown_day, waits, survey = self.db.indicators(
+                k, target_wait_s=self.target_wait_min * 60, day=day
+            )
+            out[k] = {
+                "day": shown_day,
+                "waits": {cat: f.to_json() for cat, f in waits.items()},
+                "survey": survey.to_json(),
+            }
+        return {"target_wait_min": self.target_wait_min, "kiosks": out}

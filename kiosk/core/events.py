@@ -21,6 +21,10 @@ APPOINTMENT_CHECKED_IN = "appointment.checked_in"
 
 TICKET_EVENTS = frozenset({TICKET_ISSUED, TICKET_PRINTED, TICKET_VOIDED})
 SURVEY_SCORES = range(1, 5)  # 1 to 4, 4 the best
+# The reasons a visitor may add to a survey answer (the kiosk's screens offer these five):
+# welcome and courtesy, waiting time, clear information, comfort of the premises, the request
+# dealt with. A server treats them as free text.
+SURVEY_REASONS = ("accueil", "attente", "information", "locaux", "demarche")
 
 # Void reasons (extensible; the server treats them as free text).
 VOID_INTERRUPTED = "interrupted"

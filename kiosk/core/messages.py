@@ -70,9 +70,22 @@ class QuitRequest:
     exit_code: int = 0
 
 
+@dataclass(frozen=True)
+class SurveyAnswer:
+    """A visitor's satisfaction answer (contract 5.5): a face, 1 to 4 (4 the best), and the
+    optional reason. Nothing about the visitor. ``pressed_s`` is the monotonic time of the
+    face's touch: the debounce and the rate limit count from it."""
+
+    score: int
+    reason: str | None
+    pressed_s: float
+    source: str = "touch"  # "touch" | "key" | "replay"
+
+
 Intent = (
     TicketRequest
     | AppointmentRequest
+    | SurveyAnswer
     | ReprintRequest
     | PrintTestRequest
     | PauseRequest
@@ -123,7 +136,18 @@ class TicketRefused:
     # appointment_unknown have none. ``category_id`` is the appointment's ("" if unknown).
 
 
-Update = TicketIssued | TicketPrinted | TicketVoided | TicketRefused
+@dataclass(frozen=True)
+class SurveyRecorded:
+    """The controller has dealt with a :class:`SurveyAnswer`: committed (``is_counted``), or
+    left out by the debounce or the rate limit, or lost to a store fault (``error``)."""
+
+    score: int
+    reason: str | None
+    is_counted: bool
+    error: str | None = None
+
+
+Update = TicketIssued | TicketPrinted | TicketVoided | TicketRefused | SurveyRecorded
 
 
 @dataclass(frozen=True)

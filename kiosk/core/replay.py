@@ -7,6 +7,8 @@ One command a line, ``#`` starts a comment::
     touch 400 240         # one touch, down then up, at logical pixel 400,240
     wait 1.5              # seconds
     key down              # one keypad key (up down left right select back help volume_up volume_down)
+    survey 4              # a satisfaction answer, 1 to 4 (4 the best), reason skipped
+    survey 2 attente      # the same with a reason (accueil attente information locaux demarche)
     quit                  # clean shutdown, exit code 0
 
 The display's replay driver (:mod:`display.replay_driver`) plays the commands inside the UI
@@ -22,12 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.errors import UsageError
+from kiosk.core.events import SURVEY_REASONS
 from kiosk.core.text import clean_text
 
-KINDS = ("ticket", "touch", "wait", "quit", "key", "appointment", "scan")
+KINDS = ("ticket", "touch", "wait", "quit", "key", "appointment", "scan", "survey")
 FORMS = (
     "ticket CATEGORY_ID | touch X Y | wait SECONDS | quit | key NAME | ticket CATEGORY_ID priority"
-    " | appointment CODE | scan TEXT"
+    " | appointment CODE | scan TEXT | survey SCORE [REASON]"
 )
 # ASCII digits only: str.isdigit() and float() also take "²", "١" or "1_0".
 PIXEL_RE = re.compile(r"[0-9]{1,5}")
@@ -50,6 +53,8 @@ class ReplayCommand:
     key: str | None = None
     is_priority: bool = False  # ``ticket CATEGORY_ID priority``
     text: str | None = None  # appointment: the booking code; scan: what the scanner reads
+    score: int | None = None  # survey: 1 to 4
+    reason: str | None = None  # survey: one of SURVEY_REASONS, or None (skipped)
 
 
 def parse_replay(text: str, *, source: str) -> list[ReplayCommand]:
@@ -112,6 +117,17 @@ def _parse_line(line: str, line_no: int, raw: str, source: str) -> ReplayCommand
         if len(args) != 1:
             raise fail("scan takes one text without spaces (a code or a URL)")
         return ReplayCommand("scan", text=args[0], line_no=line_no, source=source)
+    if kind == "survey":
+        if not 1 <= len(args) <= 2 or args[0] not in ("1", "2", "3", "4"):
+            raise fail("survey takes a score from 1 to 4 (4 the best), then optionally a reason")
+        reason = args[1] if len(args) == 2 else None
+        if reason is not None and reason not in SURVEY_REASONS:
+            raise fail(
+                f"survey reason {clean_text(reason, 32)!r}: one of {', '.join(SURVEY_REASONS)}"
+            )
+        return ReplayCommand(
+            "survey", score=int(args[0]), reason=reason, line_no=line_no, source=source
+        )
     if kind == "quit":
         if args:
             raise fail("quit takes nothing")
@@ -166,4 +182,15 @@ def validate_categories(
             raise UsageError(
                 f'{source}:{c.line_no}: "{shown}": unknown category; '
                 f"expected one of {', '.join(known)}"
+            )
+
+
+def validate_survey(commands: Sequence[ReplayCommand], *, is_enabled: bool) -> None:
+    """Refuse, at start-up, a ``survey`` line on a kiosk without ``[survey] enabled = true``."""
+    for c in commands:
+        if c.kind == "survey" and not is_enabled:
+            shown = f"survey {c.score}" + (f" {c.reason}" if c.reason else "")
+            raise UsageError(
+                f'{c.source}:{c.line_no}: "{shown}": this kiosk offers no survey; '
+                "set [survey] enabled = true in its configuration"
             )

@@ -126,6 +126,13 @@ class SpeechSection:
     voices: Mapping[str, str] = field(default_factory=dict)  # language -> espeak-ng voice
 
 
+@dataclass(frozen=True)
+class SurveySection:
+    """``[survey]``: the satisfaction vote offered on the home screen (contract 5.5)."""
+
+    enabled: bool = False
+
+
 KEY_NAMES = (
     "up",
     "down",
@@ -219,6 +226,7 @@ class Config:
     keypad: KeypadSection = KeypadSection()
     priority: PrioritySection | None = None  # None: no priority tickets
     appointments: AppointmentsSection | None = None
+    survey: SurveySection = SurveySection()
 
     def __post_init__(self) -> None:
         if self.calendar is None:

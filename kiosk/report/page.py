@@ -32,6 +32,13 @@ VOID_LABELS = {
     "printer": "échec d'impression",
     "error": "erreur du logiciel",
 }
+SURVEY_REASON_LABELS = {  # the kiosk's five reasons (kiosk.core.events.SURVEY_REASONS)
+    "accueil": "accueil et courtoisie",
+    "attente": "temps d'attente",
+    "information": "clarté des informations",
+    "locaux": "confort des locaux",
+    "demarche": "ma démarche a abouti",
+}
 CHART_ALT = {
     "tickets": "Tickets émis par jour et par motif",
     "heatmap": "Arrivées par jour de la semaine et par heure",
@@ -316,7 +323,7 @@ def _satisfaction_section(report: Report, charts: Mapping[str, bytes]) -> list[s
                 ("Motif", "1", "2", "3", "4", "total"),
                 [
                     (
-                        r or "(sans motif)",
+                        SURVEY_REASON_LABELS.get(r, r) or "(sans motif)",
                         *(fr_int(report.survey_reasons[r, s]) for s in (1, 2, 3, 4)),
                         fr_int(sum(report.survey_reasons[r, s] for s in (1, 2, 3, 4))),
                     )

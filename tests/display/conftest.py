@@ -121,6 +121,7 @@ def make_config(
     languages: tuple[str, ...] = ("fr", "en", "ar"),
     priority: list[str] | None = None,
     appointments: bool = False,
+    survey: bool = False,
     **display: Any,
 ) -> Config:
     cats: list[dict[str, Any]] = []
@@ -196,6 +197,8 @@ def make_config(
         data["priority"] = {"categories": priority}
     if appointments:
         data["appointments"] = {}  # the check-in button, the keypad, its refusals
+    if survey:
+        data["survey"] = {"enabled": True}
     return parse_config(data, tmp_path / "kiosk.toml")
 
 
