@@ -116,7 +116,7 @@ def test_a_version_2_store_gains_the_priority_flag_keeping_its_tickets(tmp_path,
         )
         assert ticket.number == "A002" and store.ticket(ticket.id).is_priority
     with open_store(tmp_path, clock) as store:  # a second start migrates nothing again
-        assert store.get_meta("schema_version") == "3"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
 
 
 # ---- the controller and the paper -------------------------------------------------------------
