@@ -106,6 +106,11 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
         flow("home"),
         KioskSnapshot(out_of_order_reason="printer", printer_status="paper_out"),
     )
+    yield Scene(  # what a visitor meets while a technician has paused the tickets
+        "out-of-order-paused",
+        flow("home"),
+        KioskSnapshot(out_of_order_reason="paused", is_paused=True),
+    )
     yield Scene("tech-pin", flow("tech_pin", pin_digits="12"), KioskSnapshot())
     yield Scene("tech-pin-wrong", flow("tech_pin", is_pin_wrong=True), KioskSnapshot())
     tech = KioskSnapshot(
