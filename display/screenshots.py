@@ -115,12 +115,16 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
     yield Scene("tech-pin-wrong", flow("tech_pin", is_pin_wrong=True), KioskSnapshot())
     tech = KioskSnapshot(
         printer_status="paper_near_end",
-        sync_text="sync: authentication failed",
+        sync_text="sync: ok, last 09:40:12",
+        sync_state="ok",
+        sync_last_success_at=MOMENT_UTC - dt.timedelta(minutes=1),
         outbox_depth=12,
-        counts_today={c.prefix: 10 + i for i, c in enumerate(config.ticket_categories)},
+        counts_today={c.id: 10 + i for i, c in enumerate(config.ticket_categories)},
         last_ticket_number=f"{first.prefix}042",
     )
     yield Scene("tech-menu", flow("tech_menu"), tech)
+    yield Scene("tech-menu-printed", flow("tech_menu", tech_notice="print_test"), tech)
+    yield Scene("tech-menu-restart", flow("tech_menu", is_restart_asked=True), tech)
 
 
 CHRISTMAS_UTC = dt.datetime(2026, 12, 25, 9, 0, tzinfo=dt.UTC)
