@@ -217,3 +217,16 @@ def test_pin_message_is_not_under_cancel(config_factory):
     wrong = next(i for i in frame.items if isinstance(i, Text) and i.text == "Code incorrect")
     cancel = frame.button_for(Action("tech_close"))
     assert cancel is not None and not wrong.box.colliderect(cancel.box)
+
+
+def test_a_latin_site_name_in_brackets_keeps_its_brackets_in_arabic():
+    """N0 (bracket pairs): "Hôtel de ville (démo)" in a right-to-left line is one
+    left-to-right run, its closing bracket included; an Arabic pair stays right to left."""
+    from display.bidi import Run, visual_runs
+
+    assert visual_runs("Hôtel de ville (démo)", is_rtl_base=True) == [
+        Run("Hôtel de ville (démo)", False)
+    ]
+    runs = visual_runs("مرحبا (Hôtel de ville (démo)) شكرا", is_rtl_base=True)
+    assert Run("Hôtel de ville (démo)", False) in runs
+    assert visual_runs("(مرحبا) A042", is_rtl_base=True)[-1] == Run("(مرحبا) ", True)
