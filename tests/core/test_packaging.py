@@ -18,7 +18,7 @@ def test_wheel_holds_catalogs_fonts_and_configs(tmp_path):
             "-m",
             "pip",
             "wheel",
-                        "--no-deps",
+            "--no-deps",
             "--no-build-isolation",
             "--wheel-dir",
             str(tmp_path),
