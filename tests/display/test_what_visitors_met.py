@@ -115,7 +115,7 @@ def test_every_tile_has_its_pictogram_and_one_weight(config_factory, texts, size
     """Long labels keep their pictogram; every label in the same weight; nothing drawn
     touches a tile's outline."""
     config = config_factory(size=size, n_categories=5)
-    scene, frame = _scene(config, "categories", "fr", size)
+    _, frame = _scene(config, "categories", "fr", size)
     layout = layout_for(config, size)
     renderer = Renderer(theme_for("default"), texts, layout.scale)
     renderer.draw(pygame.Surface(size), frame)
