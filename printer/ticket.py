@@ -341,10 +341,9 @@ class TicketLayout:
     def _line(self, p: Any, text: str, *, is_bold: bool = False, width: int = 1) -> None:
         if is_bold:
             p.set(bold=True)
-        for piece in textwrap.wrap(
-            printable_text(text, self.python_codec), self.columns // width
-        ) or [""]:
-            p.textln(piece)
+        # wrapped before the no-break spaces become plain ones: "8 h 30" stays on one line
+        for piece in textwrap.wrap(text, self.columns // width) or [""]:
+            p.textln(printable_text(piece, self.python_codec))
         if is_bold:
             p.set(bold=False)
 

@@ -217,3 +217,12 @@ def test_the_wait_reads_as_on_the_screen(layout: TicketLayout) -> None:
         assert line is not None and words in line.text
         screen = wait_text(translator("fr", "screens"), (minutes[0] * 60, minutes[1] * 60))
         assert screen == line.text
+
+
+def test_hours_stay_whole_when_a_line_wraps(layout: TicketLayout) -> None:
+    """ "8 h 30" is held by no-break spaces: the paper wraps around it, never inside."""
+    lead = "L’accueil est ouvert du lundi au samedi dès"  # "8 h" fits on its line, "30" not
+    assert len(lead) + len(" 8 h") <= layout.columns < len(lead) + len(" 8 h 30")
+    footer = (f"{lead} 8\u00a0h\u00a030",)
+    document = decode(layout.render(sample_content(footer_lines=footer)))
+    assert any(line.text == "8 h 30" for line in document.lines)
