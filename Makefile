@@ -29,11 +29,15 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
-# README pictures: the category screen and a printed ticket, from the real code.
+# README pictures: every screen (Hôtel de ville in fr and en, CCAS in fr, en and ar) and a
+# printed ticket, from the real code.
 screenshots: $(STAMP)
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 800x480
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1080x1920
 	$(BIN)/kiosk screenshots --config config/hdv.toml --out docs/screens --size 1024x600
+	$(BIN)/kiosk screenshots --config config/ccas.toml --out docs/screens/ccas --size 800x480
+	$(BIN)/kiosk screenshots --config config/ccas.toml --out docs/screens/ccas --size 1080x1920
+	$(BIN)/kiosk screenshots --config config/ccas.toml --out docs/screens/ccas --size 1024x600
 	$(BIN)/python docs/images/render_ticket.py
 
 # The test suite on arm64 under qemu-user (docs/pi-check.md); root, slow, not part of CI.

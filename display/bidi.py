@@ -6,8 +6,9 @@ mixes directions: rendered as one right-to-left run, "رقم A042" comes out as 
 python-bidi only returns a reordered string, which cannot be shaped afterwards (joining
 depends on the logical order), and Pillow's raqm needs the system's libfribidi. So this
 module resolves the Unicode Bidirectional Algorithm (UAX #9) levels itself, for the subset
-the kiosk's texts use: one paragraph a line, no explicit embeddings or isolates, no bracket
-pairing (rule N0). Each run is then shaped by SDL_ttf in its own direction.
+the kiosk's texts use: one paragraph a line, no explicit embeddings or isolates; bracket
+pairs (rule N0) take one direction, so "Hôtel de ville (démo)" in an Arabic line keeps its
+closing bracket. Each run is then shaped by SDL_ttf in its own direction.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 
 _STRONG_RTL = frozenset({"R", "AL"})
 _NUMBERS = frozenset({"EN", "AN"})
+# Unicode's Bidi_Paired_Bracket pairs the kiosk's texts can hold (BidiBrackets.txt)
+_OPENING = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u2329": "\u232a"}
+_MAX_BRACKET_DEPTH = 63  # BD16
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ def _levels(line: str, base: int) -> list[int]:
             strong = t
         elif t == "EN" and strong == "L":
             types[i] = "L"
+    _pair_brackets(line, types, sos)
     # N1-N2: neutrals between two letters of one direction take it (numbers count as R),
     # others take the paragraph's direction.
     eos = sos
@@ -164,3 +169,45 @@ def _levels(line: str, base: int) -> list[int]:
         levels[k] = base
         k -= 1
     return levels
+
+
+def _bracket_pairs(line: str, types: list[str]) -> list[tuple[int, int]]:
+    """BD16: the bracket pairs of ``line`` (opening, closing), in order of their openings;
+    only brackets still neutral (ON) pair."""
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    for i, char in enumerate(line):
+        if types[i] != "ON":
+            continue
+        if char in _OPENING:
+            if len(stack) == _MAX_BRACKET_DEPTH:
+                return sorted(pairs)
+            stack.append((_OPENING[char], i))
+        else:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == char:
+                    pairs.append((stack[depth][1], i))
+                    del stack[depth:]
+                    break
+    return sorted(pairs)
+
+
+def _pair_brackets(line: str, types: list[str], sos: str) -> None:
+    """N0: a bracket pair takes the embedding direction when a strong letter of it is
+    inside, else the opposite one when a letter of that direction is inside and before the
+    pair; numbers count as R. Both brackets change together, so "(démo)" never loses its
+    closing bracket to the other side of the line."""
+    embedding = sos
+
+    def strong(t: str) -> str | None:
+        return "R" if t in _NUMBERS or t == "R" else ("L" if t == "L" else None)
+
+    for opening, closing in _bracket_pairs(line, types):
+        inside = {strong(t) for t in types[opening + 1 : closing]} - {None}
+        if not inside:
+            continue
+        if embedding in inside:
+            direction = embedding
+        else:  # only the opposite inside: it wins when the context before agrees
+            direction = next((d for d in (strong(t) for t in reversed(types[:opening])) if d), sos)
+        types[opening] = types[closing] = direction

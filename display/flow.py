@@ -101,6 +101,8 @@ class ScreenFlow:
         self.pin_digits = ""
         self.is_pin_wrong = False
         self.pin_locked_s = 0  # whole seconds the PIN pad stays locked, for the screen
+        self.tech_notice: str | None = None  # what the last menu action did: print_test, reprint...
+        self.is_restart_asked = False  # the menu asks to confirm a restart
         self.quit_code: int | None = None  # set when the flow asks the app to stop
         self.version = 0  # grows on every change that needs a redraw
         # Keys (contract 5.4): the focus is an index into the frame's controls in reading
@@ -149,6 +151,8 @@ class ScreenFlow:
             self.is_pin_wrong = False
         if screen != APPOINTMENT:
             self.code_entry.clear()
+        self.tech_notice = None
+        self.is_restart_asked = False
         self.version += 1
 
     def go_home(self, now_s: float, *, reset_language: bool = False) -> None:
@@ -491,13 +495,21 @@ class ScreenFlow:
             return
         elif kind == ActionKind.TECH_PRINT_TEST:
             self._post(PrintTestRequest())
-        elif kind == ActionKind.TECH_REPRINT:
+            self.tech_notice = "print_test"
+        elif kind == "tech_reprint":
             self._post(ReprintRequest())
-        elif kind == ActionKind.TECH_SERVICE_DAY:
+            self.tech_notice = "reprint"
+        elif kind == "tech_service_day":
             self._post(ServiceDayRequest())
-        elif kind == ActionKind.TECH_PAUSE:
+            self.tech_notice = "service_day"
+        elif kind == "tech_pause":
             self._post(PauseRequest(is_paused=arg == "pause"))
-        elif kind == ActionKind.TECH_RESTART:
+            self.tech_notice = "pause" if arg == "pause" else "resume"
+        elif kind == "tech_restart_ask":  # the menu's button: confirm first
+            self.is_restart_asked = True
+        elif kind == "tech_restart_cancel":
+            self.is_restart_asked = False
+        elif kind == "tech_restart":  # confirmed
             self._post(QuitRequest(exit_code=0))
             self.quit_code = 0
         self.version += 1

@@ -7,6 +7,7 @@ can measure that nothing overflows on any screen, size and language.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pygame
@@ -34,6 +35,12 @@ class Renderer:
         self.scale = scale
         self.placements: list[Placement] = []
         self.is_rtl = False  # of the frame being drawn: set by draw()
+        # The category tiles of the frame being drawn share one template: whether a note row
+        # is kept (in the same place on every tile) and the labels' weight (set by draw()).
+        self.is_tile_note_row = False
+        # None: by the tile's shape; True above, False beside; "none": no pictogram
+        self.is_tile_picto_above: bool | str | None = None
+        self.is_tile_bold = True
 
     @property
     def border_px(self) -> int:
@@ -43,6 +50,8 @@ class Renderer:
         """Draw the whole frame; ``pressed`` is the button held down, drawn highlighted."""
         self.placements = []
         self.is_rtl = frame.is_rtl
+        tiles = [b for b in frame.buttons if b.is_tile]
+        self._choose_tile_template(tiles)
         surface.fill(self.theme.background)
         for item in frame.items:
             if isinstance(item, Fill):
@@ -131,6 +140,125 @@ class Renderer:
             return None, 0
         return button.note, int(inner.height * 0.5)
 
+    def _choose_tile_template(self, tiles: list[Button]) -> None:
+        """One template for every tile of the frame: the first, in order of preference,
+        in which every label fits at the minimum size: the note row kept (in the same
+        place on every tile) or dropped from all, the pictogram beside the label or above
+        it; then the labels' weight, bold only if every label fits in bold."""
+        has_note = any(b.note for b in tiles)
+        # last resort (a dozen tiles on a small panel): no pictogram on any tile
+        rows = (True, False) if has_note else (False,)
+        options: list[tuple[bool, bool | str | None]] = [
+            *((n, a) for n in rows for a in (None, True, False)),
+            *((n, "none") for n in rows),
+        ]
+        best: tuple[int, tuple[bool, bool | str | None]] = (-1, options[0])
+        for option in options:
+            self.is_tile_note_row, self.is_tile_picto_above = option
+            fitting = sum(self._label_is_bold(b, self.tile_boxes(b)[1]) is not None for b in tiles)
+            if fitting > best[0]:
+                best = (fitting, option)
+            if fitting == len(tiles):
+                break
+        self.is_tile_note_row, self.is_tile_picto_above = best[1]
+        self.is_tile_bold = all(
+            self._label_is_bold(b, self.tile_boxes(b)[1]) is True for b in tiles
+        )
+
+    def inner_pad(self, button: Button) -> int:
+        """The room kept between a button's outline and anything drawn inside it."""
+        border = self.border_px * (2 if button.is_primary else 1)
+        return border + max(self.border_px, round(6 * self.scale))
+
+    def tile_boxes(
+        self, button: Button
+    ) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect | None, pygame.Rect | None]:
+        """A category tile's template: (pictogram, label, subtitle or None, note row or
+        None). The pictogram is there (empty box only as a last resort, see
+        :meth:`_choose_tile_template`), where reading starts on a wide tile or above the
+        label on a tall one; the note row (queue figures, the reason it is unavailable)
+        sits at the bottom of every tile of the frame once any tile has a note."""
+        pad = self.inner_pad(button)
+        inner = button.box.inflate(-2 * pad, -2 * pad)
+        gap = max(2, round(4 * self.scale))
+        note = None
+        if self.is_tile_note_row:
+            note_h = max(inner.height // 4, math.ceil(button.min_px * 1.3))
+            note = pygame.Rect(inner.x, inner.bottom - note_h, inner.width, note_h)
+            inner = pygame.Rect(inner.x, inner.y, inner.width, inner.height - note_h - gap)
+        is_above = self.is_tile_picto_above
+        if is_above is None:
+            is_above = inner.width < inner.height * 2.2
+        if is_above == "none":
+            picto, words = pygame.Rect(inner.x, inner.y, 0, 0), inner
+        elif not is_above:  # wide: the pictogram where reading starts
+            side = min(inner.height, inner.width // 6)
+            x = inner.right - side if self.is_rtl else inner.x
+            picto = pygame.Rect(x, inner.y + (inner.height - side) // 2, side, side)
+            words = pygame.Rect(
+                inner.x if self.is_rtl else picto.right + 2 * gap,
+                inner.y,
+                inner.width - side - 2 * gap,
+                inner.height,
+            )
+        else:  # tall: the pictogram above
+            side = inner.height * 3 // 10
+            picto = pygame.Rect(inner.x, inner.y, inner.width, side)
+            words = pygame.Rect(inner.x, picto.bottom + gap, inner.width, inner.height - side - gap)
+        subtitle = None
+        if button.subtitle:  # optional, like the queue figures: only when it fits, readable
+            label_h = words.height * 11 // 20
+            below = pygame.Rect(words.x, words.y + label_h, words.width, words.height - label_h)
+            above = pygame.Rect(words.x, words.y, words.width, label_h)
+            if (
+                _fits_at_min(
+                    self.texts,
+                    button.subtitle,
+                    below.size,
+                    button.min_px,
+                    button.min_px,
+                    is_rtl=self.is_rtl,
+                )
+                and self._label_is_bold(button, above) is not None
+            ):
+                subtitle, words = below, above
+        return picto, words, subtitle, note
+
+    def _draw_tile(self, surface: pygame.Surface, button: Button, role: str) -> None:
+        fg = self.theme.text_pairs()[role][0]
+        picto, label_box, subtitle_box, note_box = self.tile_boxes(button)
+        pictogram = button.pictogram
+        if note_box is None and button.note_icon and not button.is_note_optional:
+            pictogram = button.note_icon  # no room for the reason in words: its icon
+        if pictogram and picto.width:
+            draw_pictogram(surface, pictogram, picto, fg)
+        self.draw_text(
+            surface,
+            Text(button.label, label_box, role, button.label_px, button.min_px, self.is_tile_bold),
+        )
+        if subtitle_box is not None and button.subtitle:
+            self.draw_text(
+                surface, Text(button.subtitle, subtitle_box, role, button.min_px, button.min_px)
+            )
+        if note_box is not None and button.note:
+            if button.note_icon:
+                side = min(note_box.height, note_box.width // 5)
+                x = note_box.right - side if self.is_rtl else note_box.x
+                draw_pictogram(
+                    surface,
+                    button.note_icon,
+                    pygame.Rect(x, note_box.y + (note_box.height - side) // 2, side, side),
+                    fg,
+                )
+                gap = self.border_px * 2
+                note_box = pygame.Rect(
+                    note_box.x if self.is_rtl else note_box.x + side + gap,
+                    note_box.y,
+                    note_box.width - side - gap,
+                    note_box.height,
+                )
+            self.draw_text(surface, Text(button.note, note_box, role, button.min_px, button.min_px))
+
     def draw_button(
         self, surface: pygame.Surface, button: Button, is_pressed: bool = False
     ) -> pygame.Rect:
@@ -150,8 +278,11 @@ class Renderer:
             pygame.draw.rect(surface, t.button_border, button.box, border, border_radius=radius)
         else:
             _dashed_rect(surface, t.disabled_text, button.box, self.border_px)
+        if button.is_tile:
+            self._draw_tile(surface, button, role)
+            return button.box
         fg = t.text_pairs()[role][0]
-        pad = border + self.border_px // 2
+        pad = self.inner_pad(button)
         inner = button.box.inflate(-2 * pad, -2 * pad)
         note, note_h = self._note_room(button, inner)
         note_box = pygame.Rect(inner.x, inner.bottom - note_h, inner.width, note_h)

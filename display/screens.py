@@ -11,6 +11,7 @@ Split by screen once those settle.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
@@ -29,29 +30,24 @@ from kiosk.core import appointments as appt
 from kiosk.core import calendar as cal
 from kiosk.core.calendar import WEEKDAYS
 from kiosk.core.messages import KioskSnapshot
+from kiosk.core.queue_info import wait_words
 from kiosk.core.settings import Config
 from kiosk.core.vocabulary import RefusalReason
 from kiosk.i18n import (
     Translator,
+    capitalised,
     format_long_datetime,
+    format_range_text,
     format_short_time,
     list_comma,
     translator,
+    weekday_name,
 )
 
 REASON_ICONS: dict[str, str] = {
     RefusalReason.CLOSED: "clock",
     RefusalReason.CAP: "no-entry",
     **dict.fromkeys(appt.REASONS, "calendar"),
-}
-WEEKDAY_NAMES = {
-    "monday": "Monday",
-    "tuesday": "Tuesday",
-    "wednesday": "Wednesday",
-    "thursday": "Thursday",
-    "friday": "Friday",
-    "saturday": "Saturday",
-    "sunday": "Sunday",
 }
 
 
@@ -126,13 +122,33 @@ class ScreenContext:
             is_primary=is_primary,
         )
 
-    def when(self, moment: dt.datetime) -> str:
-        """``vendredi 27 novembre, 08:30``: a coming day and time, without the year."""
+    def local(self, moment: dt.datetime) -> dt.datetime:
         tz = zoneinfo.ZoneInfo(self.config.kiosk.timezone)
-        local = moment.astimezone(tz) if moment.tzinfo else moment
+        return moment.astimezone(tz) if moment.tzinfo else moment
+
+    def day(self, moment: dt.datetime) -> str:
+        """``vendredi 27 novembre``, ``Friday 27 November``: a coming day, without the year."""
         locale = {"en": "en_GB"}.get(self.language, self.language)
-        day = format_datetime(local, "EEEE d MMMM", locale=locale)
-        return f"{day}{list_comma(self.language)}{format_short_time(local, self.language)}"
+        return format_datetime(self.local(moment), "EEEE d MMMM", locale=locale)
+
+    def when(self, moment: dt.datetime) -> str:
+        """``vendredi 27 novembre à 8 h 30``: a coming day and time, without the year."""
+        return self._("%(day)s at %(time)s") % {
+            "day": self.day(moment),
+            "time": format_short_time(self.local(moment), self.language),
+        }
+
+    def come_back(self, moment: dt.datetime) -> str:
+        """ "Revenez vendredi 27 novembre à partir de 8 h 30" (today: "Revenez aujourd'hui
+        à partir de 13 h 30")."""
+        local = self.local(moment)
+        time = format_short_time(local, self.language)
+        if local.date() == self.now_local.date():
+            return self._("Please come back today from %(time)s") % {"time": time}
+        return self._("Please come back on %(day)s from %(time)s") % {
+            "day": self.day(moment),
+            "time": time,
+        }
 
 
 @functools.lru_cache(maxsize=16)
@@ -212,6 +228,30 @@ def _banner(ctx: ScreenContext, frame: Frame, top: int) -> int:
     return box.bottom
 
 
+def language_row(ctx: ScreenContext, frame: Frame) -> int | None:
+    """The language buttons in the bottom bar, one per configured language, each named in
+    itself; returns the bar's top, or None with a single language. The row keeps its order
+    and places in every direction (see :meth:`Frame.mirrored`): a visitor who taps
+    "العربية" and sees the screen mirror finds "Français" where it was."""
+    languages = ctx.config.kiosk.languages
+    if len(languages) < 2:
+        return None
+    lay = ctx.layout
+    bar = lay.bottom_bar()
+    for code, box in zip(languages, lay.row(bar, len(languages), lay.px(260)), strict=True):
+        is_current = code == ctx.language
+        frame.items.append(
+            ctx.button(
+                Action("language", code),
+                box,
+                language_name(code),
+                pictogram="check" if is_current else None,
+                is_primary=is_current,
+            )
+        )
+    return bar.y
+
+
 def _interactive_top(ctx: ScreenContext, top: int) -> int:
     return max(top + ctx.layout.margin, ctx.layout.reach_top)
 
@@ -231,22 +271,10 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("home", background_action=Action("start"))
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    languages = ctx.config.kiosk.languages
     bottom = lay.height - lay.margin
-    if len(languages) > 1:
-        bar = lay.bottom_bar()
-        for code, box in zip(languages, lay.row(bar, len(languages), lay.px(260)), strict=True):
-            is_current = code == ctx.language
-            frame.items.append(
-                ctx.button(
-                    Action("language", code),
-                    box,
-                    language_name(code),
-                    pictogram="check" if is_current else None,
-                    is_primary=is_current,
-                )
-            )
-        bottom = bar.y - lay.gap
+    bar_top = language_row(ctx, frame)
+    if bar_top is not None:
+        bottom = bar_top - lay.gap
     bottom = _view_button(ctx, frame, flow, bottom)
     if lay.is_portrait:
         welcome = pygame.Rect(
@@ -379,7 +407,10 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
     queue = ctx.snapshot.queues.get(category_id)
     if queue is not None and queue.waiting is not None:
         n = queue.waiting
-        return ctx.tr.ngettext("%(n)d person waiting", "%(n)d people waiting", n) % {"n": n}, None
+        if n == 0:
+            return ctx._("No wait"), None
+        # short: the count sits on one line at the bottom of the tile
+        return ctx.tr.ngettext("%(n)d waiting", "%(n)d waiting", n) % {"n": n}, None
     return None, None
 
 
@@ -406,31 +437,31 @@ def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     cells = lay.grid(area, len(shown), aspect=2.4 if lay.is_portrait else 1.6)
     for category, box in zip(shown, cells, strict=True):
         label = category.label_for(ctx.language, cfg.kiosk.default_language)
+        subtitle = category.subtitle_for(ctx.language, cfg.kiosk.default_language)
+        pictogram = category.pictogram or "document"
         if category.id in parents:
             frame.items.append(
-                ctx.button(
-                    Action("parent", category.id),
-                    box,
-                    label,
-                    28,
-                    pictogram=category.pictogram or "document",
+                dataclasses.replace(
+                    ctx.button(Action("parent", category.id), box, label, 28, pictogram=pictogram),
+                    subtitle=subtitle,
+                    is_tile=True,
                 )
             )
             continue
         note, icon = category_note(ctx, category.id)
         is_enabled = category.id not in ctx.snapshot.unavailable
-        frame.items.append(
-            ctx.button(
-                Action("category", category.id),
-                box,
-                label,
-                28,
-                pictogram=category.pictogram if is_enabled else icon,
-                note=note,
-                is_note_optional=is_enabled,
-                is_enabled=is_enabled,
-            )
+        button = ctx.button(
+            Action("category", category.id),
+            box,
+            label,
+            28,
+            pictogram=pictogram,  # the same pictogram, enabled or not: the reason has its icon
+            note=note,
+            note_icon=None if is_enabled else icon,
+            is_note_optional=is_enabled,
+            is_enabled=is_enabled,
         )
+        frame.items.append(dataclasses.replace(button, subtitle=subtitle, is_tile=True))
     return frame
 
 
@@ -484,11 +515,17 @@ def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     return frame
 
 
-def _wait_text(ctx: ScreenContext, wait_range_s: tuple[int, int]) -> str:
-    lo, hi = (max(1, round(s / 60)) for s in wait_range_s)
-    if lo == hi:
-        return ctx._("Estimated wait: about %(minutes)d min") % {"minutes": lo}
-    return ctx._("Estimated wait: %(low)d to %(high)d min") % {"low": lo, "high": hi}
+def wait_text(tr: Translator, wait_range_s: tuple[int, int]) -> str:
+    """The estimated wait in words, as the ticket says it (kiosk.core.queue_info)."""
+    words = wait_words(wait_range_s)
+    return tr.ngettext(words.singular, words.plural, words.count) % words.values
+
+
+def ahead_text(tr: Translator, n: int) -> str:
+    """ "You are next" for nobody ahead, else "3 people ahead of you"."""
+    if n == 0:
+        return tr.gettext("You are next")
+    return tr.ngettext("%(n)d person ahead of you", "%(n)d people ahead of you", n) % {"n": n}
 
 
 def stack(ctx: ScreenContext, area: pygame.Rect, weights: list[int]) -> list[pygame.Rect]:
@@ -527,26 +564,22 @@ def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
         return frame
     if ticket.outcome == "voided":
-        icon, head, body = stack(ctx, area, [2, 2, 2])
+        icon, head, body = stack(ctx, area, [2, 2, 3])
         frame.items.append(Icon("warning", icon, "body"))
         frame.items.append(
-            ctx.text(
-                ctx._("Sorry, your ticket could not be printed."), head, "body", 36, is_bold=True
-            )
+            ctx.text(ctx._("Sorry, your ticket could not be printed."), head, "body", 36)
         )
-        frame.items.append(
-            ctx.text(ctx._("Please ask at the desk"), body, "body", 40, is_bold=True)
-        )
+        desk = ctx._("Your number: %(number)s — please go to the reception desk") % {
+            "number": ticket.issued.number
+        }
+        frame.items.append(ctx.text(desk, body, "body", 40, is_bold=True))
         return frame
     issued = ticket.issued
     details: list[str] = []
     if issued.people_ahead is not None:
-        n = issued.people_ahead
-        details.append(
-            ctx.tr.ngettext("%(n)d person ahead of you", "%(n)d people ahead of you", n) % {"n": n}
-        )
+        details.append(ahead_text(ctx.tr, issued.people_ahead))
     if issued.wait_range_s is not None:
-        details.append(_wait_text(ctx, issued.wait_range_s))
+        details.append(wait_text(ctx.tr, issued.wait_range_s))
     details += appointment_screen.ticket_details(ctx, issued.appointment_start, issued.is_duplicate)
     is_priority = issued.is_priority
     weights = [2, 4 if is_priority else 5, 2 if is_priority else 0, 2 if details else 0, 3]
@@ -586,14 +619,15 @@ def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         if refused is not None and refused.why == cal.LAST_TICKET
         else ctx._("This request is not offered at this time.")
         if refused is not None and refused.why == "category"
-        else ctx._("The desk is closed."),
-        "cap": ctx._("No more tickets for this request today."),
+        else ctx._("The service is closed."),
+        "cap": ctx._("There are no more tickets for this request today."),
         "printer": ctx._("The ticket printer is not working."),
+        "paused": ctx._("Tickets are paused for a moment."),
     }.get(reason, ctx._("No ticket can be given right now."))
     if refused is not None and refused.next_opening is not None:
-        then = ctx._("Please come back: %(when)s") % {"when": ctx.when(refused.next_opening)}
+        then = ctx.come_back(refused.next_opening)
     else:
-        then = ctx._("Please ask at reception")
+        then = ctx._("Please ask at the reception desk")
     if reason in appt.REASONS:
         why, then = appointment_screen.refusal_texts(
             ctx, reason, refused.next_opening if refused is not None else None
@@ -613,8 +647,8 @@ def _last_ticket_refusal(ctx: ScreenContext, next_opening: dt.datetime | None) -
     if next_opening is not None and next_opening.astimezone(ctx.now_local.tzinfo).date() == (
         ctx.now_local.date()
     ):
-        return ctx._("No more tickets before closing.")
-    return ctx._("No more tickets today.")
+        return ctx._("There are no more tickets before closing.")
+    return ctx._("There are no more tickets today.")
 
 
 def hours_lines(ctx: ScreenContext, hours_text: Any = None, *, with_ranges: bool = False) -> Any:
@@ -631,30 +665,34 @@ def hours_lines(ctx: ScreenContext, hours_text: Any = None, *, with_ranges: bool
             groups.append(([day], ranges))
     out = []
     for days, ranges in groups:
-        first, last = ctx._(WEEKDAY_NAMES[days[0]]), ctx._(WEEKDAY_NAMES[days[-1]])
+        # as the language writes a weekday in a sentence ("lundi", "Monday"); the line's
+        # first letter in capitals
+        first, last = (weekday_name(WEEKDAYS.index(d), ctx.language) for d in (days[0], days[-1]))
         if len(days) == 1:
             names = first
         elif len(days) == 2:
-            names = ctx._("%(first)s and %(last)s") % {"first": first, "last": last.lower()}
+            names = ctx._("%(first)s and %(last)s") % {"first": first, "last": last}
         else:
-            names = ctx._("%(first)s to %(last)s") % {"first": first, "last": last.lower()}
+            names = ctx._("%(first)s to %(last)s") % {"first": first, "last": last}
+        names = capitalised(names)
         line = ctx._("%(days)s: %(hours)s") % {"days": names, "hours": _ranges_text(ctx, ranges)}
         out.append((line, ranges) if with_ranges else line)
     return out
 
 
 def _ranges_text(ctx: ScreenContext, ranges: tuple[str, ...] | list[str]) -> str:
-    """``08:30–12:00, 13:30–17:00`` (an en dash, the language's list comma), or "closed"."""
+    """``8 h 30 – 12 h, 13 h 30 – 17 h`` (kiosk.i18n.format_range: as the ticket writes
+    hours), the language's list comma; or "closed"."""
     if not ranges:
         return ctx._("closed")
-    return list_comma(ctx.language).join(r.replace("-", "–") for r in ranges)
+    return list_comma(ctx.language).join(format_range_text(r, ctx.language) for r in ranges)
 
 
 def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("closed")
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = lay.below(top)
+    area = _above_languages(ctx, frame, lay.below(top))
     nxt = ctx.snapshot.next_opening
     next_text = ctx._("Next opening: %(when)s") % {"when": ctx.when(nxt)} if nxt else ""
     today = cal.day_hours(ctx.config.calendar, ctx.now_local.date())
@@ -671,11 +709,11 @@ def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     if lay.is_portrait:
         icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 2, 6])
     else:
-        left = pygame.Rect(area.x, area.y, area.width * 2 // 5 - lay.gap, area.height)
+        left = pygame.Rect(area.x, area.y, area.width * 9 // 20 - lay.gap, area.height)
         week_box = pygame.Rect(
             left.right + 2 * lay.gap, area.y, area.width - left.width - 2 * lay.gap, area.height
         )
-        icon, head, nxt_box, today_box = stack(ctx, left, [2, 2, 3, 3])
+        icon, head, nxt_box, today_box = stack(ctx, left, [2, 3, 8, 7])
     week_box = _survey_bar(ctx, frame, week_box)  # the opening hours make room for it
     frame.items.append(Icon("clock", icon, "body"))
     frame.items.append(ctx.text(ctx._("Closed"), head, "body", 40, is_bold=True))
@@ -734,9 +772,23 @@ def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
     frame = Frame("out_of_order")
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = _survey_bar(ctx, frame, lay.below(top))
+    area = _survey_bar(ctx, frame, _above_languages(ctx, frame, lay.below(top)))
     icon, head, body = stack(ctx, area, [3, 2, 2])
-    frame.items.append(Icon("warning", icon, "body"))
-    frame.items.append(ctx.text(ctx._("Out of order"), head, "body", 44, is_bold=True))
-    frame.items.append(ctx.text(ctx._("Please ask at reception"), body, "body", 36))
+    if ctx.snapshot.out_of_order_reason == "paused":  # on purpose, for a moment
+        frame.items.append(Icon("clock", icon, "body"))
+        head_text = ctx._("Tickets are paused for a moment")
+    else:
+        frame.items.append(Icon("warning", icon, "body"))
+        head_text = ctx._("Out of order")
+    frame.items.append(ctx.text(head_text, head, "body", 44, is_bold=True))
+    frame.items.append(ctx.text(ctx._("Please ask at the reception desk"), body, "body", 36))
     return frame
+
+
+def _above_languages(ctx: ScreenContext, frame: Frame, area: pygame.Rect) -> pygame.Rect:
+    """``area`` shortened to end above the language row (added to ``frame``): the closed
+    and out-of-order screens speak every configured language, not only the default."""
+    bar_top = language_row(ctx, frame)
+    if bar_top is None:
+        return area
+    return pygame.Rect(area.x, area.y, area.width, bar_top - ctx.layout.gap - area.y)

@@ -123,16 +123,25 @@ def scenes(config: Config, language: str) -> Iterator[Scene]:
         yield Scene("survey", flow("survey"), KioskSnapshot())
         yield Scene("survey-reason", flow("survey_reason", survey_score=3), KioskSnapshot())
         yield Scene("survey-thanks", flow("survey_thanks"), KioskSnapshot())
+    yield Scene(  # what a visitor meets while a technician has paused the tickets
+        "out-of-order-paused",
+        flow("home"),
+        KioskSnapshot(out_of_order_reason="paused", is_paused=True),
+    )
     yield Scene("tech-pin", flow("tech_pin", pin_digits="12"), KioskSnapshot())
     yield Scene("tech-pin-wrong", flow("tech_pin", is_pin_wrong=True), KioskSnapshot())
     tech = KioskSnapshot(
         printer_status=PrinterStatus.PAPER_NEAR_END,
-        sync_text="sync: authentication failed",
+        sync_text="sync: ok, last 09:40:12",
+        sync_state="ok",
+        sync_last_success_at=MOMENT_UTC - dt.timedelta(minutes=1),
         outbox_depth=12,
-        counts_today={c.prefix: 10 + i for i, c in enumerate(config.ticket_categories)},
+        counts_today={c.id: 10 + i for i, c in enumerate(config.ticket_categories)},
         last_ticket_number=f"{first.prefix}042",
     )
     yield Scene("tech-menu", flow("tech_menu"), tech)
+    yield Scene("tech-menu-printed", flow("tech_menu", tech_notice="print_test"), tech)
+    yield Scene("tech-menu-restart", flow("tech_menu", is_restart_asked=True), tech)
 
 
 def priority_scenes(

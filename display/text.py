@@ -14,6 +14,7 @@ so wrapping and fitting see the shaped widths.
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -259,6 +260,9 @@ def _size_bytes(surface: pygame.Surface) -> int:
     return surface.get_width() * surface.get_height() * surface.get_bytesize()
 
 
+_BREAKS = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+
+
 def _wrap(
     measure: Callable[[str], int],
     paragraph: str,
@@ -271,7 +275,9 @@ def _wrap(
     cuts the word) or when more than ``max_lines`` lines are needed (forced: the first
     ``max_lines`` lines). Each measurement is of one line at most, so the work grows with
     the text's length times a line's, and stops when the box is full."""
-    words = paragraph.split()
+    # No-break spaces (U+00A0 in "8 h 30", U+202F before French punctuation) hold their
+    # words together: split on the other whitespace only.
+    words = [w for w in _BREAKS.split(paragraph) if w]
     if not words:
         return [""] if max_lines is None or max_lines >= 1 or is_forced else None
     limit = max_lines if max_lines is not None else len(paragraph) + 1

@@ -65,6 +65,8 @@ class Button:
     is_note_optional: bool = False  # informational: dropped when the label needs the room
     is_enabled: bool = True
     is_primary: bool = False
+    subtitle: str | None = None  # a category's plain-language line under its label
+    is_tile: bool = False  # a category tile: drawn from one template (display.render)
 
 
 @dataclass
@@ -90,11 +92,16 @@ class Frame:
     def mirrored(self, screen_width: int) -> Frame:
         """This frame for a right-to-left language: every box mirrored across the screen's
         vertical axis (touches still find their buttons: hit-testing reads the same boxes),
-        pictograms that point somewhere turned round, text aligned to the right."""
+        pictograms that point somewhere turned round, text aligned to the right. The
+        language buttons stay where they are."""
         items: list[Fill | Text | Icon | Button] = []
         for item in self.items:
             box = pygame.Rect(screen_width - item.box.right, item.box.y, *item.box.size)
-            if isinstance(item, Icon):
+            if isinstance(item, Button) and item.action.kind == "language":
+                # The language row keeps its places: a second tap must land on the same
+                # language whatever the direction the first one chose.
+                items.append(item)
+            elif isinstance(item, Icon):
                 name = MIRRORED_PICTOGRAMS.get(item.name, item.name)
                 items.append(dataclasses.replace(item, box=box, name=name))
             elif isinstance(item, Button) and item.pictogram is not None:

@@ -280,6 +280,10 @@ def describe_config(config: Any, today: dt.date | None = None) -> str:
         f"data in {k.data_dir}, kept {k.retention_days} days",
         f"printer {config.printer.url} (profile {config.printer.profile}, {config.printer.codepage})",
         f"server {config.server.url}" if config.server else "server: none (offline only)",
+        "technician menu: PIN set"
+        if config.technician.pin_hash
+        else "warning: no [technician] pin_hash: this kiosk has no technician menu "
+        "(set one with kiosk hash-pin)",
     ]
     for day, ranges in config.hours_text.items():
         lines.append(f"  {day:<9} {', '.join(ranges) if ranges else 'closed'}")

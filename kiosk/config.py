@@ -64,7 +64,7 @@ LABEL_MAX_CHARS = 80
 FOOTER_LINE_MAX_CHARS = 96  # two lines of the paper's 48 columns
 FOOTER_MAX_LINES = 6
 QR_URL_MAX_CHARS = 256  # a QR code still readable at the ticket's module size
-QR_URL_FIELDS = ("kiosk", "number", "category", "ticket_id", "day")
+QR_URL_FIELDS = ("kiosk", "number", "category", "ticket_id", "day", "lang")
 # More buttons than this on one screen make touch targets smaller than 15 mm on the 7"
 # 800x480 panel (measured: 19 top-level categories do; the limit leaves room for a banner).
 MAX_CATEGORIES_PER_SCREEN = 16
@@ -510,6 +510,11 @@ def _parse_categories(
         for lang, text in spoken.items():
             if lang not in kiosk.languages or not isinstance(text, str) or not text.strip():
                 r.fail(f"spoken_label.{lang}", text, "a non-empty string for a configured language")
+        subtitle = r.get("subtitle", dict, 'a plain-language line per language: { fr = "..." }', {})
+        for lang, text in subtitle.items():
+            if lang not in kiosk.languages or not isinstance(text, str) or not text.strip():
+                r.fail(f"subtitle.{lang}", text, "a non-empty string for a configured language")
+            subtitle[lang] = r.check_text(f"subtitle.{lang}", text, LABEL_MAX_CHARS)
         r.finish()
         ids.add(cid)
         out.append(
@@ -524,6 +529,7 @@ def _parse_categories(
                 hours_text=cat_hours_text,
                 is_discreet=discreet,
                 spoken_label=dict(spoken),
+                subtitle=dict(subtitle),
             )
         )
     parents = {c.parent for c in out if c.parent}

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_datetime, format_time
+from babel.dates import format_datetime
 from babel.messages.pofile import read_po
 
 logger = logging.getLogger(__name__)
@@ -95,16 +95,53 @@ def list_comma(language: str) -> str:
 
 
 def format_long_datetime(when: dt.datetime, language: str) -> str:
-    """``jeudi 26 novembre 2026, 09:41`` in French, ``Thursday 26 November 2026, 09:41`` in
-    English: the date written out, the time on 24 hours."""
+    """``jeudi 26 novembre 2026, 9 h 41`` in French, ``Thursday 26 November 2026, 9:41`` in
+    English: the date written out, the time as :func:`format_clock` writes it."""
     date_part = format_datetime(when, "EEEE d MMMM y", locale=_babel_locale(language))
-    time_part = format_time(when, "HH:mm", locale=_babel_locale(language))
-    return f"{date_part}{list_comma(language)}{time_part}"
+    return f"{date_part}{list_comma(language)}{format_short_time(when, language)}"
 
 
-def format_short_time(when: dt.datetime, language: str) -> str:
-    """``09:41``: opening times on the screen and the ticket."""
-    return format_time(when, "HH:mm", locale=_babel_locale(language))
+def format_short_time(when: dt.datetime | dt.time, language: str) -> str:
+    """``8 h 30`` (French), ``8:30`` (English): every time of day on the screen and the ticket."""
+    return format_clock(when.hour, when.minute, language)
+
+
+def format_clock(hour: int, minute: int, language: str) -> str:
+    """One way to write a time of day in each language: French ``8 h 30`` and ``12 h``
+    (no-break spaces, the French administration's style), otherwise ``8:30`` and ``12:00``."""
+    if language == "fr":
+        return f"{hour}\u00a0h\u00a0{minute:02d}" if minute else f"{hour}\u00a0h"
+    return f"{hour}:{minute:02d}"
+
+
+def format_range(start: str, end: str, language: str) -> str:
+    """``8 h 30 – 12 h`` (French), ``8:30–12:00``: an opening range from ``HH:MM`` strings."""
+    first, last = (format_clock(*_hour_minute(t), language) for t in (start, end))
+    return f"{first}\u00a0\u2013 {last}" if language == "fr" else f"{first}\u2013{last}"
+
+
+def format_range_text(text: str, language: str) -> str:
+    """:func:`format_range` of ``"08:30-12:00"`` (a configuration's range)."""
+    start, _, end = text.partition("-")
+    return format_range(start, end, language) if end else text
+
+
+def _hour_minute(text: str) -> tuple[int, int]:
+    hour, _, minute = text.strip().partition(":")
+    return int(hour), int(minute or 0)
+
+
+def weekday_name(day: dt.date | int, language: str) -> str:
+    """The weekday as the language writes it in a sentence: ``lundi``, ``Monday``
+    (``day`` a date or 0 for Monday)."""
+    index = day if isinstance(day, int) else day.weekday()
+    names = Locale.parse(_babel_locale(language)).days["format"]["wide"]
+    return str(names[index])
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in capitals (a line that starts with a weekday)."""
+    return text[:1].upper() + text[1:]
 
 
 def _babel_locale(language: str) -> str:

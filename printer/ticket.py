@@ -16,6 +16,7 @@ import unicodedata
 from typing import Any
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.queue_info import wait_words
 from kiosk.core.settings import PrinterSection
 from kiosk.core.tickets import TicketContent
 from kiosk.fonts import BOLD
@@ -30,8 +31,9 @@ LABEL_PICTURE_PX = (32, 28, 24, 20)  # tried in turn until the label fits the pa
 MAX_NUMBER_MAGNIFICATION = 6  # 6 x 6 is 18 mm high: readable at arm's length, fits "A1000"
 FRENCH_LETTERS = "àâæçéèêëîïôœùûüÿ"
 
-# Always replaced: typographic characters that cheap printers render badly or not at all.
-_ALWAYS = {"\u2019": "'", "\u2018": "'", "\u202f": " ", "\u00a0": " ", "\u2009": " "}
+# Always replaced: typographic spaces that cheap printers render badly or not at all. The
+# typographic apostrophe stays where the code page has it (WPC1252), else becomes "'".
+_ALWAYS = {"\u202f": " ", "\u00a0": " ", "\u2009": " "}
 # Replaced only when the code page lacks them.
 _FALLBACKS = {
     "œ": "oe",
@@ -47,13 +49,15 @@ _FALLBACKS = {
     "»": '"',
     "°": "o",
     "’": "'",
+    "‘": "'",
 }
 
 
 def printable_text(text: str, codec: str) -> str:
     """``text`` with every character the printer's code page ``codec`` can print.
 
-    Typographic spaces and apostrophes become plain ones; a missing letter becomes its
+    Typographic spaces become plain ones, and apostrophes too where the code page lacks
+    them (CP858); a missing letter becomes its
     usual spelling (``œ`` -> ``oe`` in CP858) or loses its accent; anything else is ``?``.
     Control characters (ESC, GS, LF...) become spaces, so no text can smuggle in a command.
     """
@@ -193,6 +197,7 @@ class TicketLayout:
         self._line(p, tr.gettext("Your number"))
         self._big(p, content.number, self._number_magnification(content.number))
         if label:
+            p.ln()  # room between the number and what it is for
             self._line(p, label, is_bold=True)
         if label_picture:
             p._raw(label_picture)
@@ -206,7 +211,7 @@ class TicketLayout:
             self._line(p, tr.gettext("Appointment at %(time)s") % {"time": when}, is_bold=True)
         if content.people_ahead is not None:
             if content.people_ahead == 0:
-                self._line(p, tr.gettext("Nobody ahead of you"))
+                self._line(p, tr.gettext("You are next"))
             else:
                 ahead = tr.ngettext(
                     "%(count)d person ahead of you",
@@ -216,14 +221,16 @@ class TicketLayout:
                 self._line(p, ahead % {"count": content.people_ahead})
         if content.wait_range_min is not None:
             low, high = content.wait_range_min
-            text = tr.gettext("Estimated wait: %(low)d to %(high)d min") % {
-                "low": low,
-                "high": high,
-            }
-            self._line(p, text)
+            words = wait_words((low * 60, high * 60))  # worded as the screen words it
+            self._line(p, tr.ngettext(words.singular, words.plural, words.count) % words.values)
+            if content.issued_at is not None:  # an estimate, and when it was made
+                at = format_short_time(content.issued_at, language)
+                self._line(p, tr.gettext("(an estimate at %(time)s)") % {"time": at})
+        self._line(p, tr.gettext("Your number will show on the screen with your counter"))
         if content.qr_payload and self.profile.has_native_qr:
             p.ln()
             p.qr(content.qr_payload, size=self._qr_module_size(), native=True)
+            self._line(p, tr.gettext("Follow the queue on your phone"))
         p.ln()
         footers = content.footer_lines
         if any(_has_rtl_letters(line) for line in footers):
@@ -242,7 +249,8 @@ class TicketLayout:
         self._line(p, FRENCH_LETTERS)
         self._line(p, FRENCH_LETTERS.upper())
         self._line(p, "€ « » °  Numéro d'ordre")
-        self._big(p, "A042", self._largest_magnification("A042"))
+        # "TEST", never a number a visitor could take for theirs
+        self._big(p, "TEST", self._largest_magnification("TEST"))
         self._line(p, f"{self.profile_name}, {self.codepage}, {self.columns} col.")
         if self.profile.has_native_qr:
             p.qr("https://example.org/kiosk/print-test", size=self._qr_module_size(), native=True)
@@ -317,10 +325,9 @@ class TicketLayout:
     def _line(self, p: Any, text: str, *, is_bold: bool = False, width: int = 1) -> None:
         if is_bold:
             p.set(bold=True)
-        for piece in textwrap.wrap(
-            printable_text(text, self.python_codec), self.columns // width
-        ) or [""]:
-            p.textln(piece)
+        # wrapped before the no-break spaces become plain ones: "8 h 30" stays on one line
+        for piece in textwrap.wrap(text, self.columns // width) or [""]:
+            p.textln(printable_text(piece, self.python_codec))
         if is_bold:
             p.set(bold=False)
 

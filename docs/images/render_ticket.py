@@ -27,7 +27,12 @@ def main() -> None:
         people_ahead=3,
         wait_range_min=(10, 20),
         qr_payload=config.printer.qr_url.format(
-            kiosk=config.kiosk.id, number="A042", category="etat-civil", ticket_id="", day=""
+            kiosk=config.kiosk.id,
+            number="A042",
+            category="etat-civil",
+            ticket_id="",
+            day="",
+            lang="fr",
         ),
         footer_lines=config.printer.footer["fr"],
     )

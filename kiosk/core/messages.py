@@ -186,6 +186,11 @@ class KioskSnapshot:
     queues: Mapping[str, CategoryQueue] = field(default_factory=dict)  # only when fresh
     message: Mapping[str, str] | None = None  # server banner per language
     sync_text: str = ""  # for technicians only ("sync: authentication failed", ...)
+    # The same, as parts the technician screen words in its own language and local time:
+    # off | auth_failed | retrying | ok | waiting ("" when unknown).
+    sync_state: str = ""
+    sync_error: str | None = None
+    sync_last_success_at: dt.datetime | None = None  # aware UTC
     outbox_depth: int = 0
     counts_today: Mapping[str, int] = field(default_factory=dict)
     last_ticket_number: str | None = None

@@ -29,10 +29,17 @@ class CategoryConfig:
 
     is_discreet: bool = False  # `discreet = true`: never spoken aloud without a headset
     spoken_label: Mapping[str, str] = field(default_factory=dict)  # what speech says instead
+    # `subtitle = { fr = "Recevoir son courrier au CCAS" }`: a plain-language line under
+    # the label, for a name that is jargon to a visitor (optional)
+    subtitle: Mapping[str, str] = field(default_factory=dict)
 
     def label_for(self, language: str, default_language: str) -> str:
         """The label in ``language``, falling back to the default language."""
         return self.label.get(language) or self.label[default_language]
+
+    def subtitle_for(self, language: str, default_language: str) -> str | None:
+        """The plain-language subtitle in ``language`` (else the default's), or None."""
+        return self.subtitle.get(language) or self.subtitle.get(default_language)
 
     def spoken_for(self, language: str, default_language: str) -> str:
         """What speech says for this category (``spoken_label``: Arabic with its vowel

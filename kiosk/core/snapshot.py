@@ -88,14 +88,20 @@ def queue_figures(
     queues: Mapping[str, CategoryQueue] | None, category_id: str, *, is_priority: bool = False
 ) -> tuple[int | None, tuple[int, int] | None]:
     """People ahead and an estimated wait range in seconds for a new ticket, from the
-    freshest server state (None when unknown or stale). A priority ticket takes only the
-    server's priority figures: the category's own would be wrong for it."""
-    category = (queues or {}).get(category_id)
-    q: CategoryQueue | PriorityQueue | None = category
-    if category is not None and is_priority:
-        q = category.priority
-    if q is None:
+    freshest server state (None when unknown or stale). A fresh state that leaves a category
+    out has nobody waiting in it: the first visitor of an empty queue is told they are next.
+    A priority ticket takes only the server's priority figures: the category's own would be
+    wrong for it."""
+    if queues is None:
         return None, None
+    category = queues.get(category_id)
+    if category is None:
+        return (None, None) if is_priority else (0, None)
+    q: CategoryQueue | PriorityQueue = category
+    if is_priority:
+        if category.priority is None:
+            return None, None
+        q = category.priority
     wait = None
     if q.estimated_wait_s is not None:
         lo, hi = wait_range_min(q.estimated_wait_s)
@@ -118,6 +124,33 @@ def sync_text(status: Any, *, has_server: bool) -> str:
     return f"sync: ok, last {last:%H:%M:%S}" if last else "sync: waiting for the server"
 
 
+def _fresh_queues(config: Config, queue_state: Any) -> dict[str, CategoryQueue]:
+    """The server's queues, with the categories it leaves out as empty (nobody waiting);
+    nothing at all without a fresh state."""
+    if queue_state is None:
+        return {}
+    queues = dict(queue_state.categories)
+    for category in config.ticket_categories:
+        queues.setdefault(category.id, CategoryQueue(waiting=0))
+    return queues
+
+
+def sync_parts(status: Any, *, has_server: bool) -> tuple[str, str | None, dt.datetime | None]:
+    """(state, error, last success) of a SyncStatus (duck-typed), for the technician screen:
+    state is off, auth_failed, retrying, ok, waiting, or "" when unknown."""
+    if not has_server:
+        return "off", None, None
+    if status is None:
+        return "", None, None
+    last = getattr(status, "last_success_at", None)
+    if getattr(status, "is_auth_failed", False):
+        return "auth_failed", None, last
+    error = getattr(status, "last_error", None)
+    if error:
+        return "retrying", str(error), last
+    return ("ok" if last else "waiting"), None, last
+
+
 def build_snapshot(
     config: Config,
     local: dt.datetime,
@@ -132,6 +165,7 @@ def build_snapshot(
     calendar = config.calendar
     closure = cal.closure(calendar, local)
     margin = config.kiosk.last_ticket_before_close_min
+    sync_state, sync_error, sync_last = sync_parts(sync_status, has_server=has_server)
     return KioskSnapshot(
         is_open=closure is None,
         next_opening=closure.next_opening if closure is not None else None,
@@ -145,9 +179,12 @@ def build_snapshot(
         unavailable=unavailable_categories(
             config.ticket_categories, figures.counts_today, calendar=calendar, local=local
         ),
-        queues=dict(queue_state.categories) if queue_state is not None else {},
+        queues=_fresh_queues(config, queue_state),
         message=queue_state.message if queue_state is not None else None,
         sync_text=sync_text(sync_status, has_server=has_server),
+        sync_state=sync_state,
+        sync_error=sync_error,
+        sync_last_success_at=sync_last,
         outbox_depth=figures.outbox_depth,
         counts_today=figures.counts_today,
         last_ticket_number=figures.last_ticket_number,

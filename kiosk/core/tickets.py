@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import Protocol
 
+from kiosk.core.queue_info import wait_minutes
 from kiosk.core.service_day import local_now
 from kiosk.core.settings import Config
 
@@ -82,11 +83,12 @@ def ticket_content(
             category=ticket.category,
             ticket_id=ticket.id,
             day=ticket.service_day.isoformat(),
+            lang=language,
         )
     footer = config.printer.footer.get(language) or config.printer.footer.get(
         config.kiosk.default_language, ()
     )
-    wait_min = None if wait_range_s is None else (wait_range_s[0] // 60, wait_range_s[1] // 60)
+    wait_min = None if wait_range_s is None else wait_minutes(wait_range_s)
     default_language = config.kiosk.default_language
     return TicketContent(
         site=config.kiosk.site,

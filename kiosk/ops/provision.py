@@ -173,6 +173,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--server", help="queue server URL (empty string: offline kiosk)")
     p.add_argument("--enrol-code", help="one-time enrolment code from the server")
     p.add_argument("--printer", help="printer URL, e.g. usb://04b8:0e28")
+    p.add_argument(
+        "--pin-hash",
+        help="technician PIN hash from `kiosk hash-pin` (asked as a PIN on a terminal)",
+    )
     p.add_argument("--config-template", help=f"site template: one of {', '.join(template_names())}")
     p.add_argument("--root", metavar="DIR", help="write under DIR instead of / (no systemctl)")
     p.add_argument("--no-enable", action="store_true", help="do not enable or start the service")
@@ -197,6 +201,11 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         path, config = write_config(answers, root)
         print(f"1/4 configuration written: {path}")
+        if not config.technician.pin_hash:
+            print(
+                "    no technician PIN: this kiosk has no technician menu "
+                "(set [technician] pin_hash with kiosk hash-pin)"
+            )
         if args.skip_print:
             print("2/4 test print skipped")
         else:

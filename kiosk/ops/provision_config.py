@@ -33,6 +33,7 @@ class Answers:
     printer_url: str
     server_url: str | None
     enrol_code: str | None
+    pin_hash: str | None = None  # [technician] pin_hash; None keeps the template's (if any)
 
 
 _TABLE_RE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
@@ -101,6 +102,8 @@ def render_config(template_text: str, answers: Answers, token_file: Path = TOKEN
         {"id": toml_string(answers.kiosk_id), "site": toml_string(answers.site)},
     )
     text = set_table_values(text, "printer", {"url": toml_string(answers.printer_url)})
+    if answers.pin_hash:
+        text = set_table_values(text, "technician", {"pin_hash": toml_string(answers.pin_hash)})
     if answers.server_url:
         server = {
             "url": toml_string(answers.server_url),

@@ -7,7 +7,9 @@ defaults); a script passes every answer as a flag and never blocks on a question
 from __future__ import annotations
 
 import argparse
+import getpass
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import ID_RE, bundled_config_dir
@@ -87,4 +89,25 @@ def gather_answers(args: argparse.Namespace, is_interactive: bool) -> Answers:
     code = args.enrol_code
     if server and not code and is_interactive:
         code = ask("One-time enrolment code (empty: keep the current token)", None) or None
-    return Answers(template, kiosk_id, site, printer, server, code)
+    pin_hash = args.pin_hash or (ask_pin() if is_interactive else None)
+    return Answers(template, kiosk_id, site, printer, server, code, pin_hash)
+
+
+def ask_pin(read: Callable[[str], str] = getpass.getpass) -> str | None:
+    """Ask twice for a technician PIN, without echo; its hash, or None (empty: no
+    technician menu on this kiosk). UsageError for a PIN that is not 4-12 digits or two
+    answers that differ."""
+    from display.pin import hash_pin
+
+    try:
+        pin = read("Technician PIN, 4 to 12 digits (empty: no technician menu): ").strip()
+    except EOFError:
+        return None
+    if not pin:
+        return None
+    if read("The same PIN again: ").strip() != pin:
+        raise UsageError("the two PINs differ: run kiosk provision again")
+    try:
+        return hash_pin(pin)
+    except ValueError as err:
+        raise UsageError(f"{err}: run kiosk provision again") from None

@@ -11,7 +11,13 @@ says nothing about the printer).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from kiosk.core.calendar_summary import today_line, today_status
@@ -28,6 +34,7 @@ def collect_status(config: Config, *, query_printer: bool = True) -> dict[str, A
     """A JSON-ready report: printer, outbox, sync, today's counts, store health."""
     report: dict[str, Any] = {"kiosk_id": config.kiosk.id, "site": config.kiosk.site}
     report["printer"] = _printer_status(config) if query_printer else "not queried"
+    report["service"] = service_state(config)
     now_local = local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone)
     report["hours"] = today_status(config, now_local)
     today = now_local.date()
@@ -86,9 +93,9 @@ def _read_store(
         }
 
     def sync() -> None:
-        report["sync"] = {} if config.server else {"server": None}
-        if config.server:
-            report["sync"] = _sync_status(reader)
+        report["sync"] = _sync_status(reader)
+        if not config.server:  # `kiosk demo` syncs with a server given at start, not in the file
+            report["sync"]["server"] = None
 
     def counts() -> None:
         report["today"]["counts"] = reader.counts_for_day(today)
@@ -135,6 +142,8 @@ def format_status(report: dict[str, Any], *, is_color: bool = False) -> str:
         f"kiosk {report['kiosk_id']} at {report['site']}",
         f"printer status: {report['printer']}",
     ]
+    if "service" in report:
+        lines.append(f"kiosk service: {report['service']}")
     if "hours" in report:
         lines.append(today_line(report["hours"]))
     store = report.get("store", {})
@@ -172,9 +181,14 @@ def format_status(report: dict[str, Any], *, is_color: bool = False) -> str:
 
 def _sync_line(sync: dict[str, Any]) -> str:
     """One line, in the words the technician menu uses."""
-    if sync.get("server", "") is None:
+    last_ok = sync.get("last_success_at")
+    if sync.get("server", "") is None and not last_ok and not sync.get("last_error"):
         return "sync: no server configured (offline only)"
-    last_ok = sync.get("last_success_at") or "never"
+    if sync.get("server", "") is None:  # kiosk demo: its own server, given at start
+        return f"sync: with the server given at start (none in the file); last successful sync: {last_ok or 'none'}"
+    if not last_ok and not sync.get("is_auth_failed") and not sync.get("last_error"):
+        return "sync: never succeeded yet (no answer from the server so far)"
+    last_ok = last_ok or "never"
     if sync.get("is_auth_failed"):
         state = "sync: authentication failed"
     elif sync.get("last_error"):
@@ -186,3 +200,60 @@ def _sync_line(sync: dict[str, Any]) -> str:
     rejected = sync.get("rejected_count") or 0
     extra = f", {rejected} event(s) rejected by the server" if rejected else ""
     return f"{state}; last successful sync: {last_ok}{extra}"
+
+
+SYSTEMCTL_TIMEOUT_S = 3.0
+SYSTEMD_STATES = ("active", "inactive", "failed", "activating", "deactivating", "reloading")
+
+
+def service_state(config: Config) -> str:
+    """Whether the kiosk runs: systemd's word for ``kiosk.service`` where systemd answers
+    (within a timeout), else whether a process holds the store open (SQLite's lock on the
+    ``-shm`` file, read without taking it)."""
+    systemctl = shutil.which("systemctl")
+    if systemctl:
+        try:
+            done = subprocess.run(
+                [systemctl, "is-active", "kiosk.service"],
+                capture_output=True,
+                text=True,
+                timeout=SYSTEMCTL_TIMEOUT_S,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as err:
+            logger.debug("systemctl: %s", err)
+        else:
+            state = done.stdout.strip()
+            if state in SYSTEMD_STATES:
+                return f"{state} (systemd kiosk.service)"
+    holder = store_holder_pid(config.kiosk.data_dir / f"{DB_NAME}-shm")
+    if holder is None:
+        return "unknown (no systemd, store lock unreadable)"
+    if holder == 0:
+        return "not running (no process has the store open)"
+    return f"running (process {holder} has the store open)"
+
+
+def store_holder_pid(shm: Path) -> int | None:
+    """The pid of a process holding SQLite's WAL lock on ``shm`` (0: none; None: cannot
+    tell). F_GETLK asks without taking the lock, so a kiosk starting now is never
+    disturbed."""
+    if not shm.exists():
+        return 0
+    try:
+        fd = os.open(shm, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        # struct flock on Linux: l_type, l_whence (short), l_start, l_len (off_t), l_pid;
+        # every SQLite connection in WAL mode holds a shared lock on byte 128 of -shm
+        query = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 128, 1, 0)  # the DMS byte
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, query + b"\0" * 4)
+        l_type, _whence, _start, _len, pid = struct.unpack(
+            "hhqqi", answer[: struct.calcsize("hhqqi")]
+        )
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return 0 if l_type == fcntl.F_UNLCK else int(pid)

@@ -94,7 +94,7 @@ def test_issue_then_print(rig):
     assert [e["event"] for e in rig.trace_events()] == ["issued", "printed"]
     doc = decode(rig.fake.jobs[0])
     assert doc.line_with("A001").style.width >= 2
-    assert doc.line_with("jeudi 26 novembre 2026, 10:00") is not None
+    assert doc.line_with("jeudi 26 novembre 2026, 10 h") is not None  # issue 13: one hour style
     types = [e.type for e in rig.store.pending_events()]
     assert types == ["printer.status", "ticket.issued", "ticket.printed"]
 

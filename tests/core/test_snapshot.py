@@ -45,7 +45,9 @@ def test_out_of_order_precedence_and_technician_message():
 def test_queue_figures():
     queues = {"etat-civil": CategoryQueue(waiting=3, estimated_wait_s=720)}
     assert queue_figures(queues, "etat-civil") == (3, (300, 900))
-    assert queue_figures(queues, "urbanisme") == (None, None)
+    # issue 13: a fresh state that leaves a category out has nobody waiting in it
+    assert queue_figures(queues, "urbanisme") == (0, None)
+    assert queue_figures({}, "urbanisme") == (0, None)
     assert queue_figures(None, "etat-civil") == (None, None)
 
 

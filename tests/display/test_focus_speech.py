@@ -211,9 +211,10 @@ def test_errors_and_refusals_are_spoken(config_factory):
             frame = build_scene(config, scene, layout)
             ctx = ScreenContext(config, layout, "fr", scene.snapshot, MOMENT_UTC)
             said[scene.name] = Voice(ctx, scene.flow, frame).screen().text
-    assert said["refused-closed"].startswith("Le service est fermé. Revenez le vendredi")
+    assert said["refused-closed"].startswith("Le service est fermé. Revenez vendredi 27 novembre")
     assert "imprimante" in said["refused-printer"]
-    assert "n'a pas pu être imprimé" in said["ticket-voided"]
+    assert "n’a pas pu être imprimé" in said["ticket-voided"]
+    assert "A042 — présentez-vous à l’accueil" in said["ticket-voided"]
     assert "OK, 1 sur 1" in said["refused-printer"]
     assert said["closed"].startswith("Hôtel de ville de Miramas")
 

@@ -50,10 +50,16 @@ def test_categories_mirror_in_arabic(config_factory, size):
         assert ar.hit(b_ar.box.center) == b_ar.action
 
 
-def test_language_buttons_read_from_the_right_and_name_arabic_in_arabic(config_factory):
-    _, ar = _frame(config_factory, "home", "ar")
-    fr_button, ar_button = _button(ar, "language", "fr"), _button(ar, "language", "ar")
-    assert fr_button.box.left > ar_button.box.left
+@pytest.mark.parametrize("screen", ["home", "closed", "out-of-order"])
+def test_language_buttons_keep_their_places_and_name_arabic_in_arabic(config_factory, screen):
+    """Issue 13: the language row does not mirror, or a second tap after choosing Arabic
+    lands on the other language."""
+    _, fr = _frame(config_factory, screen, "fr")
+    _, ar = _frame(config_factory, screen, "ar")
+    for code in ("fr", "ar"):
+        assert _button(ar, "language", code).box == _button(fr, "language", code).box
+        assert ar.hit(_button(fr, "language", code).box.center) == Action("language", code)
+    ar_button = _button(ar, "language", "ar")
     assert ar_button.label == "العربية"
     assert ar_button.is_primary
 

@@ -97,10 +97,14 @@ TICKET = "wait 0.5\nticket etat-civil\nwait 0.5\nquit\n"
 @pytest.mark.parametrize(
     "utc, words",
     [
-        ("2026-12-25 09:00:00", ["Noël", "lundi 28 décembre, 08:30"]),  # 10:00 in Paris
-        ("2026-07-14 08:00:00", ["Fête nationale", "mercredi 15 juillet, 08:30"]),
-        ("2027-03-29 08:00:00", ["Lundi de Pâques", "mardi 30 mars, 08:30"]),
-        ("2026-12-24 13:00:00", ["Veille de Noël", "lundi 28 décembre, 08:30"]),  # 14:00
+        # hours written as on paper (issue 13): "lundi 28 décembre à 8 h 30"
+        ("2026-12-25 09:00:00", ["Noël", "lundi 28 décembre à 8\u00a0h\u00a030"]),  # 10:00 in Paris
+        ("2026-07-14 08:00:00", ["Fête nationale", "mercredi 15 juillet à 8\u00a0h\u00a030"]),
+        ("2027-03-29 08:00:00", ["Lundi de Pâques", "mardi 30 mars à 8\u00a0h\u00a030"]),
+        (
+            "2026-12-24 13:00:00",
+            ["Veille de Noël", "lundi 28 décembre à 8\u00a0h\u00a030"],
+        ),  # 14:00
     ],
 )
 def test_closed_days_refuse_and_say_why(tmp_path, utc, words):
@@ -119,8 +123,8 @@ def test_a_category_outside_its_hours_is_disabled_and_refused(tmp_path):
     # Thursday 3 December 2026, 10:00 in Paris: the site is open, passports from 14:00.
     lines, shown = run_at(tmp_path, "2026-12-03 09:00:00", "wait 0.5\nticket passeports\nquit\n")
     assert outcomes(lines) == [("refused", "closed")]
-    assert "Proposé aujourd'hui : 14:00–16:00" in shown
-    assert "Cette demande n'est pas proposée à cette heure-ci." in shown
+    assert "Proposé aujourd’hui : 14\u00a0h\u00a0– 16\u00a0h" in shown
+    assert "Cette demande n’est pas proposée à cette heure-ci." in shown
 
 
 def test_cut_off_twelve_minutes_before_closing(tmp_path):
@@ -128,8 +132,8 @@ def test_cut_off_twelve_minutes_before_closing(tmp_path):
     lines, shown = run_at(tmp_path, "2026-12-03 10:48:00", TICKET)
     [refused] = [e for e in lines if e["event"] == "refused"]
     assert refused["reason"] == "closed" and refused["why"] == "last_ticket"
-    assert "Derniers tickets jusqu'à 11:48, reprise à 13:30" in shown
-    assert "Plus de tickets avant la fermeture." in shown
+    assert "Derniers tickets jusqu’à 11\u00a0h\u00a048, reprise à 13\u00a0h\u00a030" in shown
+    assert "Il n’y a plus de tickets avant la fermeture." in shown
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_config
+from kiosk.core.errors import UsageError
 from kiosk.ops.provision import register, run
 from kiosk.ops.provision_config import Answers, remove_table, render_config, set_table_values
 from kiosk.ops.provision_files import write_file_atomically
@@ -205,3 +206,34 @@ def test_bad_input_is_exit_2_in_one_line(
 def test_missing_flags_without_terminal(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(parse(["--root", str(root), "--config-template", "hdv", "--yes"])) == 2
     assert "--kiosk-id is missing" in capsys.readouterr().err
+
+
+def test_provisioning_sets_the_technician_pin(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: provision asks for a PIN (a terminal) or takes its hash (a script);
+    without one it says the kiosk has no technician menu."""
+    from display.pin import hash_pin, verify_pin
+    from kiosk.ops.provision_questions import ask_pin
+
+    assert run(provision_args(root, tmp_path / "t", "", "--skip-print")) == 0
+    assert "no technician menu" in capsys.readouterr().out
+    pin_hash = hash_pin("2468")
+    assert (
+        run(provision_args(root, tmp_path / "t", "", "--skip-print", "--pin-hash", pin_hash)) == 0
+    )
+    assert load_config(root / "etc/kiosk/kiosk.toml").technician.pin_hash == pin_hash
+    answers = iter(["1357", "1357"])
+    asked = ask_pin(lambda _prompt: next(answers))
+    assert asked is not None and verify_pin("1357", asked)
+    assert ask_pin(lambda _prompt: "") is None
+    with pytest.raises(UsageError, match="differ"):
+        replies = iter(["1357", "1358"])
+        ask_pin(lambda _prompt: next(replies))
+
+
+def test_check_config_warns_without_a_pin(tmp_path: Path) -> None:
+    from kiosk.cli import describe_config
+
+    config = load_config(Path(__file__).resolve().parents[2] / "config" / "hdv.toml")
+    assert "no technician menu" in describe_config(config)

@@ -43,9 +43,14 @@ def test_ticket_reads_back(layout: TicketLayout) -> None:
     assert document.line_with("Votre numéro") is not None
     category = document.line_with("État civil")
     assert category is not None and category.style.is_bold
-    assert document.line_with("jeudi 26 novembre 2026, 09:41") is not None
+    # one way to write hours, on paper as on screen (issue 13): "9 h 41"
+    assert document.line_with("jeudi 26 novembre 2026, 9 h 41") is not None
     assert document.line_with("3 personnes avant vous") is not None
-    assert document.line_with("Attente estimée : 10 à 20 min") is not None  # U+202F -> space
+    assert document.line_with("Attente estimée : 10 à 20 minutes") is not None
+    assert document.line_with("(estimation à 9 h 41)") is not None  # an estimate, made then
+    words = " ".join(document.text.split())  # long lines wrap at the paper's width
+    assert "Votre numéro s’affichera à l’écran avec le guichet" in words
+    assert document.line_with("Suivez la file sur votre téléphone") is not None
     assert document.line_with("Conservez ce ticket") is not None
     assert [qr.payload for qr in document.qr_codes] == ["https://file.example.org/t/hdv-1/A042"]
     assert document.qr_codes[0].module_size >= 5
@@ -69,7 +74,8 @@ def test_people_ahead_plural_forms(layout: TicketLayout) -> None:
     def text(language: str, count: int) -> str:
         return decode(layout.render(sample_content(language=language, people_ahead=count))).text
 
-    assert "Personne avant vous" in text("fr", 0)
+    assert "Vous êtes le prochain" in text("fr", 0)
+    assert "You are next" in text("en", 0)
     assert "1 personne avant vous" in text("fr", 1)
     assert "1 person ahead of you" in text("en", 1)
     assert "2 people ahead of you" in text("en", 2)
@@ -103,8 +109,10 @@ def test_test_ticket_has_everything(layout: TicketLayout) -> None:
     assert document.line_with(FRENCH_LETTERS) is not None
     assert document.line_with(FRENCH_CAPITALS) is not None
     assert document.line_with("€ « » °") is not None
-    number = document.line_with("A042")
-    assert number is not None and number.style.width == number.style.height == 8
+    # the big text is TEST, never a number a visitor could take for theirs (issue 13)
+    big = [line for line in document.lines if line.style.width >= 2]
+    assert [line.text for line in big] == ["TEST"]
+    assert big[0].style.width == big[0].style.height == 8
     assert len(document.qr_codes) == 1 and len(document.cuts) == 1
 
 
@@ -117,7 +125,9 @@ def test_cp858_spells_out_what_it_lacks() -> None:
 
 
 def test_text_normalisation() -> None:
-    assert printable_text("l\u2019accueil\u202f: 9\u00a0h", "cp1252") == "l'accueil : 9 h"
+    # typographic apostrophes stay where the code page has them (issue 13), else "'"
+    assert printable_text("l\u2019accueil\u202f: 9\u00a0h", "cp1252") == "l\u2019accueil : 9 h"
+    assert printable_text("l\u2019accueil", "cp858") == "l'accueil"
     assert printable_text("cœur Œuvre Ÿ", "cp858") == "coeur OEuvre Y"
     assert printable_text("Łódź 東", "cp1252") == "?ódz ?"
 
@@ -193,3 +203,26 @@ def test_golden_bytes(profile: str, tmp_path: Path) -> None:
         )
     assert golden.exists(), f"no golden for {profile}: run with KIOSK_REGENERATE_GOLDEN=1"
     assert data == golden.read_bytes(), f"{profile} bytes changed: review, then regenerate"
+
+
+def test_the_wait_reads_as_on_the_screen(layout: TicketLayout) -> None:
+    """One formatter (kiosk.core.queue_info) for the screen and the paper: "under 10
+    minutes", never "0 to 10"."""
+    from display.screens import wait_text
+    from kiosk.i18n import translator
+
+    for minutes, words in [((0, 10), "moins de 10 minutes"), ((5, 5), "environ 5 minutes")]:
+        document = decode(layout.render(sample_content(wait_range_min=minutes)))
+        line = document.line_with("Attente estimée")
+        assert line is not None and words in line.text
+        screen = wait_text(translator("fr", "screens"), (minutes[0] * 60, minutes[1] * 60))
+        assert screen == line.text
+
+
+def test_hours_stay_whole_when_a_line_wraps(layout: TicketLayout) -> None:
+    """ "8 h 30" is held by no-break spaces: the paper wraps around it, never inside."""
+    lead = "L’accueil est ouvert du lundi au samedi dès"  # "8 h" fits on its line, "30" not
+    assert len(lead) + len(" 8 h") <= layout.columns < len(lead) + len(" 8 h 30")
+    footer = (f"{lead} 8\u00a0h\u00a030",)
+    document = decode(layout.render(sample_content(footer_lines=footer)))
+    assert any(line.text == "8 h 30" for line in document.lines)

@@ -28,7 +28,7 @@ def test_arabic_ticket_is_printed_in_french_with_no_question_marks(layout: Ticke
     assert "?" not in text
     assert "A042" in text
     assert document.line_with("Aide sociale") is not None
-    assert document.line_with("jeudi 26 novembre 2026, 09:41") is not None
+    assert document.line_with("jeudi 26 novembre 2026, 9 h 41") is not None
     assert document.line_with("Conservez ce ticket") is not None  # the default footer
     assert len(data) < 8 * 1024
 
