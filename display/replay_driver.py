@@ -15,7 +15,8 @@ from typing import Protocol
 
 from display.touch import DEBOUNCE_S
 from display.view import Action
-from kiosk.core.replay import ReplayCommand
+from kiosk.core.errors import UsageError
+from kiosk.core.replay import ReplayCommand, validate_categories
 from kiosk.core.settings import Config
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class ReplayDriver:
         self._await_started: int | None = None  # flow count before the category touch
         self._await_ended: int | None = None  # the flow end count to wait for
         self._checks = 0
+        self._hold_until_s: float | None = None  # a category the configuration lacks yet
 
     def __repr__(self) -> str:
         return f"<ReplayDriver line {self.index + 1}/{len(self.commands)}>"
@@ -86,6 +88,7 @@ class ReplayDriver:
             self._key(host, command.key, now_s)
 
     def _done(self) -> None:
+        self._hold_until_s = None
         self.index += 1
         self._await_started = self._await_ended = None
 
@@ -131,6 +134,8 @@ class ReplayDriver:
         if is_pending or now_s < self._next_touch_s:
             return
         screen = host.visible_screen()
+        if not self._is_known(category_id) and not self._hold(host, screen, now_s):
+            return
         target = self._target(host, screen, category_id)
         if target is None:
             if screen in ("closed", "out_of_order"):
@@ -150,6 +155,32 @@ class ReplayDriver:
             self._await_started = started
         self._touch(host, center, now_s)
 
+    def _is_known(self, category_id: str) -> bool:
+        return any(c.id == category_id for c in self.config.ticket_categories)
+
+    def _hold(self, host: ReplayHost, screen: str, now_s: float) -> bool:
+        """A category only the server's configuration defines (contract 5.7): go back home
+        and wait there for that configuration, as long as one poll of the server takes; past
+        that, the start-up's error and exit code 2. True: walk back home first."""
+        if screen in ("ticket", "refused", "categories", "tech_pin", "tech_menu"):
+            return True  # the target below leads home; the category is looked at there
+        server = self.config.server
+        if self._hold_until_s is None:
+            wait_s = 0.0
+            if server is not None:
+                wait_s = server.config_poll_s + server.connect_timeout_s + server.read_timeout_s + 5
+            self._hold_until_s = now_s + wait_s
+        if now_s >= self._hold_until_s:
+            command = self.commands[self.index]
+            known = [c.id for c in self.config.ticket_categories]
+            try:
+                validate_categories([command], known, source=command.source)
+            except UsageError as err:
+                logger.error("%s (not defined by the configuration in force either)", err)
+            self.index = len(self.commands)
+            host.quit(2)
+        return False
+
     def _target(self, host: ReplayHost, screen: str, category_id: str) -> Action | None:
         if screen in ("ticket", "refused"):
             return Action("dismiss")
@@ -158,6 +189,8 @@ class ReplayDriver:
         if screen in ("tech_pin", "tech_menu"):
             return Action("tech_close")
         if screen == "categories":
+            if not self._is_known(category_id):
+                return Action("back")
             parent = self.config.category(category_id).parent
             current = host.parent_id()
             if current == parent:

@@ -217,6 +217,14 @@ def resolve_path(config_path: Path, value: str) -> Path:
 def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise ConfigError with a one-line message."""
     path = Path(path)
+    return parse_config(load_config_data(path), path.resolve())
+
+
+def load_config_data(path: str | Path) -> dict[str, Any]:
+    """A configuration file's TOML, read and decoded but not validated (the remote
+    configuration merges the server's sections into it, then validates the whole with
+    :func:`parse_config`); raise ConfigError with a one-line message."""
+    path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -230,7 +238,7 @@ def load_config(path: str | Path) -> Config:
             path=str(path),
         ) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise ConfigError(
             f"{path}: byte {err.start} is not UTF-8: save the file as UTF-8", path=str(path)
@@ -242,7 +250,6 @@ def load_config(path: str | Path) -> Config:
             f"{path}: too deeply nested: expected tables and arrays a few levels deep",
             path=str(path),
         ) from None
-    return parse_config(data, path.resolve())
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
@@ -446,6 +453,7 @@ def _parse_server(r: _Reader) -> ServerSection:
     read = r.number("read_timeout_s", "seconds from 0.1 to 120", 10.0, 0.1, 120)
     state_poll = r.number("state_poll_s", "seconds from 1 to 600", 15.0, 1, 600)
     heartbeat = r.number("heartbeat_s", "seconds from 5 to 3600", 60.0, 5, 3600)
+    config_poll = r.number("config_poll_s", "seconds from 1 to 86400", 300.0, 1, 86400)
     r.finish()
     assert token_file is not None
     return ServerSection(
@@ -456,6 +464,7 @@ def _parse_server(r: _Reader) -> ServerSection:
         read_timeout_s=float(read),
         state_poll_s=float(state_poll),
         heartbeat_s=float(heartbeat),
+        config_poll_s=float(config_poll),
     )
 
 

@@ -3,8 +3,12 @@
 Routes (contract, section 4, plus development extensions):
 
 - ``POST /api/v1/events``, ``GET /api/v1/kiosks/{kiosk_id}/state``, ``POST /api/v1/enrol``;
+- ``GET /api/v1/kiosks/{kiosk_id}/config`` (remote configuration, contract 5.7: 200, 204,
+  or 304 for an ``If-None-Match`` naming the version in force);
 - ``POST /api/v1/dev/call`` (an agent calls the next number), ``GET|POST /api/v1/dev/faults``,
-  ``GET /api/v1/dev/events?kiosk_id=``, and ``GET /`` (a page with "call next" buttons).
+  ``GET /api/v1/dev/events?kiosk_id=``, ``PUT|POST /api/v1/dev/kiosks/{kiosk_id}/config``
+  (set a kiosk's configuration: a new version), ``GET /`` (a page with "call next" buttons)
+  and ``GET /config`` (a page to edit each kiosk's configuration and see what it reported).
 
 The fault switches are played before every protocol v1 route, so the real client meets
 outages, slow answers, resets and garbage exactly where a real server would fail. The
@@ -26,7 +30,7 @@ from kiosk.sync.protocol import (
     validate_text,
 )
 from stubserver.framing import JsonRequestHandler
-from stubserver.page import render_page
+from stubserver.page import render_config_page, render_page
 
 if TYPE_CHECKING:
     from stubserver.server import StubHttpServer
@@ -39,6 +43,9 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/api/v1/events": ("POST",),
     "/api/v1/enrol": ("POST",),
     "/api/v1/kiosks/{kiosk_id}/state": ("GET",),
+    "/api/v1/kiosks/{kiosk_id}/config": ("GET",),
+    "/api/v1/dev/kiosks/{kiosk_id}/config": ("PUT", "POST"),
+    "/config": ("GET",),
     "/api/v1/dev/call": ("POST",),
     "/api/v1/dev/faults": ("GET", "POST"),
     "/api/v1/dev/events": ("GET",),
@@ -48,8 +55,14 @@ ROUTES: dict[str, tuple[str, ...]] = {
 def _allowed_methods(path: str) -> tuple[str, ...] | None:
     """The methods the route at ``path`` takes (as in docs/openapi.yaml), or None: no route."""
     parts = path.split("/")
-    if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "state":
-        return ROUTES["/api/v1/kiosks/{kiosk_id}/state"] if parts[4] else None
+    if (
+        len(parts) == 6
+        and parts[1:4] == ["api", "v1", "kiosks"]
+        and parts[5] in ("state", "config")
+    ):
+        return ROUTES[f"/api/v1/kiosks/{{kiosk_id}}/{parts[5]}"] if parts[4] else None
+    if len(parts) == 7 and parts[1:5] == ["api", "v1", "dev", "kiosks"] and parts[6] == "config":
+        return ROUTES["/api/v1/dev/kiosks/{kiosk_id}/config"] if parts[5] else None
     return ROUTES.get(path)
 
 
@@ -75,7 +88,7 @@ class StubHandler(JsonRequestHandler):
         stub = self.server.stub
         split = urllib.parse.urlsplit(self.path)
         path = split.path
-        body_bytes, problem = self._read_body(is_required=method == "POST")
+        body_bytes, problem = self._read_body(is_required=method in ("POST", "PUT"))
         if problem:
             return
         raw = body_bytes or b""
@@ -94,6 +107,8 @@ class StubHandler(JsonRequestHandler):
                 )
             if path == "/":
                 return self._send(200, render_page(stub._queues_for_page()))
+            if path == "/config":
+                return self._send(200, render_config_page(stub._configs_for_page()))
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
             if self._play_faults():
@@ -102,7 +117,10 @@ class StubHandler(JsonRequestHandler):
                 return self._events(raw)
             if path == "/api/v1/enrol":
                 return self._enrol(raw)
-            return self._state(urllib.parse.unquote(path.split("/")[4]))
+            kiosk_id = urllib.parse.unquote(path.split("/")[4])
+            if path.endswith("/config"):
+                return self._config(kiosk_id)
+            return self._state(kiosk_id)
         except BodyError as err:
             return self._error(400, str(err), field=err.field, event_id=err.event_id)
         except (ConnectionError, TimeoutError) as err:  # the client gave up (its read timeout)
@@ -201,6 +219,22 @@ class StubHandler(JsonRequestHandler):
         }
         self._send(200, {"categories": categories, "message": stub.message})
 
+    def _config(self, kiosk_id: str) -> None:
+        """The kiosk's configuration: 204 when none is set, 304 when the ETag it sent is
+        the version's (an idle poll: headers only)."""
+        validate_kiosk_id(kiosk_id, "kiosk_id (in the path)")
+        if not self._check_auth(kiosk_id):
+            return
+        found = self.server.stub.db.config(kiosk_id)
+        if found is None or found[1] is None:
+            return self._send_empty(204)
+        version, config = found
+        etag = f'"config-{version}"'
+        sent = [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]
+        if etag in sent or "*" in sent:
+            return self._send_empty(304, headers={"ETag": etag})
+        self._send(200, {"version": version, "config": config}, headers={"ETag": etag})
+
     def _enrol(self, raw: bytes) -> None:
         body = self._json_body(raw)
         if not isinstance(body, dict):
@@ -236,6 +270,8 @@ class StubHandler(JsonRequestHandler):
                 except ValueError as err:
                     return self._error(400, str(err))
             return self._send(200, stub.faults.snapshot().to_json())
+        if path.startswith("/api/v1/dev/kiosks/"):
+            return self._dev_config(urllib.parse.unquote(path.split("/")[5]), raw)
         if path == "/api/v1/dev/call":
             is_form = self.headers.get("Content-Type", "").startswith(
                 "application/x-www-form-urlencoded"
@@ -256,3 +292,28 @@ class StubHandler(JsonRequestHandler):
                 return self._error(404, f"nobody is waiting in {category} at kiosk {kiosk_id}")
             return self._send(200, {"kiosk_id": kiosk_id, "category": category, "number": number})
         return self._error(404, f"no route {method} {path}")
+
+    def _dev_config(self, kiosk_id: str, raw: bytes) -> None:
+        """Set a kiosk's configuration: ``{"config": {...}}`` (or null to clear it), as JSON
+        (PUT) or from the page's form (POST, the JSON in a ``config`` field). Any section is
+        taken: refusing what it may not set is the kiosk's job, and is tested."""
+        validate_kiosk_id(kiosk_id, "kiosk_id (in the path)")
+        is_form = self.headers.get("Content-Type", "").startswith(
+            "application/x-www-form-urlencoded"
+        )
+        if is_form:
+            form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+            text = form.get("config", [""])[0].strip()
+            raw = b'{"config": null}' if not text else b'{"config": ' + text.encode("utf-8") + b"}"
+        body = self._json_body(raw)
+        if not isinstance(body, dict) or "config" not in body:
+            raise BodyError("$", "expected a JSON object with config (an object, or null)")
+        config = body["config"]
+        if config is not None and not isinstance(config, dict):
+            raise BodyError(
+                "config", f"expected an object of sections or null, got {config!r}"[:120]
+            )
+        version = self.server.stub.db.set_config(kiosk_id, config)
+        if is_form:
+            return self._send(303, b"", headers={"Location": "/config"})
+        self._send(200, {"kiosk_id": kiosk_id, "version": version})

@@ -17,6 +17,8 @@ TICKET_VOIDED = "ticket.voided"
 PRINTER_STATUS = "printer.status"
 TICKET_REFUSED = "ticket.refused"
 SURVEY_ANSWERED = "survey.answered"
+CONFIG_APPLIED = "config.applied"
+CONFIG_REJECTED = "config.rejected"
 
 TICKET_EVENTS = frozenset({TICKET_ISSUED, TICKET_PRINTED, TICKET_VOIDED})
 SURVEY_SCORES = range(1, 5)  # 1 to 4, 4 the best
@@ -82,3 +84,15 @@ def survey_answered(score: int, reason: str | None = None) -> dict[str, Any]:
     if reason is not None and (not isinstance(reason, str) or not reason.strip()):
         raise ValueError(f"survey reason {reason!r}: expected a non-empty text or None")
     return {"score": score, "reason": reason}
+
+
+def config_applied(version: int) -> dict[str, Any]:
+    """A configuration came into force (contract 5.7): the server's ``version``, or 0 for
+    the local file alone (the server has nothing set)."""
+    return {"version": version}
+
+
+def config_rejected(version: int, error: str) -> dict[str, Any]:
+    """The server's ``version`` was refused; ``error`` is the one line a file would get.
+    The configuration in force stays."""
+    return {"version": version, "error": error}

@@ -42,7 +42,7 @@ from kiosk.sync.backoff_state import (
     success_values,
     sync_status_from_store,
 )
-from kiosk.sync.client import ServerBusyError, ServerClient, read_token
+from kiosk.sync.client import ConfigDocumentError, ServerBusyError, ServerClient, read_token
 from kiosk.sync.state import QueueState
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,16 @@ BATCH_SIZE = 100
 IDLE_WAKE_S = 1.0  # the loop looks at its schedule at least this often
 SUCCESS_SAVE_EVERY_S = 60.0
 REQUESTS_PER_STEP = 16  # a bisection of 100 events takes at most 2*7 requests, plus state
+
+
+class RemoteConfigPort(Protocol):
+    """What the worker needs of :class:`kiosk.remote_config.RemoteConfig`."""
+
+    etag: str | None
+
+    def receive(self, answer: Any) -> None: ...
+    def malformed(self, version: int | None, error: str) -> None: ...
+    def unreachable(self) -> None: ...
 
 
 class OutboxStore(StatusStore, Protocol):
@@ -91,6 +101,7 @@ class SyncService:
         heartbeat_data: Callable[[], dict] | None = None,
         client: ServerClient | None = None,
         backoff: BackoffPolicy | None = None,
+        remote_config: RemoteConfigPort | None = None,
     ):
         self.server = server
         self.kiosk_id = kiosk_id
@@ -111,6 +122,10 @@ class SyncService:
         self._next_send_mono_s = 0.0
         self._next_heartbeat_mono_s = self._started_mono_s + server.heartbeat_s
         self._next_state_mono_s = 0.0
+        # Remote configuration (contract 5.7): asked for at start, then every config_poll_s.
+        self.remote_config = remote_config
+        self._next_config_mono_s = 0.0 if remote_config is not None else float("inf")
+        self._config_failures = 0
         # State mirrored in the store's meta table.
         self._attempts = 0
         self._last_success_at: dt.datetime | None = None
@@ -243,7 +258,8 @@ class SyncService:
                 return self._until_next(now)
             batch = self.store.pending_events(limit=BATCH_SIZE)
             is_state_due = now >= self._next_state_mono_s
-            if not batch and not is_state_due:
+            is_config_due = now >= self._next_config_mono_s
+            if not batch and not is_state_due and not is_config_due:
                 return self._until_next(now)
             client = self._ready_client()
             is_more_waiting = False
@@ -254,6 +270,8 @@ class SyncService:
                     is_state_due = True  # the waiting figures just changed
             if is_state_due:
                 self._poll_state(client)
+            if is_config_due:
+                self._poll_config(client)
             self._succeeded()
             return 0.0 if is_more_waiting else self._until_next(self.clock.monotonic_s())
         except ServerBusyError as err:
@@ -268,7 +286,11 @@ class SyncService:
         """Seconds until a heartbeat, a state poll or the end of the backoff is due (events
         committed meanwhile come with a nudge, and the loop looks every IDLE_WAKE_S anyway)."""
         backoff_until = self._next_send_mono_s
-        due = [self._next_heartbeat_mono_s, max(self._next_state_mono_s, backoff_until)]
+        due = [
+            self._next_heartbeat_mono_s,
+            max(self._next_state_mono_s, backoff_until),
+            max(self._next_config_mono_s, backoff_until),
+        ]
         if backoff_until > now:
             due.append(backoff_until)
         return max(0.0, min(due) - now)
@@ -329,6 +351,32 @@ class SyncService:
         state = client.get_state(fetched_at_mono_s=now)
         with self._lock:
             self._queue_state = state
+
+    def _poll_config(self, client: ServerClient) -> None:
+        """Ask for the server's configuration (a 304 when unchanged). Its own failures never
+        hold the outbox back: a malformed answer is logged and used for nothing, a server
+        that does not answer is asked again after a backoff capped at ``config_poll_s``."""
+        assert self.remote_config is not None
+        remote = self.remote_config
+        now = self.clock.monotonic_s()
+        self._next_config_mono_s = now + self.server.config_poll_s
+        try:
+            answer = client.get_config(etag=remote.etag)
+        except ConfigDocumentError as err:
+            remote.malformed(err.version, str(err))
+            return
+        except AuthError:
+            remote.unreachable()
+            raise
+        except SyncError as err:
+            self._config_failures += 1
+            delay_s = min(self.server.config_poll_s, self.backoff.delay_s(self._config_failures))
+            self._next_config_mono_s = now + delay_s
+            logger.info("sync: %s; configuration asked again in %.0f s", err, delay_s)
+            remote.unreachable()
+            return
+        self._config_failures = 0
+        remote.receive(answer)
 
     def _append_heartbeat(self, now: float) -> None:
         self._next_heartbeat_mono_s = now + self.server.heartbeat_s
