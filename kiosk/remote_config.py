@@ -369,16 +369,16 @@ def check_remote_file(config_path: Path, document_path: Path) -> Config:
         raise ConfigError(f"{document_path}: cannot be read ({err.strerror})") from None
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise ConfigError(f"{document_path}: not UTF-8 JSON ({err})") from None
-    if isinstance(body, dict) and "config" in body and "version" in body:
+    if isinstance(body, dict) and "config" in body:
         try:
-            version, document = parse_config_answer(body)
+            version, document = parse_config_answer({"version": 1, **body})
         except ValueError as err:
             raise ConfigError(f"{document_path}: {err}") from None
     elif isinstance(body, dict):
         version, document = 1, body
     else:
         raise ConfigError(f"{document_path}: expected a JSON object")
-    if any(isinstance(v, dict | list) for v in document.values()) and _too_deep(document):
+    if _too_deep(document):
         raise ConfigError(f"{document_path}: nested more than {MAX_DATA_DEPTH} levels deep")
     return validate(base, load_config_data(config_path), document, version)
 
