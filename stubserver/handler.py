@@ -271,7 +271,7 @@ class StubHandler(JsonRequestHandler):
                     return self._error(400, str(err))
             return self._send(200, stub.faults.snapshot().to_json())
         if path.startswith("/api/v1/dev/kiosks/"):
-            return self._dev_config(urllib.parse.unquote(path.split("/")[5]), raw)
+            return self._dev_config(method, urllib.parse.unquote(path.split("/")[5]), raw)
         if path == "/api/v1/dev/call":
             is_form = self.headers.get("Content-Type", "").startswith(
                 "application/x-www-form-urlencoded"
@@ -293,7 +293,7 @@ class StubHandler(JsonRequestHandler):
             return self._send(200, {"kiosk_id": kiosk_id, "category": category, "number": number})
         return self._error(404, f"no route {method} {path}")
 
-    def _dev_config(self, kiosk_id: str, raw: bytes) -> None:
+    def _dev_config(self, method: str, kiosk_id: str, raw: bytes) -> None:
         """Set a kiosk's configuration: ``{"config": {...}}`` (or null to clear it), as JSON
         (PUT) or from the page's form (POST, the JSON in a ``config`` field). Any section is
         taken: refusing what it may not set is the kiosk's job, and is tested."""
@@ -301,9 +301,15 @@ class StubHandler(JsonRequestHandler):
         is_form = self.headers.get("Content-Type", "").startswith(
             "application/x-www-form-urlencoded"
         )
+        if (method == "POST") != is_form:
+            raise BodyError(
+                "$", "expected PUT with a JSON body, or POST with the page's form (config=...)"
+            )
         if is_form:
-            form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
-            text = form.get("config", [""])[0].strip()
+            form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+            if "config" not in form:
+                raise BodyError("config", "expected a config field holding the JSON sections")
+            text = form["config"][0].strip()
             raw = b'{"config": null}' if not text else b'{"config": ' + text.encode("utf-8") + b"}"
         body = self._json_body(raw)
         if not isinstance(body, dict) or "config" not in body:
