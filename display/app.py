@@ -102,10 +102,12 @@ class DisplayApp:
         on_touch: Callable[[], None] | None = None,
         speaker: Any | None = None,
         configs: Latest[ConfigChange | None] | None = None,
+        is_config_settled: Callable[[], bool] | None = None,
     ):
         self.config = config
         # Remote configuration: a new one waits here for the next pause between visitors.
         self.configs = configs
+        self.is_config_settled = is_config_settled  # the server's first answer came
         self._config_version = 0
         self.intents = intents
         self.updates = updates
@@ -539,6 +541,16 @@ class DisplayApp:
         return self.speaker is not None and (
             self.speaker.is_busy or self._speech_pending is not None
         )
+
+    def config_state(self) -> str:
+        """For a replay line naming a category only the server defines: "pending" (a new
+        configuration waits for the idle home), "waiting" (the server's first answer has not
+        come yet) or "settled"."""
+        if self.configs is not None and self.configs.get()[0] != self._config_version:
+            return "pending"
+        if self.is_config_settled is not None and not self.is_config_settled():
+            return "waiting"
+        return "settled"
 
     def focused_action(self) -> Action | None:
         assert self.flow is not None

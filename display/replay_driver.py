@@ -15,7 +15,6 @@ from typing import Protocol
 
 from display.touch import DEBOUNCE_S
 from display.view import Action
-from kiosk.core.errors import UsageError
 from kiosk.core.replay import ReplayCommand, validate_categories
 from kiosk.core.settings import Config
 
@@ -35,6 +34,7 @@ class ReplayHost(Protocol):
     def quit(self, exit_code: int) -> None: ...
     def press_key(self, name: str) -> None: ...
     def is_speaking(self) -> bool: ...
+    def config_state(self) -> str: ...  # "pending" | "waiting" | "settled" (remote config)
 
 
 class ReplayDriver:
@@ -160,26 +160,24 @@ class ReplayDriver:
 
     def _hold(self, host: ReplayHost, screen: str, now_s: float) -> bool:
         """A category only the server's configuration defines (contract 5.7): go back home
-        and wait there for that configuration, as long as one poll of the server takes; past
-        that, the start-up's error and exit code 2. True: walk back home first."""
+        and wait there while the server's first answer is awaited (at most the request's
+        timeouts) or a new configuration waits to come into force; then, still unknown, the
+        start-up's error (UsageError: one line, exit code 2). True: walk back home first."""
         if screen in ("ticket", "refused", "categories", "tech_pin", "tech_menu"):
             return True  # the target below leads home; the category is looked at there
         server = self.config.server
         if self._hold_until_s is None:
             wait_s = 0.0
             if server is not None:
-                wait_s = server.config_poll_s + server.connect_timeout_s + server.read_timeout_s + 5
+                wait_s = server.connect_timeout_s + server.read_timeout_s + 5
             self._hold_until_s = now_s + wait_s
-        if now_s >= self._hold_until_s:
-            command = self.commands[self.index]
-            known = [c.id for c in self.config.ticket_categories]
-            try:
-                validate_categories([command], known, source=command.source)
-            except UsageError as err:
-                logger.error("%s (not defined by the configuration in force either)", err)
-            self.index = len(self.commands)
-            host.quit(2)
-        return False
+        state = getattr(host, "config_state", lambda: "settled")()
+        if state == "pending" or (state == "waiting" and now_s < self._hold_until_s):
+            return False
+        command = self.commands[self.index]
+        known = [c.id for c in self.config.ticket_categories]
+        validate_categories([command], known, source=command.source)
+        return False  # not reached: validate_categories raised
 
     def _target(self, host: ReplayHost, screen: str, category_id: str) -> Action | None:
         if screen in ("ticket", "refused"):

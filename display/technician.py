@@ -95,7 +95,12 @@ def status_lines(ctx: ScreenContext, ip: str) -> list[str]:
         # The sync line is shown as the controller words it ("sync: authentication failed").
         s.sync_text or ctx._("Sync: %(text)s") % {"text": "–"},
         ctx._("Events waiting: %(n)d") % {"n": s.outbox_depth},
-        ctx._("Configuration: %(source)s") % {"source": s.config_source},
+        # the remote configuration's version, when the server's is in force (contract 5.7)
+        *(
+            [ctx._("Configuration: %(source)s") % {"source": s.config_source}]
+            if s.config_source != "file"
+            else []
+        ),
         ctx._("Today: %(counts)s") % {"counts": counts},
         ctx._("Last ticket: %(number)s") % {"number": s.last_ticket_number or "–"},
         ctx._("Version %(version)s, IP %(ip)s") % {"version": kiosk.__version__, "ip": ip},

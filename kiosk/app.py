@@ -163,6 +163,7 @@ def run_kiosk(
             is_screen_dark=backlight.is_screen_dark,
             on_touch=backlight.touched,
             configs=remote.pending,
+            is_config_settled=remote.is_settled.is_set if sync is not None else None,
         )
         syncs = [sync] if sync is not None else []
         stores = [store] if store is not None else []

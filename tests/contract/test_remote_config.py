@@ -33,7 +33,8 @@ def test_a_new_version_applies_between_two_tickets_and_numbers_continue(kiosk, t
     config = write_config(tmp_path, kiosk_id="rc-live", server_url=stub.url, server_extra=POLL)
     process = kiosk.start(
         config,
-        "ticket etat-civil\nticket passeports\nticket etat-civil\nquit\n",
+        # the wait leaves the kiosk time to poll (every second) once the test has set v1
+        "ticket etat-civil\nwait 8\nticket passeports\nticket etat-civil\nquit\n",
     )
     process.wait_for_trace(lambda t: events_named(t, "printed"), "the first ticket", 60)
     stub.set_config("rc-live", {"categories": [CIVIL, PASSPORTS]})  # only the server's
@@ -88,7 +89,8 @@ def test_a_prefix_changed_mid_day_never_repeats_a_number(kiosk, tmp_path, stub):
     its id (E002), urbanisme continues above every A of the day (A002): no duplicate."""
     config = write_config(tmp_path, kiosk_id="rc-prefix", server_url=stub.url, server_extra=POLL)
     process = kiosk.start(
-        config, "ticket etat-civil\nticket marker\nticket etat-civil\nticket urbanisme\nquit\n"
+        config,
+        "ticket etat-civil\nwait 8\nticket marker\nticket etat-civil\nticket urbanisme\nquit\n",
     )
     process.wait_for_trace(lambda t: events_named(t, "printed"), "the first ticket", 60)
     stub.set_config(
