@@ -43,7 +43,14 @@ from display.touch import (
 )
 from display.view import Action, Frame
 from kiosk.core.clock import Clock
-from kiosk.core.messages import Intent, KioskSnapshot, Latest, QuitRequest, Update
+from kiosk.core.messages import (
+    ConfigChange,
+    Intent,
+    KioskSnapshot,
+    Latest,
+    QuitRequest,
+    Update,
+)
 from kiosk.core.replay import ReplayCommand
 from kiosk.core.settings import KEY_NAMES, Config
 from kiosk.trace import Trace
@@ -98,8 +105,14 @@ class DisplayApp:
         is_screen_dark: Callable[[], bool] | None = None,
         on_touch: Callable[[], None] | None = None,
         speaker: Any | None = None,
+        configs: Latest[ConfigChange | None] | None = None,
+        is_config_settled: Callable[[], bool] | None = None,
     ):
         self.config = config
+        # Remote configuration: a new one waits here for the next pause between visitors.
+        self.configs = configs
+        self.is_config_settled = is_config_settled  # the server's first answer came
+        self._config_version = 0
         self.intents = intents
         self.updates = updates
         self.snapshot = snapshot
@@ -182,7 +195,8 @@ class DisplayApp:
         self._window = window.get_size()
         return window
 
-    def _loop(self) -> int:
+    def _setup_view(self) -> None:
+        """The window, the layout and the renderers for ``config.display``."""
         window = self._open_window()
         logical = logical_size(self._window, self._rotation)
         self._surface = window if self._rotation == 0 else pygame.Surface(logical)
@@ -199,9 +213,35 @@ class DisplayApp:
                 Renderer(theme_for("high-contrast"), texts, self.layout.scale),
             ),
         }
+        self.tracker = PressTracker(self.layout.min_target_px)
+
+    def _take_config(self) -> None:
+        """A configuration the server sent comes into force here, between visitors only
+        (the idle home, no ticket on its way); the controller gets it next, through the
+        intents queue, so each ticket is issued under the configuration its screen showed."""
+        if self.configs is None or self.flow is None:
+            return
+        version, change = self.configs.get()
+        if version == self._config_version or change is None:
+            return
+        if not self.flow.is_between_visitors():
+            return
+        self._config_version = version
+        previous, self.config = self.config, change.config
+        self.flow.config = change.config
+        if self.replay is not None:
+            self.replay.config = change.config
+        if change.config.display != previous.display:
+            self._rotation = change.config.display.rotation
+            self._setup_view()
+        self.flow.version += 1  # redraw with the new categories, hours and texts
+        logger.info("screens use configuration %s", change.source)
+        self.intents.put(change)
+
+    def _loop(self) -> int:
+        self._setup_view()
         now = self.clock.monotonic_s()
         self.flow = ScreenFlow(self.config, post=self.intents.put, emit=self.trace.emit, now_s=now)
-        self.tracker = PressTracker(self.layout.min_target_px)
         self._ip = ip_address()
         self._drawn_key: tuple[object, ...] | None = None
         self._drawn_pressed: Action | None = None
@@ -225,6 +265,7 @@ class DisplayApp:
             self._drain_keys(now)
             self._drain_scans(now)
             self._drain_updates(now)
+            self._take_config()
             if is_technician or self.tracker.corner_held(now):
                 self.flow.open_technician(now)
             if self.replay is not None:
@@ -514,6 +555,16 @@ class DisplayApp:
         return self.speaker is not None and (
             self.speaker.is_busy or self._speech_pending is not None
         )
+
+    def config_state(self) -> str:
+        """For a replay line naming a category only the server defines: "pending" (a new
+        configuration waits for the idle home), "waiting" (the server's first answer has not
+        come yet) or "settled"."""
+        if self.configs is not None and self.configs.get()[0] != self._config_version:
+            return "pending"
+        if self.is_config_settled is not None and not self.is_config_settled():
+            return "waiting"
+        return "settled"
 
     def focused_action(self) -> Action | None:
         assert self.flow is not None

@@ -136,6 +136,16 @@ class ScreenFlow:
                 return Screen.CLOSED
         return self.screen
 
+    def is_between_visitors(self) -> bool:
+        """The idle home: no visitor on a screen, no ticket on its way (a new configuration
+        may come into force now)."""
+        return (
+            self.screen == "home"
+            and (self.flow is None or not self.flow.is_pending)
+            and self.language == self.config.kiosk.default_language
+            and not (self.is_keys_used or self.is_speech_mode or self.is_large_view)
+        )
+
     def _go(self, screen: str, now_s: float, deadline_s: float | None = None) -> None:
         if self.survey_score is not None and screen != "survey_reason":
             self._post_survey(None)  # one touch on a face records it, whatever comes next

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from display.touch import DEBOUNCE_S
 from display.view import Action
-from kiosk.core.replay import ReplayCommand
+from kiosk.core.replay import ReplayCommand, validate_categories
 from kiosk.core.settings import Config
 from kiosk.core.vocabulary import ActionKind, Screen
 
@@ -41,6 +41,7 @@ class ReplayHost(Protocol):
     def scan(self, text: str) -> None: ...
     def survey_counts(self) -> tuple[int, int]: ...  # answers posted, answers recorded
     def post_survey_directly(self, score: int, reason: str | None) -> None: ...
+    def config_state(self) -> str: ...  # "pending" | "waiting" | "settled" (remote config)
 
 
 class ReplayDriver:
@@ -57,6 +58,7 @@ class ReplayDriver:
         self._survey_face = False  # this survey line has touched its face
         self._await_posted: int | None = None  # answers posted before its reason's touch
         self._await_recorded: int | None = None  # the recorded count that ends the line
+        self._hold_until_s: float | None = None  # a category the configuration lacks yet
 
     def __repr__(self) -> str:
         return f"<ReplayDriver line {self.index + 1}/{len(self.commands)}>"
@@ -102,6 +104,7 @@ class ReplayDriver:
             self._survey(host, command.score, command.reason, now_s)
 
     def _done(self) -> None:
+        self._hold_until_s = None
         self.index += 1
         self._await_started = self._await_ended = None
         self._survey_face = False
@@ -204,6 +207,8 @@ class ReplayDriver:
         if is_pending or now_s < self._next_touch_s:
             return
         screen = host.visible_screen()
+        if not self._is_known(category_id) and not self._hold(host, screen, now_s):
+            return
         target = self._target(host, screen, category_id, is_priority=is_priority)
         if target is None:
             if screen in (Screen.CLOSED, Screen.OUT_OF_ORDER):
@@ -222,6 +227,30 @@ class ReplayDriver:
         if target.kind in (ActionKind.CATEGORY, ActionKind.NORMAL, ActionKind.PRIORITY):
             self._await_started = started
         self._touch(host, center, now_s)
+
+    def _is_known(self, category_id: str) -> bool:
+        return any(c.id == category_id for c in self.config.ticket_categories)
+
+    def _hold(self, host: ReplayHost, screen: str, now_s: float) -> bool:
+        """A category only the server's configuration defines (contract 5.7): go back home
+        and wait there while the server's first answer is awaited (at most the request's
+        timeouts) or a new configuration waits to come into force; then, still unknown, the
+        start-up's error (UsageError: one line, exit code 2). True: walk back home first."""
+        if screen in ("ticket", "refused", "categories", "tech_pin", "tech_menu"):
+            return True  # the target below leads home; the category is looked at there
+        server = self.config.server
+        if self._hold_until_s is None:
+            wait_s = 0.0
+            if server is not None:
+                wait_s = server.connect_timeout_s + server.read_timeout_s + 5
+            self._hold_until_s = now_s + wait_s
+        state = getattr(host, "config_state", lambda: "settled")()
+        if state == "pending" or (state == "waiting" and now_s < self._hold_until_s):
+            return False
+        command = self.commands[self.index]
+        known = [c.id for c in self.config.ticket_categories]
+        validate_categories([command], known, source=command.source)
+        return False  # not reached: validate_categories raised
 
     def _appointment(self, host: ReplayHost, code: str, now_s: float) -> None:
         """Type ``code`` on the on-screen keypad with real touches (correcting what does not

@@ -153,6 +153,12 @@ def status_lines(ctx: ScreenContext, ip: str) -> list[str]:
         ctx._("Printer: %(status)s") % {"status": printer_words(ctx, s.printer_status)},
         sync_line(ctx),
         ctx._("Events waiting: %(n)d") % {"n": s.outbox_depth},
+        # the remote configuration's version, when the server's is in force (contract 5.7)
+        *(
+            [ctx._("Configuration: %(source)s") % {"source": s.config_source}]
+            if s.config_source != "file"
+            else []
+        ),
         ctx._("Today: %(counts)s") % {"counts": counts_text(ctx)},
         ctx._("Last ticket: %(number)s") % {"number": s.last_ticket_number or "–"},
         ctx._("Version %(version)s, IP %(ip)s") % {"version": kiosk.__version__, "ip": ip},

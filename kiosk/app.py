@@ -25,7 +25,7 @@ from kiosk.config import bundled_config_dir, load_config
 from kiosk.controller import Controller
 from kiosk.core import events as ev
 from kiosk.core.clock import Clock, SystemClock
-from kiosk.core.errors import ConfigError, StoreCorrupted, StoreError
+from kiosk.core.errors import ConfigError, StoreCorrupted, StoreError, UsageError
 from kiosk.core.messages import Intent, KioskSnapshot, Latest, TicketRequest, Update
 from kiosk.core.replay import (
     ReplayCommand,
@@ -121,16 +121,9 @@ def run_kiosk(
     clock = clock or SystemClock()
     if headless:
         use_headless_video()
+    remote, config = _open_remote(config)
     if replay:
-        validate_categories(
-            replay,
-            {c.id for c in config.ticket_categories},
-            source=replay[0].source,
-            priority_category_ids={
-                c.id for c in config.ticket_categories if config.offers_priority(c.id)
-            },
-        )
-        validate_survey(replay, is_enabled=config.survey.enabled)
+        _validate_replay(replay, config)
     layout = load_layout(config)  # before any visitor: profile read, logo dithered once
     printer = TicketPrinter.from_config(config.printer)
     store, store_error = open_store(config, clock)
@@ -140,13 +133,14 @@ def run_kiosk(
         except StoreError as err:
             logger.error("%s", err)
             store_error = str(err)
+    remote.attach(store)
     # Heartbeats report the printer status the controller last read (set once it exists).
     controllers: list[Controller] = []
 
     def heartbeat() -> dict[str, Any]:
         return {"printer": controllers[0].printer_status if controllers else "unknown"}
 
-    sync = _make_sync(config, store, clock, heartbeat_data=heartbeat)
+    sync = _make_sync(config, store, clock, heartbeat_data=heartbeat, remote=remote)
 
     intents: queue.Queue[Intent] = queue.Queue()
     updates: queue.Queue[Update] = queue.Queue()
@@ -161,6 +155,7 @@ def run_kiosk(
         has_panel=not headless and window_size is None and config.display.fullscreen,
     )
     with Trace(trace_path) as trace:
+        remote.emit = trace.emit
         display = DisplayApp(
             config,
             intents=intents,
@@ -174,6 +169,8 @@ def run_kiosk(
             on_frame=None,
             is_screen_dark=backlight.is_screen_dark,
             on_touch=backlight.touched,
+            configs=remote.pending,
+            is_config_settled=remote.is_settled.is_set if sync is not None else None,
         )
         syncs = [sync] if sync is not None else []
         stores = [store] if store is not None else []
@@ -184,7 +181,9 @@ def run_kiosk(
             stores.append(opened)
             if config.server is not None and not syncs:
                 try:
-                    late = _make_sync(config, opened, clock, heartbeat_data=heartbeat)
+                    late = _make_sync(
+                        config, opened, clock, heartbeat_data=heartbeat, remote=remote
+                    )
                 except ConfigError as err:
                     logger.error("sync not started: %s", err)
                     late = None
@@ -209,6 +208,8 @@ def run_kiosk(
             on_quit=display.request_quit,
             open_store=reopen,
             store_error=store_error,
+            config_source=remote.source,
+            on_config=lambda change: remote.note_in_force(change.version),
         )
         controllers.append(controller)
         watchdog, display.on_frame = _watchdog_hook(
@@ -253,7 +254,38 @@ def _reopen(config: Config, clock: Clock) -> Store:
     return store
 
 
-def _make_sync(config: Config, store: Store | None, clock: Clock, *, heartbeat_data: Any) -> Any:
+def _open_remote(config: Config) -> tuple[Any, Config]:
+    """Remote configuration (contract 5.7): the stored server version, when it still
+    validates against the file, is in force from the first frame, server down or not."""
+    from kiosk.remote_config import RemoteConfig
+
+    remote = RemoteConfig.open(config)
+    return remote, remote.config
+
+
+def _validate_replay(replay: list[ReplayCommand], config: Config) -> None:
+    """A ``ticket`` line naming an unknown category is refused at start, unless a server
+    may still define it: the replay then waits for the server's configuration at that line
+    (display/replay_driver.py) and refuses it there if it never comes."""
+    try:
+        validate_categories(
+            replay,
+            {c.id for c in config.ticket_categories},
+            source=replay[0].source,
+            priority_category_ids={
+                c.id for c in config.ticket_categories if config.offers_priority(c.id)
+            },
+        )
+    except UsageError as err:
+        if config.server is None:
+            raise
+        logger.info("%s: waiting for the server's configuration at that line", err)
+    validate_survey(replay, is_enabled=config.survey.enabled)
+
+
+def _make_sync(
+    config: Config, store: Store | None, clock: Clock, *, heartbeat_data: Any, remote: Any = None
+) -> Any:
     if config.server is None or store is None:
         if config.server is None:
             logger.info("no [server] configured: running offline, events stay in the outbox")
@@ -275,6 +307,7 @@ def _make_sync(config: Config, store: Store | None, clock: Clock, *, heartbeat_d
         clock=clock,
         heartbeat_data=heartbeat_data,
         appointments_day=appointments_day,
+        remote_config=remote,
     )
 
 

@@ -71,7 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", default="demo-out", help="where tickets go (default ./demo-out)"
     )
     p = command("check-config", cmd_check_config, "Validate a configuration and print a summary.")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", nargs="?")
+    p.add_argument(
+        "--remote",
+        metavar="FILE.json",
+        help="a server's configuration document, validated offline against the local file "
+        "(FILE or --config)",
+    )
+    p.add_argument("--config", metavar="FILE", help="the local file, with --remote")
     p = command("print-test", cmd_print_test, "Print a test ticket and the printer status.")
     p.add_argument("--config", metavar="FILE")
     p = command(
@@ -263,12 +270,32 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     from kiosk.app import load_layout
     from kiosk.config import load_config
 
+    if args.remote is not None:
+        return _check_remote(args)
+    if args.file is None:
+        raise UsageError("check-config: give the configuration FILE (or --remote FILE.json)")
     config = load_config(args.file)
     load_layout(config)  # the printer profile and logo are part of a valid configuration
     from kiosk.core.service_day import local_now
 
     today = local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone).date()
     print(describe_config(config, today=today))
+    return EXIT_OK
+
+
+def _check_remote(args: argparse.Namespace) -> int:
+    """``check-config --remote FILE.json [--config FILE]``: what the kiosk would do with that
+    server document: the same rules and messages as a file, over the local file."""
+    from kiosk.config import default_config_path
+    from kiosk.remote_config import check_remote_file
+
+    local = Path(args.config or args.file or default_config_path())
+    config = check_remote_file(local, Path(args.remote))
+    from kiosk.core.service_day import local_now
+
+    today = local_now(dt.datetime.now(dt.UTC), config.kiosk.timezone).date()
+    text = describe_config(config, today=today)
+    print(text.replace(f"{config.path}: valid", f"{args.remote}: valid over {config.path}", 1))
     return EXIT_OK
 
 

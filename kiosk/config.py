@@ -222,6 +222,14 @@ def _show_key(key: str) -> str:
 def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise ConfigError with a one-line message."""
     path = Path(path)
+    return parse_config(load_config_data(path), path.resolve())
+
+
+def load_config_data(path: str | Path) -> dict[str, Any]:
+    """A configuration file's TOML, read and decoded but not validated (the remote
+    configuration merges the server's sections into it, then validates the whole with
+    :func:`parse_config`); raise ConfigError with a one-line message."""
+    path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -235,7 +243,7 @@ def load_config(path: str | Path) -> Config:
             path=str(path),
         ) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise ConfigError(
             f"{path}: byte {err.start} is not UTF-8: save the file as UTF-8", path=str(path)
@@ -247,7 +255,6 @@ def load_config(path: str | Path) -> Config:
             f"{path}: too deeply nested: expected tables and arrays a few levels deep",
             path=str(path),
         ) from None
-    return parse_config(data, path.resolve())
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
@@ -438,6 +445,7 @@ def _parse_server(r: _Reader) -> ServerSection:
     read_s = read(r, SERVER["read_timeout_s"])
     state_poll = read(r, SERVER["state_poll_s"])
     heartbeat = read(r, SERVER["heartbeat_s"])
+    config_poll = read(r, SERVER["config_poll_s"])
     r.finish()
     assert token_file is not None
     return ServerSection(
@@ -448,6 +456,7 @@ def _parse_server(r: _Reader) -> ServerSection:
         read_timeout_s=float(read_s),
         state_poll_s=float(state_poll),
         heartbeat_s=float(heartbeat),
+        config_poll_s=float(config_poll),
     )
 
 

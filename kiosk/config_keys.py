@@ -172,6 +172,7 @@ SERVER = _keys(
     Key("read_timeout_s", NUMBER, "seconds from 0.1 to 120", 10.0, lo=0.1, hi=120),
     Key("state_poll_s", NUMBER, "seconds from 1 to 600", 15.0, lo=1, hi=600),
     Key("heartbeat_s", NUMBER, "seconds from 5 to 3600", 60.0, lo=5, hi=3600),
+    Key("config_poll_s", NUMBER, "seconds from 1 to 86400", 300.0, lo=1, hi=86400),
 )
 
 DISPLAY = _keys(

@@ -29,6 +29,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.errors import PrinterError, StoreError
 from kiosk.core.messages import (
     AppointmentRequest,
+    ConfigChange,
     Intent,
     KioskSnapshot,
     Latest,
@@ -124,8 +125,12 @@ class Controller:
         open_store: Callable[[], Store] | None = None,
         store_error: str | None = None,
         is_clock_synchronised: Callable[[], bool] = is_clock_synchronised,
+        config_source: str = "file",
+        on_config: Callable[[ConfigChange], None] | None = None,
     ):
         self.config = config
+        self.config_source = config_source  # "file" or "server v7", for technicians
+        self.on_config = on_config  # told when a new configuration is in force
         self._store = store
         self._open_store = open_store
         self._last_reopen_mono_s = -1e9
@@ -306,12 +311,29 @@ class Controller:
             self.print_test()
         elif isinstance(intent, ServiceDayRequest):
             self.move_service_day_back()
+        elif isinstance(intent, ConfigChange):
+            self.apply_config(intent)
         elif (
             isinstance(intent, QuitRequest)
             and not self._stopping.is_set()
             and self.on_quit is not None
         ):
             self.on_quit(intent.exit_code)
+
+    def apply_config(self, change: ConfigChange) -> None:
+        """A new configuration in force from the next ticket on (the screen posts it only
+        between visitors). Numbers are never reset: a category keeps its day's counter under
+        its id, whatever its prefix becomes (kiosk/store/issuing.py)."""
+        self.config = change.config
+        self.config_source = change.source
+        logger.info("configuration in force: %s", change.source)
+        self.trace.emit("config", version=change.version, source=change.source)
+        if self.on_config is not None:
+            try:
+                self.on_config(change)
+            except Exception:  # recording it must never stop the worker
+                logger.exception("configuration change not recorded")
+        self.publish_snapshot(force=True)
 
     def issue(self, request: TicketRequest) -> None:
         """One ticket's flow: check, commit, print, record. Every path ends with exactly one
@@ -790,6 +812,7 @@ class Controller:
             sync_status=self.sync.status() if self.sync is not None else None,
             has_server=self.sync is not None,
         )
+        snap = dataclasses.replace(snap, config_source=self.config_source)
         if self._notice is not None and now < self._notice[1]:
             text = self._notice[0]
             if snap.technician_message:

@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS calls (
     service_day TEXT NOT NULL, called_at REAL NOT NULL, is_priority INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS enrol_codes (code TEXT PRIMARY KEY, used_by TEXT);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS configs (
+    kiosk_id TEXT PRIMARY KEY, version INTEGER NOT NULL, config TEXT, set_at REAL NOT NULL);
 """
 
 
@@ -374,6 +376,67 @@ class StubDatabase(AppointmentBook):
                 .fetchone()
             )
         return None if row is None else str(row[0])
+
+    # ---- remote configuration (contract 5.7) --------------------------------------------------
+
+    def set_config(self, kiosk_id: str, config: dict[str, Any] | None) -> int:
+        """Set (or, with None, clear) the kiosk's configuration; returns its new version,
+        one above the last (a cleared one keeps counting, so no version is ever reused)."""
+        with self._lock:
+            conn = self._db()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute(
+                    "SELECT version FROM configs WHERE kiosk_id = ?", (kiosk_id,)
+                ).fetchone()
+                version = (row[0] if row else 0) + 1
+                conn.execute(
+                    "INSERT INTO configs (kiosk_id, version, config, set_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (kiosk_id) DO UPDATE SET version = excluded.version, "
+                    "config = excluded.config, set_at = excluded.set_at",
+                    (
+                        kiosk_id,
+                        version,
+                        None if config is None else json.dumps(config, ensure_ascii=False),
+                        self._wall_s(),
+                    ),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return version
+
+    def config(self, kiosk_id: str) -> tuple[int, dict[str, Any] | None] | None:
+        """(version, config or None when cleared), or None when never set."""
+        with self._lock:
+            row = (
+                self._db()
+                .execute("SELECT version, config FROM configs WHERE kiosk_id = ?", (kiosk_id,))
+                .fetchone()
+            )
+        if row is None:
+            return None
+        return int(row[0]), (json.loads(row[1]) if row[1] is not None else None)
+
+    def config_kiosks(self) -> list[str]:
+        with self._lock:
+            rows = self._db().execute("SELECT kiosk_id FROM configs ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def config_reports(self, kiosk_id: str, limit: int = 5) -> list[dict[str, Any]]:
+        """The kiosk's latest config.applied / config.rejected events, newest first."""
+        with self._lock:
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT type, data, at FROM events WHERE kiosk_id = ? AND type IN "
+                    "('config.applied', 'config.rejected') ORDER BY rowid DESC LIMIT ?",
+                    (kiosk_id, limit),
+                )
+                .fetchall()
+            )
+        return [{"type": r[0], "data": json.loads(r[1]), "at": r[2]} for r in rows]
 
 
 def _waiting(conn: sqlite3.Connection, kiosk_id: str, day: str, category: str) -> tuple[int, int]:

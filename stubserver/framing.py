@@ -73,6 +73,13 @@ class JsonRequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":  # a HEAD answer has the headers of the body, not the body
             self.wfile.write(payload)
 
+    def _send_empty(self, code: int, *, headers: dict[str, str] | None = None) -> None:
+        """A bodiless answer (204, 304): headers only, no Content-Length, no Content-Type."""
+        self.send_response(code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+
     def _error(
         self,
         code: int,

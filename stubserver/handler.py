@@ -3,11 +3,16 @@
 Routes (contract, section 4, plus development extensions):
 
 - ``POST /api/v1/events``, ``GET /api/v1/kiosks/{kiosk_id}/state``, ``POST /api/v1/enrol``;
+- ``GET /api/v1/kiosks/{kiosk_id}/config`` (remote configuration, contract 5.7: 200, 204,
+  or 304 for an ``If-None-Match`` naming the version in force);
 - ``POST /api/v1/dev/call`` (an agent calls the next number, in the order the priority
   policy gives), ``GET|POST /api/v1/dev/priority-policy``, ``GET|POST /api/v1/dev/faults``,
   ``GET /api/v1/dev/events?kiosk_id=``, ``GET /api/v1/dev/indicators?kiosk_id=&day=`` (waits
   against the target, satisfaction), and ``GET /`` (a page with "call next" buttons and the
-  day's indicators).
+  day's indicators),
+  ``PUT|POST /api/v1/dev/kiosks/{kiosk_id}/config`` (set a kiosk's configuration: a new
+  version) and ``GET /config`` (a page to edit each kiosk's configuration and see what it
+  reported).
 
 The fault switches are played before every protocol v1 route, so the real client meets
 outages, slow answers, resets and garbage exactly where a real server would fail. The
@@ -33,7 +38,7 @@ from kiosk.sync.protocol import (
 )
 from stubserver.appointments import parse_booking, render_form
 from stubserver.framing import JsonRequestHandler
-from stubserver.page import render_page
+from stubserver.page import render_config_page, render_page
 from stubserver.policy import parse_policy
 
 if TYPE_CHECKING:
@@ -49,6 +54,9 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/api/v1/kiosks/{kiosk_id}/state": ("GET",),
     "/api/v1/kiosks/{kiosk_id}/appointments": ("GET",),
     "/api/v1/dev/appointments": ("GET", "POST"),
+    "/api/v1/kiosks/{kiosk_id}/config": ("GET",),
+    "/api/v1/dev/kiosks/{kiosk_id}/config": ("PUT", "POST"),
+    "/config": ("GET",),
     "/api/v1/dev/call": ("POST",),
     "/api/v1/dev/faults": ("GET", "POST"),
     "/api/v1/dev/events": ("GET",),
@@ -60,8 +68,14 @@ ROUTES: dict[str, tuple[str, ...]] = {
 def _allowed_methods(path: str) -> tuple[str, ...] | None:
     """The methods the route at ``path`` takes (as in docs/openapi.yaml), or None: no route."""
     parts = path.split("/")
-    if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "state":
-        return ROUTES["/api/v1/kiosks/{kiosk_id}/state"] if parts[4] else None
+    if (
+        len(parts) == 6
+        and parts[1:4] == ["api", "v1", "kiosks"]
+        and parts[5] in ("state", "config")
+    ):
+        return ROUTES[f"/api/v1/kiosks/{{kiosk_id}}/{parts[5]}"] if parts[4] else None
+    if len(parts) == 7 and parts[1:5] == ["api", "v1", "dev", "kiosks"] and parts[6] == "config":
+        return ROUTES["/api/v1/dev/kiosks/{kiosk_id}/config"] if parts[5] else None
     if len(parts) == 6 and parts[1:4] == ["api", "v1", "kiosks"] and parts[5] == "appointments":
         return ROUTES["/api/v1/kiosks/{kiosk_id}/appointments"] if parts[4] else None
     return ROUTES.get(path)
@@ -99,7 +113,7 @@ class StubHandler(JsonRequestHandler):
         stub = self.server.stub
         split = urllib.parse.urlsplit(self.path)
         path = split.path
-        body_bytes, problem = self._read_body(is_required=method == "POST")
+        body_bytes, problem = self._read_body(is_required=method in ("POST", "PUT"))
         if problem:
             return
         raw = body_bytes or b""
@@ -124,6 +138,8 @@ class StubHandler(JsonRequestHandler):
                     policy=str(stub.priority_policy),
                 )
                 return self._send(200, page)
+            if path == "/config":
+                return self._send(200, render_config_page(stub._configs_for_page()))
             if path.startswith("/api/v1/dev/"):
                 return self._dev(method, path, split.query, raw)
             if self._play_faults():
@@ -132,9 +148,12 @@ class StubHandler(JsonRequestHandler):
                 return self._events(raw)
             if path == "/api/v1/enrol":
                 return self._enrol(raw)
+            kiosk_id = urllib.parse.unquote(path.split("/")[4])
             if path.endswith("/appointments"):
-                return self._appointments(urllib.parse.unquote(path.split("/")[4]), split.query)
-            return self._state(urllib.parse.unquote(path.split("/")[4]))
+                return self._appointments(kiosk_id, split.query)
+            if path.endswith("/config"):
+                return self._config(kiosk_id)
+            return self._state(kiosk_id)
         except BodyError as err:
             return self._error(400, str(err), field=err.field, event_id=err.event_id)
         except (ConnectionError, TimeoutError) as err:  # the client gave up (its read timeout)
@@ -252,6 +271,22 @@ class StubHandler(JsonRequestHandler):
         listed = self.server.stub.db.appointments(kiosk_id, day)
         self._send(200, {"day": day.isoformat(), "appointments": [a.to_wire() for a in listed]})
 
+    def _config(self, kiosk_id: str) -> None:
+        """The kiosk's configuration: 204 when none is set, 304 when the ETag it sent is
+        the version's (an idle poll: headers only)."""
+        validate_kiosk_id(kiosk_id, "kiosk_id (in the path)")
+        if not self._check_auth(kiosk_id):
+            return
+        found = self.server.stub.db.config(kiosk_id)
+        if found is None or found[1] is None:
+            return self._send_empty(204)
+        version, config = found
+        etag = f'"config-{version}"'
+        sent = [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]
+        if etag in sent or "*" in sent:
+            return self._send_empty(304, headers={"ETag": etag})
+        self._send(200, {"version": version, "config": config}, headers={"ETag": etag})
+
     def _enrol(self, raw: bytes) -> None:
         body = self._json_body(raw)
         if not isinstance(body, dict):
@@ -327,6 +362,8 @@ class StubHandler(JsonRequestHandler):
                 )
                 return self._send(200, page)
             return self._send(200, booked)
+        if path.startswith("/api/v1/dev/kiosks/"):
+            return self._dev_config(method, urllib.parse.unquote(path.split("/")[5]), raw)
         if path == "/api/v1/dev/call":
             is_form = self.headers.get("Content-Type", "").startswith(
                 "application/x-www-form-urlencoded"
@@ -347,3 +384,34 @@ class StubHandler(JsonRequestHandler):
                 return self._error(404, f"nobody is waiting in {category} at kiosk {kiosk_id}")
             return self._send(200, {"kiosk_id": kiosk_id, "category": category, "number": number})
         return self._error(404, f"no route {method} {path}")
+
+    def _dev_config(self, method: str, kiosk_id: str, raw: bytes) -> None:
+        """Set a kiosk's configuration: ``{"config": {...}}`` (or null to clear it), as JSON
+        (PUT) or from the page's form (POST, the JSON in a ``config`` field). Any section is
+        taken: refusing what it may not set is the kiosk's job, and is tested."""
+        validate_kiosk_id(kiosk_id, "kiosk_id (in the path)")
+        is_form = self.headers.get("Content-Type", "").startswith(
+            "application/x-www-form-urlencoded"
+        )
+        if (method == "POST") != is_form:
+            raise BodyError(
+                "$", "expected PUT with a JSON body, or POST with the page's form (config=...)"
+            )
+        if is_form:
+            form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+            if "config" not in form:
+                raise BodyError("config", "expected a config field holding the JSON sections")
+            text = form["config"][0].strip()
+            raw = b'{"config": null}' if not text else b'{"config": ' + text.encode("utf-8") + b"}"
+        body = self._json_body(raw)
+        if not isinstance(body, dict) or "config" not in body:
+            raise BodyError("$", "expected a JSON object with config (an object, or null)")
+        config = body["config"]
+        if config is not None and not isinstance(config, dict):
+            raise BodyError(
+                "config", f"expected an object of sections or null, got {config!r}"[:120]
+            )
+        version = self.server.stub.db.set_config(kiosk_id, config)
+        if is_form:
+            return self._send(303, b"", headers={"Location": "/config"})
+        self._send(200, {"kiosk_id": kiosk_id, "version": version})

@@ -8,6 +8,7 @@ Plain HTML that refreshes itself every 5 seconds; the buttons are small forms po
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
@@ -48,6 +49,7 @@ def render_page(
         f"<title>Queue stub server</title><style>{_STYLE}</style></head><body>",
         "<h1>Queue stub server (protocol v1)</h1>",
         f"<p>Priority policy: <b>{escape(policy)}</b> (POST /api/v1/dev/priority-policy).</p>",
+        "<p><a href='/config'>Remote configuration of each kiosk</a></p>",
     ]
     kiosk_ids = list(dict.fromkeys([*queues, *per_kiosk]))
     if not kiosk_ids:
@@ -195,4 +197,51 @@ def _wait_chart(bars: Sequence[tuple[str, float, Any]], target_min: float) -> st
         f"<line x1='{x}' y1='12' x2='{x}' y2='{bottom}' stroke='#000' stroke-dasharray='4 3'/>"
         f"<text x='{x + 3}' y='11'>target {target_min:g} min</text></svg>"
     )
+    return "".join(parts)
+
+
+CONFIG_EXAMPLE = {"display": {"theme": "high-contrast"}}
+
+
+def render_config_page(rows: Sequence[tuple[str, int, Any, Sequence[Mapping[str, Any]]]]) -> str:
+    """Each kiosk's configuration as JSON in a textarea (saving makes a new version), and
+    what the kiosk reported of each version: applied, or rejected and why."""
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Remote configuration</title><style>{_STYLE}textarea{{width:100%}}</style>",
+        "</head><body><h1>Remote configuration (contract 5.7)</h1>",
+        "<p>The sections a server may set: hours, categories, priority, appointments, survey, "
+        "display, in the JSON form of their TOML. Saving makes a new version; an empty text "
+        "clears it (the kiosk gets 204 and goes back to its file). <a href='/'>Queues</a></p>",
+    ]
+    kiosks = [*rows, ("", 0, None, [])]  # a blank form for a kiosk not seen yet
+    for kiosk_id, version, config, reports in kiosks:
+        title = f"Kiosk {escape(kiosk_id)}" if kiosk_id else "Another kiosk"
+        parts.append(f"<h2>{title}</h2><p>Version {version or 'none'}</p>")
+        if reports:
+            parts.append("<table><tr><th>Reported</th><th>Version</th><th>Error</th></tr>")
+            for r in reports:
+                data = r.get("data") or {}
+                parts.append(
+                    f"<tr><td>{escape(str(r.get('type', '')))} at {escape(str(r.get('at', '')))}"
+                    f"</td><td>{escape(str(data.get('version', '')))}</td>"
+                    f"<td>{escape(str(data.get('error') or ''))}</td></tr>"
+                )
+            parts.append("</table>")
+        text = json.dumps(
+            config if config is not None else CONFIG_EXAMPLE, indent=2, ensure_ascii=False
+        )
+        if kiosk_id:
+            action = f"/api/v1/dev/kiosks/{escape(kiosk_id, quote=True)}/config"
+            parts.append(f"<form method='post' action='{action}'>")
+        else:
+            parts.append(
+                "<form method='post' onsubmit=\"this.action='/api/v1/dev/kiosks/'+"
+                "this.kiosk.value+'/config'\"><label>Kiosk id <input name='kiosk'></label><br>"
+            )
+        parts.append(
+            f"<textarea name='config' rows='12'>{escape(text)}</textarea><br>"
+            "<button type='submit'>Save as a new version</button></form>"
+        )
+    parts.append("</body></html>")
     return "".join(parts)

@@ -233,3 +233,16 @@ class StubServer:
                 "survey": survey.to_json(),
             }
         return {"target_wait_min": self.target_wait_min, "kiosks": out}
+
+    def _configs_for_page(self) -> list[tuple[str, int, Any, list[dict[str, Any]]]]:
+        """(kiosk, version, config, its latest config.* reports) for every kiosk known."""
+        rows = []
+        for kiosk_id in sorted(set(self.db.kiosks()) | set(self.db.config_kiosks())):
+            found = self.db.config(kiosk_id)
+            version, config = found if found is not None else (0, None)
+            rows.append((kiosk_id, version, config, self.db.config_reports(kiosk_id)))
+        return rows
+
+    def set_config(self, kiosk_id: str, config: dict[str, Any] | None) -> int:
+        """Set a kiosk's configuration (a new version); None clears it (answers 204)."""
+        return self.db.set_config(kiosk_id, config)

@@ -18,6 +18,8 @@ PRINTER_STATUS = "printer.status"
 TICKET_REFUSED = "ticket.refused"
 SURVEY_ANSWERED = "survey.answered"
 APPOINTMENT_CHECKED_IN = "appointment.checked_in"
+CONFIG_APPLIED = "config.applied"
+CONFIG_REJECTED = "config.rejected"
 
 TICKET_EVENTS = frozenset({TICKET_ISSUED, TICKET_PRINTED, TICKET_VOIDED})
 SURVEY_SCORES = range(1, 5)  # 1 to 4, 4 the best
@@ -99,3 +101,15 @@ def survey_answered(score: int, reason: str | None = None) -> dict[str, Any]:
 def appointment_checked_in(appointment_id: str, ticket_id: str) -> dict[str, Any]:
     """A visitor checked in for an appointment and got ``ticket_id`` (contract 5.3)."""
     return {"appointment_id": appointment_id, "ticket_id": ticket_id}
+
+
+def config_applied(version: int) -> dict[str, Any]:
+    """A configuration came into force (contract 5.7): the server's ``version``, or 0 for
+    the local file alone (the server has nothing set)."""
+    return {"version": version}
+
+
+def config_rejected(version: int, error: str) -> dict[str, Any]:
+    """The server's ``version`` was refused; ``error`` is the one line a file would get.
+    The configuration in force stays."""
+    return {"version": version, "error": error}

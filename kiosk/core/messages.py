@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from kiosk.core.calendar import Closure
+from kiosk.core.settings import Config
 from kiosk.core.vocabulary import PrinterStatus
 
 # ---- intents: display -> controller -------------------------------------------------
@@ -82,10 +83,23 @@ class SurveyAnswer:
     source: str = "touch"  # "touch" | "key" | "replay"
 
 
+@dataclass(frozen=True)
+class ConfigChange:
+    """A validated configuration to put in force between visitors (remote configuration,
+    contract 5.7): the screen takes it at its idle home, then posts it to the controller,
+    so every ticket asked for before is issued under the old one, every later one under
+    the new. ``version`` 0 is the local file alone; ``source`` is "file" or "server v7"."""
+
+    config: Config
+    version: int
+    source: str
+
+
 Intent = (
     TicketRequest
     | AppointmentRequest
     | SurveyAnswer
+    | ConfigChange
     | ReprintRequest
     | PrintTestRequest
     | PauseRequest
@@ -197,6 +211,7 @@ class KioskSnapshot:
     technician_message: str | None = (
         None  # what failed and where (store, printer): never for visitors
     )
+    config_source: str = "file"  # the configuration in force: "file" or "server v7"
 
 
 T = TypeVar("T")

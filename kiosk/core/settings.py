@@ -84,6 +84,7 @@ class ServerSection:
     read_timeout_s: float = 10.0
     state_poll_s: float = 15.0
     heartbeat_s: float = 60.0
+    config_poll_s: float = 300.0  # how often the server's configuration is asked for
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ def collect_status(config: Config, *, query_printer: bool = True) -> dict[str, A
         "rejected": [],
     }
     report["today"] = {"service_day": today.isoformat(), "counts": {}}
+    report["configuration"] = _configuration(config)
     try:
         reader = StoreReader.open(config.kiosk.data_dir)
     except KioskError as err:
@@ -106,10 +107,30 @@ def _read_store(
                 "(if the clock is right: kiosk service-day --move-back)"
             )
 
+    def configuration() -> None:
+        in_force = reader.get_meta("config_in_force")
+        if in_force:
+            report["configuration"]["in_force"] = in_force
+
     part("outbox", outbox)
+    part("configuration", configuration)
     part("sync", sync)
     part("today", counts)
     return store
+
+
+def _configuration(config: Config) -> dict[str, Any]:
+    """Remote configuration (contract 5.7): the version in force (``file`` or ``server vN``,
+    as the running kiosk last recorded it) and the last good one stored for the next start."""
+    from kiosk.remote_config import FILE_SOURCE, read_stored, source_of, stored_path
+
+    stored = read_stored(stored_path(config))
+    return {
+        "in_force": source_of(stored.version) if stored is not None else FILE_SOURCE,
+        "stored_version": stored.version if stored is not None else None,
+        "stored_received_at": stored.received_at if stored is not None else None,
+        "file": str(config.path),
+    }
 
 
 def _printer_status(config: Config) -> str:
@@ -171,6 +192,13 @@ def format_status(report: dict[str, Any], *, is_color: bool = False) -> str:
             f"  rejected by the server: seq {r['seq']} {r['type']} ({r['status_code']}: {r['answer'][:80]})"
         )
     lines.append(_sync_line(report.get("sync", {})))
+    conf = report.get("configuration")
+    if conf:
+        line = f"configuration: {conf['in_force']} (over {conf['file']})"
+        stored = conf.get("stored_version")
+        if stored is not None and conf["in_force"] != f"server v{stored}":
+            line += f"; server v{stored} stored, in force from the next pause between visitors"
+        lines.append(line)
     today = report["today"]
     counts = ", ".join(f"{k} {v}" for k, v in today["counts"].items()) or "no ticket yet"
     lines.append(f"today ({today['service_day']}): {counts}")

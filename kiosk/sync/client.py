@@ -33,7 +33,12 @@ from kiosk.core.appointments import Appointment
 from kiosk.core.errors import AuthError, ConfigError, EnrolError, SyncError, TokenFileError
 from kiosk.core.settings import ServerSection
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
-from kiosk.sync.protocol import BodyError, parse_error_answer, validate_appointments_body
+from kiosk.sync.protocol import (
+    BodyError,
+    parse_config_answer,
+    parse_error_answer,
+    validate_appointments_body,
+)
 from kiosk.sync.state import QueueState, parse_state
 
 logger = logging.getLogger(__name__)
@@ -41,6 +46,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_USER_AGENT = f"kiosk-borne/{kiosk.__version__}"
 MAX_ANSWER_CHARS = 500  # how much of a server's error answer is kept and logged
 MAX_ANSWER_BYTES = 1024 * 1024  # a protocol v1 answer is a few kilobytes; more is a fault
+MAX_CONFIG_BYTES = 256 * 1024  # a site's whole configuration is a few kilobytes
 _CHUNK_BYTES = 16 * 1024
 
 
@@ -60,6 +66,32 @@ class ServerBusyError(SyncError):
     def __init__(self, message: str, *, status_code: int, retry_after_s: float | None):
         self.retry_after_s = retry_after_s
         super().__init__(message, status_code=status_code, is_retryable=True)
+
+
+class AnswerTooLarge(SyncError):
+    """The answer was over the size cap: dropped unread. Retrying is safe."""
+
+
+class ConfigDocumentError(SyncError):
+    """The server's configuration answer is malformed (not JSON, wrong types, too large):
+    nothing of it is used. ``version`` is the one it named, when readable. Retrying is safe,
+    but answers the same until the server's document is fixed."""
+
+    def __init__(self, message: str, *, status_code: int | None, version: int | None):
+        self.version = version
+        super().__init__(message, status_code=status_code, is_retryable=False)
+
+
+@dataclass(frozen=True)
+class ConfigAnswer:
+    """The answer to ``GET /api/v1/kiosks/{id}/config``: ``status_code`` 200 (``version``,
+    ``config`` and the ``etag`` to send back), 204 (nothing set) or 304 (unchanged since
+    the ETag sent)."""
+
+    status_code: int
+    version: int | None = None
+    config: dict[str, Any] | None = None
+    etag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -343,6 +375,51 @@ class ServerClient:
             ) from None
         return [Appointment(a.id, a.code_sha256, a.category, a.start, a.end) for a in wire]
 
+    def get_config(self, *, etag: str | None = None) -> ConfigAnswer:
+        """The server's configuration for this kiosk (contract 5.7); with ``etag`` (that of
+        the last answer), an unchanged one costs a bodiless 304. Safe to repeat. Raises
+        ConfigDocumentError for a malformed answer, SyncError/AuthError as the others."""
+        what = "fetching configuration"
+        path = f"/api/v1/kiosks/{urllib.parse.quote(self.kiosk_id, safe='')}/config"
+        headers = {"If-None-Match": etag} if etag else {}
+        try:
+            response = self._request(
+                "GET",
+                path,
+                what=what,
+                headers=headers,
+                max_answer_bytes=min(self.max_answer_bytes, MAX_CONFIG_BYTES),
+            )
+        except AnswerTooLarge as err:
+            raise ConfigDocumentError(str(err), status_code=None, version=None) from None
+        code = response.status_code
+        if code == 304:
+            return ConfigAnswer(304, etag=response.headers.get("ETag") or etag)
+        if code == 204:
+            return ConfigAnswer(204)
+        self._raise_for_status(response, what)
+        if code != 200:
+            raise SyncError(
+                f"{what}: server answered {code}, expected 200, 204 or 304: check server.url",
+                status_code=code,
+                is_retryable=False,
+            )
+        try:
+            payload = self._json(response, what)
+        except SyncError as err:
+            raise ConfigDocumentError(str(err), status_code=code, version=None) from None
+        try:
+            version, config = parse_config_answer(payload)
+        except BodyError as err:
+            named = payload.get("version") if isinstance(payload, dict) else None
+            is_version = isinstance(named, int) and not isinstance(named, bool) and named > 0
+            raise ConfigDocumentError(
+                f"{what}: malformed answer: {err}",
+                status_code=code,
+                version=named if is_version and err.field != "version" else None,
+            ) from None
+        return ConfigAnswer(200, version=version, config=config, etag=response.headers.get("ETag"))
+
     def enrol(self, code: str) -> str:
         """Trade a one-time enrolment code for a token (no Authorization header is sent)."""
         body = {"kiosk_id": self.kiosk_id, "code": code}
@@ -392,13 +469,16 @@ class ServerClient:
         what: str,
         body: dict[str, Any] | None = None,
         is_authorized: bool = True,
+        headers: Mapping[str, str] | None = None,
+        max_answer_bytes: int | None = None,
     ) -> Answer:
         """One request, its answer read whole: within ``total_timeout_s`` from the start
         (each socket read is given what remains) and at most ``max_answer_bytes``; beyond
         either, a retryable SyncError and the connection is dropped."""
         if self._session is None:
             raise SyncError(f"{what}: the server client is closed", is_retryable=False)
-        headers = {}
+        cap = max_answer_bytes if max_answer_bytes is not None else self.max_answer_bytes
+        headers = dict(headers or {})
         if is_authorized:
             if not self._token:
                 raise AuthError(f"{what}: no token: enrol the kiosk or fill server.token_file")
@@ -422,7 +502,7 @@ class ServerClient:
                 stream=True,
             )
             try:
-                content = self._read_capped(response, deadline_mono_s, what)
+                content = self._read_capped(response, deadline_mono_s, what, cap)
             finally:
                 response.close()
             return Answer(
@@ -475,14 +555,15 @@ class ServerClient:
                 path=str(self.ca_bundle),
             ) from None
 
-    def _read_capped(self, response: requests.Response, deadline_mono_s: float, what: str) -> bytes:
+    def _read_capped(
+        self, response: requests.Response, deadline_mono_s: float, what: str, cap: int
+    ) -> bytes:
         """The body, in chunks, checking the deadline and the size cap between reads."""
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_answer_bytes:
-            raise SyncError(
+        if declared.isdigit() and int(declared) > cap:
+            raise AnswerTooLarge(
                 f"{what}: {self.base_url} announced an answer of {int(declared)} bytes, over "
-                f"the {self.max_answer_bytes} a protocol v1 answer may take: check server.url "
-                "and any proxy"
+                f"the {cap} a protocol v1 answer may take: check server.url and any proxy"
             )
         raw = response.raw
         read = getattr(raw, "read1", None) or raw.read  # read1: whatever one recv brought
@@ -505,9 +586,9 @@ class ServerClient:
             if not chunk:
                 return b"".join(parts)
             size += len(chunk)
-            if size > self.max_answer_bytes:
-                raise SyncError(
-                    f"{what}: {self.base_url} answered more than {self.max_answer_bytes} bytes, "
+            if size > cap:
+                raise AnswerTooLarge(
+                    f"{what}: {self.base_url} answered more than {cap} bytes, "
                     "far over a protocol v1 answer: check server.url and any proxy"
                 )
             parts.append(chunk)

@@ -275,3 +275,33 @@ def validate_appointments_body(body: Any, *, day: dt.date) -> list[WireAppointme
             raise BodyError(f"{where}.end", "expected an end at or after the start")
         out.append(WireAppointment(ident, digest.lower(), category, times[0], times[1]))
     return out
+
+
+# ---- remote configuration (contract 5.7) ------------------------------------------------
+
+# The sections a server may set, in the JSON form of their TOML; the local file keeps the
+# rest (printer, data_dir, the server's own URL and token, GPIO pins, the technician PIN).
+CONFIG_SECTIONS = ("hours", "categories", "priority", "appointments", "survey", "display")
+MAX_CONFIG_VERSION = 2**63 - 1
+
+
+def parse_config_answer(body: Any) -> tuple[int, dict[str, Any]]:
+    """(version, config) of a ``200`` answer to ``GET /api/v1/kiosks/{id}/config``, or
+    BodyError naming the bad field. Only the shape is checked here; what the sections
+    hold is the kiosk's configuration validator's business."""
+    if not isinstance(body, dict):
+        raise BodyError("$", "expected a JSON object with version and config")
+    version = body.get("version")
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or not 1 <= version <= MAX_CONFIG_VERSION
+    ):
+        shown = repr(version) if len(repr(version)) <= 40 else repr(version)[:40] + "…"
+        raise BodyError("version", f"expected a whole number from 1 to 2**63 - 1, got {shown}")
+    config = body.get("config")
+    if not isinstance(config, dict):
+        raise BodyError("config", f"expected an object of sections, got {config!r}"[:120])
+    if _depth(config) > MAX_DATA_DEPTH:
+        raise BodyError("config", f"nested more than {MAX_DATA_DEPTH} levels deep")
+    return version, config

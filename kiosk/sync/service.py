@@ -42,7 +42,7 @@ from kiosk.sync.backoff_state import (
     success_values,
     sync_status_from_store,
 )
-from kiosk.sync.client import ServerBusyError, ServerClient, read_token
+from kiosk.sync.client import ConfigDocumentError, ServerBusyError, ServerClient, read_token
 from kiosk.sync.state import QueueState
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,16 @@ SUCCESS_SAVE_EVERY_S = 60.0
 REQUESTS_PER_STEP = 16  # a bisection of 100 events takes at most 2*7 requests, plus state
 APPOINTMENTS_POLL_S = 240.0  # the day's appointments: at start, then at least every 5 min
 APPOINTMENTS_RETRY_S = 30.0  # after a failed fetch (the kept list serves meanwhile)
+
+
+class RemoteConfigPort(Protocol):
+    """What the worker needs of :class:`kiosk.remote_config.RemoteConfig`."""
+
+    etag: str | None
+
+    def receive(self, answer: Any) -> None: ...
+    def malformed(self, version: int | None, error: str) -> None: ...
+    def unreachable(self) -> None: ...
 
 
 class OutboxStore(StatusStore, Protocol):
@@ -94,6 +104,7 @@ class SyncService:
         client: ServerClient | None = None,
         backoff: BackoffPolicy | None = None,
         appointments_day: Callable[[], dt.date] | None = None,
+        remote_config: RemoteConfigPort | None = None,
     ):
         self.server = server
         # With [appointments]: today's service day, whose list is fetched into the store.
@@ -118,6 +129,10 @@ class SyncService:
         self._next_send_mono_s = 0.0
         self._next_heartbeat_mono_s = self._started_mono_s + server.heartbeat_s
         self._next_state_mono_s = 0.0
+        # Remote configuration (contract 5.7): asked for at start, then every config_poll_s.
+        self.remote_config = remote_config
+        self._next_config_mono_s = 0.0 if remote_config is not None else float("inf")
+        self._config_failures = 0
         # State mirrored in the store's meta table.
         self._attempts = 0
         self._last_success_at: dt.datetime | None = None
@@ -251,7 +266,8 @@ class SyncService:
             batch = self.store.pending_events(limit=BATCH_SIZE)
             is_state_due = now >= self._next_state_mono_s
             is_appointments_due = self._is_appointments_due(now)
-            if not batch and not is_state_due and not is_appointments_due:
+            is_config_due = now >= self._next_config_mono_s
+            if not batch and not is_state_due and not is_appointments_due and not is_config_due:
                 return self._until_next(now)
             client = self._ready_client()
             is_more_waiting = False
@@ -264,6 +280,8 @@ class SyncService:
                 self._poll_state(client)
             if is_appointments_due:
                 self._poll_appointments(client)
+            if is_config_due:
+                self._poll_config(client)
             self._succeeded()
             return 0.0 if is_more_waiting else self._until_next(self.clock.monotonic_s())
         except ServerBusyError as err:
@@ -278,7 +296,11 @@ class SyncService:
         """Seconds until a heartbeat, a state poll or the end of the backoff is due (events
         committed meanwhile come with a nudge, and the loop looks every IDLE_WAKE_S anyway)."""
         backoff_until = self._next_send_mono_s
-        due = [self._next_heartbeat_mono_s, max(self._next_state_mono_s, backoff_until)]
+        due = [
+            self._next_heartbeat_mono_s,
+            max(self._next_state_mono_s, backoff_until),
+            max(self._next_config_mono_s, backoff_until),
+        ]
         if self.appointments_day is not None:
             due.append(max(self._next_appointments_mono_s, backoff_until))
         if backoff_until > now:
@@ -371,6 +393,32 @@ class SyncService:
             logger.info("appointments of %s: %d fetched", day.isoformat(), len(appointments))
         self._appointments_fetched_day = day
         self._next_appointments_mono_s = now + APPOINTMENTS_POLL_S
+
+    def _poll_config(self, client: ServerClient) -> None:
+        """Ask for the server's configuration (a 304 when unchanged). Its own failures never
+        hold the outbox back: a malformed answer is logged and used for nothing, a server
+        that does not answer is asked again after a backoff capped at ``config_poll_s``."""
+        assert self.remote_config is not None
+        remote = self.remote_config
+        now = self.clock.monotonic_s()
+        self._next_config_mono_s = now + self.server.config_poll_s
+        try:
+            answer = client.get_config(etag=remote.etag)
+        except ConfigDocumentError as err:
+            remote.malformed(err.version, str(err))
+            return
+        except AuthError:
+            remote.unreachable()
+            raise
+        except SyncError as err:
+            self._config_failures += 1
+            delay_s = min(self.server.config_poll_s, self.backoff.delay_s(self._config_failures))
+            self._next_config_mono_s = now + delay_s
+            logger.info("sync: %s; configuration asked again in %.0f s", err, delay_s)
+            remote.unreachable()
+            return
+        self._config_failures = 0
+        remote.receive(answer)
 
     def _append_heartbeat(self, now: float) -> None:
         self._next_heartbeat_mono_s = now + self.server.heartbeat_s
