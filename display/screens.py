@@ -373,9 +373,10 @@ def _view_button(ctx: ScreenContext, frame: Frame, flow: ScreenFlow, bottom: int
     above the languages, ending where reading ends; reset when the kiosk goes back to its
     idle home. Returns the new bottom of the start button."""
     lay = ctx.layout
-    row = pygame.Rect(
-        lay.margin, bottom - lay.bar_height, lay.width - 2 * lay.margin, lay.bar_height
-    )
+    # A little taller with the survey's button beside it: both labels stay at the screen's
+    # minimum text size inside the tiles' padding.
+    height = lay.bar_height * 5 // 4 if ctx.config.survey.enabled else lay.bar_height
+    row = pygame.Rect(lay.margin, bottom - height, lay.width - 2 * lay.margin, height)
     width = min(row.width, max(lay.min_target_px, lay.px(300)))
     box = pygame.Rect(row.right - width, row.y, width, row.height)
     frame.items.append(

@@ -41,7 +41,9 @@ def home_button(ctx: ScreenContext, frame: Frame, row: pygame.Rect, taken: pygam
         return
     box = pygame.Rect(row.x, row.y, width, row.height)
     frame.items.append(
-        ctx.button(Action("survey"), box, ctx._("Give your opinion"), pictogram="opinion")
+        # No pictogram: the row is shared with the view switch, and the words must stay
+        # at the screen's minimum text size.
+        ctx.button(Action("survey"), box, ctx._("Give your opinion"))
     )
 
 
@@ -100,6 +102,8 @@ def survey_reason(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     if lay.is_portrait and lay.text_scale > 1:  # the larger-text view: one a row
         cells = lay.grid(area, len(REASON_WORDS), cols=1)
     else:
+        if lay.text_scale > 1:  # larger text: the words take the margins' room too
+            area = area.inflate(lay.margin * 3 // 2, lay.gap)
         aspect = 2.4 if lay.is_portrait else 1.6 if lay.text_scale > 1 else 2.2
         cells = lay.grid(area, len(REASON_WORDS), aspect=aspect)
     for reason, box in zip(REASON_WORDS, cells, strict=True):

@@ -38,7 +38,7 @@ def test_a_valid_code_issues_a_ticket_of_its_category_with_the_appointment_time(
     checked = next(e for e in rig.outbox() if e.type == "appointment.checked_in")
     assert checked.data == {"appointment_id": "rdv-1", "ticket_id": issued.ticket_id}
     assert rig.fake.wait_for_jobs(1, 2.0)
-    assert "10:30" in decode(rig.fake.jobs[0]).text
+    assert "10 h 30" in decode(rig.fake.jobs[0]).text  # French hours: 10 h 30 (issue 13)
 
 
 def test_the_same_appointment_again_prints_the_same_number_as_a_duplicate(rig):
