@@ -137,6 +137,9 @@ class KioskSnapshot:
     technician_message: str | None = (
         None  # what failed and where (store, printer): never for visitors
     )
+    # The kiosk is still opening its store and printer (kiosk.wiring.startup): requests wait
+    # for the controller, a replay script waits to begin. The controller's snapshots say False.
+    is_starting: bool = False
 
 
 T = TypeVar("T")
