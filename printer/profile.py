@@ -87,19 +87,38 @@ def import_escpos() -> Any:
         cache = Path(tempfile.gettempdir()) / f"kiosk-escpos-{os.getuid()}"
         cache.mkdir(mode=0o700, exist_ok=True)
         os.environ[CACHE_ENV] = str(cache)
+    folder = Path(os.environ[CACHE_ENV])
     try:
-        import escpos.printer
+        _import_escpos(folder)
     except _PICKLE_ERRORS as err:
-        folder = Path(os.environ[CACHE_ENV])
         damaged = list(folder.glob("*.capabilities.pickle"))
         if not damaged:
             raise
         logger.warning("printer capability cache in %s damaged (%r): parsed again", folder, err)
         for path in damaged:
             path.unlink(missing_ok=True)
-        import escpos.printer
+        _import_escpos(folder)
+    return sys.modules["escpos.printer"]
 
-    return escpos.printer
+
+def _import_escpos(folder: Path) -> None:
+    """python-escpos 3.1 calls ``mkdtemp()`` on import even when the environment names its
+    folder (an argument evaluated first): that stray empty folder is made in ``folder``,
+    not in the temporary one, and removed."""
+    if "escpos.printer" in sys.modules:
+        return
+    before = set(folder.iterdir()) if folder.is_dir() else set()
+    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        import escpos.printer  # noqa: F401
+    finally:
+        tempfile.tempdir = saved
+        for stray in set(folder.iterdir()) - before if folder.is_dir() else ():
+            if stray.is_dir() and stray.name.startswith("tmp"):
+                try:
+                    stray.rmdir()
+                except OSError:  # not empty: not python-escpos's
+                    pass
 
 
 @functools.lru_cache(maxsize=16)
