@@ -34,25 +34,27 @@ def use_headless_video() -> None:
     os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
-def printer_cache_dir(config: Config) -> Path | None:
+def printer_cache_dir(config: Config, *, may_use_data_dir: bool = False) -> Path | None:
     """Where python-escpos keeps its parsed capability database (0.1-0.3 s of parsing, five
     times that on a Pi, saved at each start): ``$CACHE_DIRECTORY/escpos`` under systemd, else
-    ``cache/escpos`` in the data folder once it exists, else None (a temporary folder)."""
+    (for the running kiosk only, which owns it) ``cache/escpos`` in the data folder once it
+    exists, else None (a temporary folder)."""
     named = os.environ.get(CACHE_DIRECTORY_ENV, "").split(":")[0]
     if named:
         return Path(named) / "escpos"
-    if config.kiosk.data_dir.is_dir():
+    if may_use_data_dir and config.kiosk.data_dir.is_dir():
         return config.kiosk.data_dir / "cache" / "escpos"
     return None
 
 
-def load_layout(config: Config) -> Any:
+def load_layout(config: Config, *, may_cache_in_data_dir: bool = False) -> Any:
     """The ticket layout, its printer profile read and its logo dithered, once. A bad
-    profile or logo is a configuration error naming the file."""
+    profile or logo is a configuration error naming the file. A technician's command
+    (check-config, print-test) never writes into the kiosk's data folder."""
     from printer.profile import use_cache_dir
     from printer.ticket import TicketLayout
 
-    folder = printer_cache_dir(config)
+    folder = printer_cache_dir(config, may_use_data_dir=may_cache_in_data_dir)
     if folder is not None:
         use_cache_dir(folder)
     layout = TicketLayout.from_config(config.printer)

@@ -39,8 +39,12 @@ from kiosk.wiring.parts import (
 logger = logging.getLogger(__name__)
 
 # How long close() waits for a start-up still under way (each of its I/O calls has its own
-# timeout: the store's busy timeout, the printer's, the token file read).
-JOIN_TIMEOUT_S = 30.0
+# timeout: the store's busy timeout, the printer's, the token file read); under the unit's
+# TimeoutStopSec=20.
+JOIN_TIMEOUT_S = 10.0
+# A start-up still under way after this long is reported unhealthy: the watchdog stops its
+# pings and systemd restarts the kiosk, rather than holding visitors' requests for ever.
+STARTUP_LIMIT_S = 120.0
 
 
 class _Closing(Exception):
@@ -114,7 +118,8 @@ class Startup:
         if self.error is not None:
             return False
         if not self._done.is_set():
-            return True
+            is_begun = self._thread.is_alive()
+            return not is_begun or self.clock.monotonic_s() - self._begun_s < STARTUP_LIMIT_S
         sync = self.syncs[0] if self.syncs else None
         return (
             self.controller is not None
@@ -176,7 +181,7 @@ class Startup:
         from kiosk.core.tickets import ticket_content
         from printer.device import TicketPrinter
 
-        layout = load_layout(config)  # after the store: its cache folder may live beside it
+        layout = load_layout(config, may_cache_in_data_dir=True)  # after the store's folder
         printer = self.printer = TicketPrinter.from_config(config.printer)
         printer.open()
         self._keep(printer.close)
