@@ -214,3 +214,48 @@ def test_commands_of_this_module_do_not_import_the_others(command):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_kiosk_lifecycle_is_explicit(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, "virtual://out"))
+    never_opened = Kiosk(config, headless=True)
+    assert repr(never_opened) == "<Kiosk startup-1 new startup=->"
+    never_opened.close()
+    never_opened.close()
+    assert never_opened.state == "closed"
+    with pytest.raises(RuntimeError, match="after open"):
+        Kiosk(config, headless=True).run()
+    with Kiosk(config, headless=True, trace_path=tmp_path / "trace.jsonl") as kiosk:
+        assert repr(kiosk) == "<Kiosk startup-1 open startup=waiting>"
+        assert kiosk.controller is None  # nothing that issues before the first frame
+        assert kiosk.snapshot.value.is_starting
+    assert repr(kiosk) == "<Kiosk startup-1 closed startup=closed>"
+    kiosk.close()  # idempotent
+    assert not (tmp_path / "data").exists()  # the store is opened only after the first frame
+
+
+def test_a_configuration_error_found_after_the_first_frame_is_one_line_and_exit_2(tmp_path):
+    config = write_config(tmp_path, "virtual://out")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text + '\n[server]\nurl = "http://127.0.0.1:9"\ntoken_file = "missing-token"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "replay.txt").write_text("wait 30\nquit\n", encoding="utf-8")
+    (tmp_path / "tmp").mkdir()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "kiosk", "run", "--config", str(config), "--headless"),
+            *("--replay", str(tmp_path / "replay.txt")),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env_for(tmp_path / "tmp"),
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if line.startswith("kiosk: ")]
+    assert len(errors) == 1 and errors[0].startswith("kiosk: config error: "), done.stderr
+    assert "missing-token" in errors[0]
+    assert "Traceback" not in done.stderr
