@@ -28,7 +28,6 @@ from display.layout import Layout
 from display.render import Renderer
 from display.replay_driver import ReplayDriver
 from display.screens import ScreenContext, build_visitor
-from display.spoken import Voice, fixed_prompts, ticket_prompts, volume_utterance
 from display.technician import build_technician, ip_address
 from display.text import TextCache
 from display.theme import theme_for
@@ -371,6 +370,8 @@ class DisplayApp:
             ticket.issued.number if ticket and ticket.issued else None,
             ticket.outcome == "voided" if ticket else None,
         )
+        from display.spoken import Voice, volume_utterance  # speech only: not before a first frame
+
         voice = Voice(self._context(self.snapshot.value), flow, self.frame)
         if pending == "screen" or key != self._announced:
             self.speaker.say(voice.screen(is_help=pending == "screen"))
@@ -389,6 +390,8 @@ class DisplayApp:
     def _speech_prompts(self) -> list[tuple[str, str]]:
         """Every fixed prompt of the home and category screens in every language (run in
         the speaker's warm-up thread: building frames needs no display)."""
+        from display.spoken import Voice, fixed_prompts, ticket_prompts
+
         voices = []
         snap = KioskSnapshot()
         for language in self.config.kiosk.languages:
