@@ -238,7 +238,7 @@ def measure(preexec: Callable[[], None] | None, args: argparse.Namespace) -> dic
         f"start-up to first frame, median (max) of {args.startups}, empty TMPDIR": (
             f"{statistics.median(ready):.2f} s ({max(ready):.2f} s)"
         ),
-        "start-up to `started` (store and printer ready), median (max)": (
+        "start-up to `started` (store and printer open), median (max)": (
             f"{statistics.median(started):.2f} s ({max(started):.2f} s)" if started else "n/a"
         ),
     }
