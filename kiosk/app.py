@@ -121,6 +121,10 @@ class Kiosk:
             )
         if self.is_headless:
             use_headless_video()
+        if config.server is not None:  # before anything shows: one line, exit 2, as ever
+            from kiosk.sync.token import read_token  # not requests: the first frame waits
+
+            read_token(config.server.token_file)
         try:
             self._open_parts()
         except BaseException:

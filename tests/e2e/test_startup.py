@@ -242,7 +242,7 @@ def test_the_kiosk_lifecycle_is_explicit(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists()  # the store is opened only after the first frame
 
 
-def test_a_configuration_error_found_after_the_first_frame_is_one_line_and_exit_2(tmp_path):
+def test_a_bad_token_file_is_one_config_error_line_and_exit_2_before_the_first_frame(tmp_path):
     config = write_config(tmp_path, "virtual://out")
     text = config.read_text(encoding="utf-8")
     config.write_text(
@@ -267,3 +267,4 @@ def test_a_configuration_error_found_after_the_first_frame_is_one_line_and_exit_
     assert len(errors) == 1 and errors[0].startswith("kiosk: config error: "), done.stderr
     assert "missing-token" in errors[0]
     assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1  # checked before anything is opened or logged
