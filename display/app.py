@@ -2,8 +2,11 @@
 
 Each loop iteration: call ``on_frame`` (systemd watchdog), wait for input with a timeout,
 apply touches, controller updates and the latest snapshot, advance the replay script, and
-redraw only when something visible changed. The loop polls the updates queue and snapshot
-every ``IDLE_POLL_S`` when idle (they are plain queues and boxes, not pygame events).
+redraw only when something visible changed. The wait ends at the first input, key or
+controller update, or at the next deadline (a screen's timeout, the technician's corner
+hold, the replay's next step), and at the latest after ``IDLE_POLL_S`` (the snapshot is a
+plain box, looked at that often). A replay waiting for a flow's end or a ``wait`` line
+sleeps like an idle kiosk: it is woken by the update that ends the flow.
 
 Over 400 lines on purpose: it owns pygame's whole lifecycle (window, rotation, the loop, the
 technician gesture, the keys of speech mode); the screens (screens.py), their state machine
@@ -29,7 +32,6 @@ from display.layout import Layout
 from display.render import Renderer
 from display.replay_driver import ReplayDriver
 from display.screens import ScreenContext, build_visitor
-from display.spoken import Voice, fixed_prompts, ticket_prompts, volume_utterance
 from display.technician import build_technician, ip_address
 from display.text import TextCache
 from display.theme import theme_for
@@ -60,9 +62,9 @@ logger = logging.getLogger(__name__)
 TRACE_SCREENS_ENV = "KIOSK_TRACE_SCREENS"
 
 LARGE_TEXT_SCALE = 1.4
-IDLE_POLL_S = 0.1  # latency of controller updates when nothing else happens
-BUSY_POLL_S = 0.005  # while a replay script runs
-INPUT_SLICE_S = 0.02  # longest wait between two looks at the event queue
+IDLE_POLL_S = 0.1  # latency of snapshot changes when nothing else happens
+MIN_WAIT_S = 0.005  # the shortest wait, when a deadline is already due
+INPUT_SLICE_S = 0.02  # longest wait between two looks at the event and update queues
 
 # A keyboard plugged into the kiosk (and SDL's window on a desktop) drives the keypad keys
 # too; a USB keypad read by kiosk.devices.keypad is grabbed, so its keys never arrive here twice.
@@ -100,13 +102,14 @@ class DisplayApp:
         clock: Clock,
         headless: bool = False,
         replay: Sequence[ReplayCommand] = (),
-        on_frame: Callable[[], None] | None = None,
+        on_frame: Callable[[], object] | None = None,
         window_size: tuple[int, int] | None = None,
         is_screen_dark: Callable[[], bool] | None = None,
         on_touch: Callable[[], None] | None = None,
         speaker: Any | None = None,
         configs: Latest[ConfigChange | None] | None = None,
         is_config_settled: Callable[[], bool] | None = None,
+        on_ready: Callable[[], None] | None = None,
     ):
         self.config = config
         # Remote configuration: a new one waits here for the next pause between visitors.
@@ -120,6 +123,7 @@ class DisplayApp:
         self.clock = clock
         self.is_headless = headless
         self.on_frame = on_frame
+        self.on_ready = on_ready  # once, right after the first frame (the rest of the start-up)
         self.window_size = window_size
         # The backlight (kiosk/devices/backlight.py): told of every press, asked whether it is dark.
         self.is_screen_dark = is_screen_dark
@@ -259,7 +263,7 @@ class DisplayApp:
             if code is not None:
                 logger.info("display stops (exit code %d)", code)
                 return code
-            for event in self._events(self._timeout_s()):
+            for event in self._events(self._timeout_s(self.clock.monotonic_s())):
                 self._on_event(event)
             now = self.clock.monotonic_s()
             self._drain_keys(now)
@@ -273,10 +277,23 @@ class DisplayApp:
             self.flow.tick(now)
             self._draw()
 
-    def _timeout_s(self) -> float:
-        if self.replay is not None and self.replay.is_busy:
-            return BUSY_POLL_S
-        return self.idle_poll_s
+    def _timeout_s(self, now_s: float) -> float:
+        """Until the next deadline of the screens, the corner hold or the replay, at most
+        ``idle_poll_s``; input and updates end the wait sooner (:meth:`_events`)."""
+        assert self.flow is not None
+        due = now_s + self.idle_poll_s
+        # A deadline already past was applied by the last tick (or needs nothing, as the
+        # idle timeout on the idle home screen): only those still ahead count.
+        for deadline in (self.flow.next_deadline_s(), self.tracker.corner_deadline_s()):
+            if deadline is not None and now_s < deadline < due:
+                due = deadline
+        if self.flow.is_pin_checking:
+            due = min(due, now_s + INPUT_SLICE_S)  # the PIN's answer comes from a thread
+        if self.replay is not None:
+            wake = self.replay.next_wake_s(now_s, self)
+            if wake is not None:
+                due = min(due, wake)  # due now when its next step can be taken at once
+        return min(self.idle_poll_s, max(MIN_WAIT_S, due - now_s))
 
     def _events(self, timeout_s: float) -> list[pygame.event.Event]:
         """Events that arrived within ``timeout_s``. Not ``pygame.event.wait(timeout)``:
@@ -286,7 +303,8 @@ class DisplayApp:
         deadline = time.monotonic() + timeout_s
         while True:
             events = pygame.event.get()
-            if events or not self._keys.empty():  # a keypad key is as urgent as a touch
+            # a keypad key is as urgent as a touch; an update may end a flow a replay awaits
+            if events or not self._keys.empty() or not self.updates.empty():
                 return events
             left = deadline - time.monotonic()
             if left <= 0:
@@ -399,6 +417,8 @@ class DisplayApp:
             ticket.issued.number if ticket and ticket.issued else None,
             ticket.outcome == "voided" if ticket else None,
         )
+        from display.spoken import Voice, volume_utterance  # speech only: not before a first frame
+
         voice = Voice(self._context(self.snapshot.value), flow, self.frame)
         if pending == "selected" and self.frame.screen == "appointment" and key == self._announced:
             self.speaker.say(voice.echo())  # the code typed so far, then the focused key
@@ -419,6 +439,8 @@ class DisplayApp:
     def _speech_prompts(self) -> list[tuple[str, str]]:
         """Every fixed prompt of the home and category screens in every language (run in
         the speaker's warm-up thread: building frames needs no display)."""
+        from display.spoken import Voice, fixed_prompts, ticket_prompts
+
         voices = []
         snap = KioskSnapshot()
         for language in self.config.kiosk.languages:
@@ -476,6 +498,8 @@ class DisplayApp:
             logger.info("display ready: %dx%d rotation %d", *self._window, self._rotation)
             if self.speaker is not None:
                 self.speaker.warm(self._speech_prompts)  # after the first frame, off this thread
+            if self.on_ready is not None:
+                self.on_ready()
 
     def _draw_focus(self) -> None:
         """The focus ring, once the visitor has used a key (touch users never see it)."""
@@ -489,8 +513,10 @@ class DisplayApp:
     def _trace_screen(self, frame: Any) -> None:
         """With ``KIOSK_TRACE_SCREENS=1`` in the environment, trace ``screen`` with the words of
         each new screen (acceptance checks read what a visitor reads: the closed screen's
-        reason, the cut-off notice). Off by default: the trace's usual sequence is unchanged."""
-        if os.environ.get(TRACE_SCREENS_ENV) != "1":
+        reason, the cut-off notice). Off by default: the trace's usual sequence is unchanged.
+        Not while the kiosk is starting: the screen drawn before the controller's first
+        snapshot (home, for a second) is not yet its answer; the first traced one is."""
+        if os.environ.get(TRACE_SCREENS_ENV) != "1" or self.snapshot.value.is_starting:
             return
         texts = []
         for item in frame.items:
@@ -545,6 +571,9 @@ class DisplayApp:
     def post_touch(self, pos: tuple[int, int], is_down: bool) -> None:
         down, up = finger_events(to_window(pos, self._window, self._rotation), self._window)
         pygame.event.post(down if is_down else up)
+
+    def is_starting(self) -> bool:
+        return self.snapshot.value.is_starting
 
     def flow_counts(self) -> tuple[int, int, bool]:
         assert self.flow is not None

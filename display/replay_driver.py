@@ -6,6 +6,11 @@ the category, then, for a category that offers a priority ticket, "Normal ticket
 ``ticket CAT priority``, "Priority ticket"), and waits for that flow to end before the next line. A ticket or refusal
 screen still showing is dismissed by a touch first. On the closed and out-of-order screens
 there is no button, so the request goes straight to the controller. Nothing here blocks.
+
+A script begins once the kiosk has started (its store and printer ready: the snapshot no
+longer says ``is_starting``), so it always drives a kiosk that can issue, as it did when the
+first frame came only after the whole start-up. :meth:`ReplayDriver.next_wake_s` tells the
+UI loop when the next step is due, so that it sleeps while a flow or a ``wait`` runs.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from kiosk.core.vocabulary import ActionKind, Screen
 
 logger = logging.getLogger(__name__)
 TOUCH_GAP_S = DEBOUNCE_S + 0.05  # a visitor's pace: never faster than the debounce
+SPEECH_POLL_S = 0.02  # how often a key line looks whether the speech it waits for started
 
 
 class ReplayHost(Protocol):
@@ -42,6 +48,7 @@ class ReplayHost(Protocol):
     def survey_counts(self) -> tuple[int, int]: ...  # answers posted, answers recorded
     def post_survey_directly(self, score: int, reason: str | None) -> None: ...
     def config_state(self) -> str: ...  # "pending" | "waiting" | "settled" (remote config)
+    def is_starting(self) -> bool: ...
 
 
 class ReplayDriver:
@@ -65,14 +72,36 @@ class ReplayDriver:
 
     @property
     def is_busy(self) -> bool:
-        """True while commands remain (the loop then polls quickly)."""
+        """True while commands remain."""
         return self.index < len(self.commands)
 
-    def next_wake_s(self) -> float | None:
-        return self._wait_until_s
+    def next_wake_s(self, now_s: float, host: ReplayHost) -> float | None:
+        """When :meth:`advance` can take its next step (clock time; ``now_s``: at once), or
+        None when it waits only for what wakes the UI loop by itself: a flow's end (the
+        controller's update), the start-up's end (the snapshot), or nothing left to do."""
+        if not self.is_busy or host.is_starting():
+            return None
+        if self._up_pos is not None:
+            return now_s  # release the touch on the next frame
+        command = self.commands[self.index]
+        if command.kind == "wait":
+            return now_s if self._wait_until_s is None else self._wait_until_s
+        if command.kind == "quit":
+            return now_s
+        if command.kind in ("ticket", "key", "appointment", "scan", "survey"):
+            if self._await_ended is not None or self._await_recorded is not None:
+                return None  # a flow's end, a survey answer recorded: both are updates
+            if command.kind == "key" and host.is_speaking():
+                return now_s + SPEECH_POLL_S
+            is_waiting = command.kind == "ticket" and self._await_started is None
+            if is_waiting and host.flow_counts()[2]:
+                return None  # a flow under way: its end is an update
+        if command.kind in ("ticket", "key", "touch", "appointment", "scan", "survey"):
+            return max(now_s, self._next_touch_s)
+        return None
 
     def advance(self, host: ReplayHost, now_s: float) -> None:
-        if not self.is_busy:
+        if not self.is_busy or host.is_starting():
             return
         if self._up_pos is not None:
             host.post_touch(self._up_pos, False)

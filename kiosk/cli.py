@@ -37,7 +37,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_CONFIG, f"kiosk: usage error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command_name: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command_name`` (the command about to run), the
+    commands that live in other modules are imported only when it is one of theirs, so
+    ``kiosk run`` never loads the provisioning, self-test or store-maintenance code."""
     parser = _Parser(
         prog="kiosk", description="Queue-ticket kiosk firmware (borne de file d'attente)."
     )
@@ -109,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", metavar="FILE")
     _add_stub_server_command(command)
-    for register in _extension_registrars():
+    for register in _extension_registrars(command_name):
         register(sub)
     return parser
 
@@ -200,10 +203,33 @@ def _add_stub_server_command(command: Callable[..., argparse.ArgumentParser]) ->
     )
 
 
-def _extension_registrars() -> list[Callable[[Any], None]]:
-    """Commands that live with their own module: provision, selftest."""
+# Commands that live with their own module (its ``register(subparsers)`` adds them).
+EXTENSION_COMMANDS = {
+    "provision": "kiosk.ops.provision",
+    "selftest": "kiosk.ops.selftest",
+    "service-day": "kiosk.store.cli",
+}
+CORE_COMMANDS = frozenset(
+    {"run", "demo", "check-config", "print-test", "screenshots", "status", "report"}
+    | {"hash-pin", "requeue-rejected", "stub-server"}
+)
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not an option), or None."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _extension_registrars(command_name: str | None = None) -> list[Callable[[Any], None]]:
+    """The registrars of the extension commands: all of them, or none when
+    ``command_name`` is a command of this module (``kiosk --help`` still lists them all)."""
     registrars: list[Callable[[Any], None]] = []
-    for module_name in ("kiosk.ops.provision", "kiosk.ops.selftest", "kiosk.store.cli"):
+    if command_name in CORE_COMMANDS:
+        return registrars
+    wanted = EXTENSION_COMMANDS.get(command_name or "")
+    for module_name in dict.fromkeys(EXTENSION_COMMANDS.values()):
+        if wanted is not None and module_name != wanted:
+            continue
         try:
             module = __import__(module_name, fromlist=["register"])
         except ImportError as err:  # a partial install still runs the kiosk itself
@@ -484,8 +510,9 @@ def _error_label(err: KioskError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        words = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(command_in(words))
+        args = parser.parse_args(words)
         configure_logging(args.verbose)
         return int(args.func(args))
     except KioskError as err:  # expected: one line, its exit code (2 for config and usage)

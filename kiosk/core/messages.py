@@ -212,6 +212,9 @@ class KioskSnapshot:
         None  # what failed and where (store, printer): never for visitors
     )
     config_source: str = "file"  # the configuration in force: "file" or "server v7"
+    # The kiosk is still opening its store and printer (kiosk.wiring.startup): requests wait
+    # for the controller, a replay script waits to begin. The controller's snapshots say False.
+    is_starting: bool = False
 
 
 T = TypeVar("T")

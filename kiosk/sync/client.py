@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import logging
 import os
-import stat
 import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -30,7 +29,7 @@ import urllib3
 
 import kiosk
 from kiosk.core.appointments import Appointment
-from kiosk.core.errors import AuthError, ConfigError, EnrolError, SyncError, TokenFileError
+from kiosk.core.errors import AuthError, ConfigError, EnrolError, SyncError
 from kiosk.core.settings import ServerSection
 from kiosk.sync.backoff import parse_http_date, parse_retry_after
 from kiosk.sync.protocol import (
@@ -40,6 +39,7 @@ from kiosk.sync.protocol import (
     validate_appointments_body,
 )
 from kiosk.sync.state import QueueState, parse_state
+from kiosk.sync.token import MAX_TOKEN_FILE_BYTES, read_token  # noqa: F401  (kiosk/sync/token.py)
 
 logger = logging.getLogger(__name__)
 
@@ -116,81 +116,6 @@ class PostResult:
     @property
     def is_split_needed(self) -> bool:
         return self.status_code in (400, 413)
-
-
-def read_token(path: Path) -> str:
-    """The bearer token stored in ``path``, stripped.
-
-    Refuses (:class:`TokenFileError`, a ConfigError, one line) a missing, unreadable or
-    empty file, anything but a regular file (a FIFO would block the start-up forever), and
-    a file that group or others may read, since the token lets anyone post events as this
-    kiosk.
-    """
-    path = Path(path)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise TokenFileError(
-                f"{path}: token file is not a regular file ({_file_kind(info.st_mode)}): "
-                "write the token into a plain file, then chmod 600 it",
-                path=str(path),
-            )
-        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise TokenFileError(
-                f"{path}: token file is accessible to group or others "
-                f"(mode {stat.S_IMODE(info.st_mode):o}): run chmod 600 {path}",
-                path=str(path),
-            )
-        # O_NONBLOCK: should the file be swapped for a FIFO after the check, open() and
-        # read() still return at once instead of waiting for a writer.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise TokenFileError(
-                    f"{path}: token file is not a regular file: write the token into a "
-                    "plain file, then chmod 600 it",
-                    path=str(path),
-                )
-            text = os.read(fd, MAX_TOKEN_FILE_BYTES).decode("utf-8").strip()
-        finally:
-            os.close(fd)
-    except FileNotFoundError:
-        raise TokenFileError(
-            f"{path}: token file not found: enrol the kiosk or copy its token there, "
-            f"then chmod 600 {path}",
-            path=str(path),
-        ) from None
-    except UnicodeDecodeError:
-        raise TokenFileError(
-            f"{path}: token file is not UTF-8 text: write the token on one line",
-            path=str(path),
-        ) from None
-    except OSError as err:
-        raise TokenFileError(
-            f"{path}: token file cannot be read ({err.strerror}): check its owner, "
-            f"then chmod 600 {path}",
-            path=str(path),
-        ) from None
-    if not text:
-        raise TokenFileError(
-            f"{path}: token file is empty: enrol the kiosk or write its token there",
-            path=str(path),
-        )
-    return text
-
-
-MAX_TOKEN_FILE_BYTES = 64 * 1024
-
-
-def _file_kind(mode: int) -> str:
-    kinds = (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    )
-    return next((name for is_kind, name in kinds if is_kind(mode)), "not a plain file")
 
 
 def write_token(path: Path, token: str) -> None:
