@@ -174,7 +174,9 @@ def test_a_visitor_leaving_after_closing_votes_on_the_closed_screen(
         run = Bench(root=tmp_path, printer=printer, server=None, config=config).run  # type: ignore[arg-type]
         proc, trace = run("survey 2 attente\nticket etat-civil\nquit\n")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    screens = [s for s in by_event(trace, "screen")]
+    # The first screen after start-up may be "out of order" for the moment the first printer
+    # status takes on a loaded machine; the visitor then meets the closed screen, and votes.
+    screens = [s for s in by_event(trace, "screen") if s["name"] != "out_of_order"]
     assert screens[0]["name"] == "closed" and "Donnez votre avis" in screens[0]["texts"]
     assert [s["name"] for s in screens[1:4]] == ["survey", "survey_reason", "survey_thanks"]
     assert stored_answers(tmp_path) == [{"score": 2, "reason": "attente"}]
