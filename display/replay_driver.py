@@ -132,6 +132,22 @@ class ReplayDriver:
         elif command.kind == "survey" and command.score:
             self._survey(host, command.score, command.reason, now_s)
 
+    def _follow_flow(self, started: int, ended: int, is_pending: bool) -> bool:
+        """Follow the flow the last touch started until it ends (then the line is done);
+        True while the line waits on it. A touch that started nothing is looked at again."""
+        if self._await_ended is not None:
+            if ended >= self._await_ended:
+                self._done()
+            return True
+        if self._await_started is not None:
+            if started > self._await_started:  # the touch started the flow
+                self._await_ended = ended + (1 if is_pending else 0)
+                if not is_pending:
+                    self._done()
+                return True
+            self._await_started = None  # the touch did not start it: look again
+        return False
+
     def _done(self) -> None:
         self._hold_until_s = None
         self.index += 1
@@ -222,17 +238,8 @@ class ReplayDriver:
         self, host: ReplayHost, category_id: str, now_s: float, *, is_priority: bool = False
     ) -> None:
         started, ended, is_pending = host.flow_counts()
-        if self._await_ended is not None:
-            if ended >= self._await_ended:
-                self._done()
+        if self._follow_flow(started, ended, is_pending):
             return
-        if self._await_started is not None:
-            if started > self._await_started:  # the touch started the flow
-                self._await_ended = ended + (1 if is_pending else 0)
-                if not is_pending:
-                    self._done()
-                return
-            self._await_started = None  # the touch did not start it: look again
         if is_pending or now_s < self._next_touch_s:
             return
         screen = host.visible_screen()
@@ -285,17 +292,8 @@ class ReplayDriver:
         """Type ``code`` on the on-screen keypad with real touches (correcting what does not
         match), validate, and wait for that flow's end."""
         started, ended, is_pending = host.flow_counts()
-        if self._await_ended is not None:
-            if ended >= self._await_ended:
-                self._done()
+        if self._follow_flow(started, ended, is_pending):
             return
-        if self._await_started is not None:
-            if started > self._await_started:
-                self._await_ended = ended + (1 if is_pending else 0)
-                if not is_pending:
-                    self._done()
-                return
-            self._await_started = None
         if is_pending or now_s < self._next_touch_s:
             return
         screen = host.visible_screen()
