@@ -216,9 +216,12 @@ def make_speech(config: Config, display: Any, trace: Trace, clock: Clock) -> tup
         speaker = speaker_for(config.speech, emit=trace.emit).open()
         display.speaker = speaker
     if config.keypad.is_configured:
-        from kiosk.devices.keypad import Keypad
+        from kiosk.devices.keypad import EvdevBackend, Keypad
 
-        keypad = Keypad(config.keypad, on_key=display.press_key, clock=clock).open()
+        # python-evdev by name for a USB keypad: never a backend picked by what imports
+        keypad = Keypad(
+            config.keypad, on_key=display.press_key, clock=clock, backend=EvdevBackend()
+        ).open()
     return speaker, keypad
 
 
