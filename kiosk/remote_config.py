@@ -258,6 +258,13 @@ class RemoteConfig:
     def source(self) -> str:
         return source_of(self.version)
 
+    @property
+    def latest_config(self) -> Config:
+        """The configuration accepted last: in force now, or from the next pause between
+        visitors (what the sync worker prepares for, such as the day's appointments)."""
+        _, change = self.pending.get()
+        return self.config if change is None else change.config
+
     def attach(self, store: EventStore | None) -> None:
         """The store is open: record what start-up decided (a stored version refused, or a
         version in force other than the one last recorded)."""
