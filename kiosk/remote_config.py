@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 
 STORED_NAME = "remote-config.json"
 IN_FORCE_META = "config_in_force"  # "file" or "server v7": what the screens and tickets use
-# Keys of an allowed section that still stay local: a device path on this machine.
-LOCAL_KEYS = {"display": frozenset({"backlight_path"})}
+# Keys of an allowed section that still stay local: a device path on this machine (the
+# backlight's sysfs file, the scanner's event device or serial port).
+LOCAL_KEYS = {"display": frozenset({"backlight_path"}), "appointments": frozenset({"scanner"})}
 # Config fields that come from sections the server never sets: kept from the running
 # configuration (the demo points data_dir and the printer elsewhere than its file says).
 LOCAL_FIELDS = frozenset(

@@ -135,8 +135,8 @@ def _book(stub: StubServer, kiosk_id: str, minutes_from_now: int) -> dict[str, A
 
 def test_appointments_set_by_the_server_then_bad_versions_refused(kiosk, tmp_path, stub):
     """The file has no [appointments]: the server's v1 turns check-in on (the day's list is
-    fetched), v2 (a window out of range) is refused, and a second visitor still checks in
-    under v1."""
+    fetched), v2 (a window out of range) and v3 (a scanner device: a path on this machine)
+    are refused, and a second visitor still checks in under v1."""
     kid = "rc-appointments"
     first, second = _book(stub, kid, 5), _book(stub, kid, 10)
     config = write_config(tmp_path, kiosk_id=kid, server_url=stub.url, server_extra=POLL)
@@ -150,12 +150,18 @@ def test_appointments_set_by_the_server_then_bad_versions_refused(kiosk, tmp_pat
     wait_server_event(stub, kid, "appointment.checked_in")
     stub.set_config(kid, {"appointments": {"early_min": 500}})
     wait_server_event(stub, kid, "config.rejected")
+    stub.set_config(kid, {"appointments": {"scanner": "serial:///dev/ttyS0?baudrate=9600"}})
+    wait_server_event(stub, kid, "config.rejected", 2)
     assert process.wait(90) == 0, process.stderr[-3000:]
     checked = server_events(stub, kid, "appointment.checked_in")
     assert [c["appointment_id"] for c in checked] == [first["id"], second["id"]]
-    [v2] = server_events(stub, kid, "config.rejected")
-    assert v2["version"] == 2
+    v2, v3 = server_events(stub, kid, "config.rejected")
+    assert v2["version"] == 2 and v3["version"] == 3
     expected = f"server configuration v2 (over {config.resolve()}): "
     assert v2["error"] == expected + file_message(config, "[appointments]\nearly_min = 500\n")
-    assert seqs(stub, kid, "config.rejected")[0] < seqs(stub, kid, "appointment.checked_in")[1]
+    assert v3["error"] == (
+        "server configuration v3: [appointments] scanner may not be set by the server: "
+        "a path on this machine stays in the local file"
+    )
+    assert seqs(stub, kid, "config.rejected")[1] < seqs(stub, kid, "appointment.checked_in")[1]
     assert_untouched_by_the_refusal(process, config, stub, kid)
