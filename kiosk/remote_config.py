@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 
 STORED_NAME = "remote-config.json"
 IN_FORCE_META = "config_in_force"  # "file" or "server v7": what the screens and tickets use
-# Keys of an allowed section that still stay local: a device path on this machine.
-LOCAL_KEYS = {"display": frozenset({"backlight_path"})}
+# Keys of an allowed section that still stay local: a device path on this machine (the
+# backlight's sysfs file, the scanner's event device or serial port).
+LOCAL_KEYS = {"display": frozenset({"backlight_path"}), "appointments": frozenset({"scanner"})}
 # Config fields that come from sections the server never sets: kept from the running
 # configuration (the demo points data_dir and the printer elsewhere than its file says).
 LOCAL_FIELDS = frozenset(
@@ -257,6 +258,13 @@ class RemoteConfig:
     @property
     def source(self) -> str:
         return source_of(self.version)
+
+    @property
+    def latest_config(self) -> Config:
+        """The configuration accepted last: in force now, or from the next pause between
+        visitors (what the sync worker prepares for, such as the day's appointments)."""
+        _, change = self.pending.get()
+        return self.config if change is None else change.config
 
     def attach(self, store: EventStore | None) -> None:
         """The store is open: record what start-up decided (a stored version refused, or a

@@ -17,7 +17,9 @@ import logging
 import os
 import pty
 import select
+import signal
 import socket
+import sys
 import threading
 import time
 import tty
@@ -281,22 +283,50 @@ class FakePtyPrinter(_FakePrinter):
         return f"<FakePtyPrinter {self.device or 'not started'} state={self._state} jobs={len(self.jobs)}>"
 
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m printer.fake --port 9100 --state ok``: a fake network printer until Ctrl-C."""
+    """``python -m printer.fake --port 9100 --state ok``: a fake network printer until Ctrl-C.
+
+    Prints its URL on the first line of stdout once it listens, and ``N jobs received`` when
+    it stops. Exit status: 0 after SIGINT (Ctrl-C) or SIGTERM, whenever it comes, also twice
+    or during start-up or shutdown (the signals are blocked from the first line and taken by
+    ``sigwait``, so none can interrupt the start or the stop half-way: no traceback); 1 when
+    it cannot listen (one line on stderr); 2 for bad arguments (argparse)."""
     parser = argparse.ArgumentParser(prog="python -m printer.fake", description=main.__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--state", choices=STATES, default="ok")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    with FakeTcpPrinter(host=args.host, port=args.port, state=args.state) as fake:
-        print(fake.url, flush=True)
+    # Blocked before anything starts: a signal now stays pending until sigwait takes it, and
+    # the threads started below inherit the mask, so only sigwait ever sees one.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        args = parser.parse_args(argv)
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        fake = FakeTcpPrinter(host=args.host, port=args.port, state=args.state)
         try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+            fake.start()
+        except OSError as err:
+            print(
+                f"{parser.prog}: cannot listen on {args.host}:{args.port} "
+                f"({err.strerror or err}): pick another --port, or 0 for a free one",
+                file=sys.stderr,
+                flush=True,
+            )
+            return 1
+        try:
+            print(fake.url, flush=True)
+            signal.sigwait(STOP_SIGNALS)
+        finally:
+            fake.stop()
         print(f"{len(fake.jobs)} jobs received", flush=True)
-    return 0
+        return 0
+    finally:
+        # As the program (argv None) a second Ctrl-C stays pending, blocked, until the process
+        # ends: no traceback at exit. Called from Python, the caller gets its mask back.
+        if argv is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,13 @@ buttons and a USB keypad, each key mapped by ``[keypad]`` to one of the contract
 (``up down left right select back help volume_up volume_down``).
 
 - GPIO: one gpiozero ``Button`` per configured pin (pull-up: the key closes to ground).
-- USB: a python-evdev ``InputDevice`` read in its own thread, **grabbed** so its keys never
-  reach the screen as keyboard input too. python-evdev is optional: without it, or without
-  the device, the keypad logs one clear line and the kiosk runs on (touch still works).
+- USB: a device read in its own thread, **grabbed** so its keys never reach the screen as
+  keyboard input too, through a backend named by the caller, never picked by what happens
+  to import: :class:`EvdevBackend` (the kiosk's: python-evdev's ``InputDevice`` on the
+  configured path, keys named by ``evdev.ecodes``) or :class:`GivenDevice` (tests and
+  stand-ins: a device object given as is, keys named by their kernel code, ``KEY_76``).
+  python-evdev is optional: without it, or without the device, the keypad logs one clear
+  line and the kiosk runs on (touch still works).
 
 Callbacks only call ``on_key(name)``, which must merely enqueue (DisplayApp.press_key).
 A press within ``debounce_s`` of the previous press of the same key is ignored (5.8).
@@ -17,7 +21,8 @@ import logging
 import select
 import threading
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from kiosk.core.clock import Clock
 from kiosk.core.errors import ConfigError
@@ -31,14 +36,73 @@ EV_KEY = 1  # linux/input-event-codes.h
 KEY_DOWN = 1
 
 
+class KeypadBackend(Protocol):
+    """How a USB keypad is opened and its key codes named."""
+
+    name: str
+
+    def open(self, path: Path | None) -> Any:
+        """The device (``fd``, ``read()``, ``grab()``, ``ungrab()``, ``close()``); ImportError
+        when the backend's package is missing, OSError when the device cannot be opened."""
+        ...
+
+    def key_name(self, code: int) -> str: ...
+
+
+class EvdevBackend:
+    """python-evdev, the kiosk's backend for a USB keypad (imported when opened)."""
+
+    name = "evdev"
+
+    def __init__(self) -> None:
+        self._ecodes: Any = None
+
+    def __repr__(self) -> str:
+        return f"<EvdevBackend {'loaded' if self._ecodes is not None else 'not loaded'}>"
+
+    def open(self, path: Path | None) -> Any:
+        import evdev
+        from evdev import ecodes
+
+        self._ecodes = ecodes
+        return evdev.InputDevice(str(path))
+
+    def key_name(self, code: int) -> str:
+        """evdev's name of ``code`` (``KEY_KP8``), ``KEY_<code>`` when it has none."""
+        table = self._ecodes
+        found = None if table is None else (table.KEY.get(code) or table.BTN.get(code))
+        if found is None:
+            return f"KEY_{code}"
+        return found[0] if isinstance(found, (list, tuple)) else found
+
+
+class GivenDevice:
+    """A device object given as is (tests, a stand-in on a pipe); keys named by their kernel
+    code, ``KEY_76``, whatever Python packages the machine has."""
+
+    name = "given"
+
+    def __init__(self, device: Any):
+        self.device = device
+
+    def __repr__(self) -> str:
+        return f"<GivenDevice {self.device!r}>"
+
+    def open(self, path: Path | None) -> Any:
+        return self.device
+
+    def key_name(self, code: int) -> str:
+        return f"KEY_{code}"
+
+
 def _pin_spec(name: str) -> str | int:
     return int(name) if name.isdigit() else name
 
 
 class Keypad:
     """The keys of ``[keypad]``. ``pin_factory`` is gpiozero's (tests: MockFactory);
-    ``device`` replaces opening ``section.evdev`` (tests: any object with ``fd``,
-    ``read()``, ``grab()``, ``ungrab()``, ``close()``)."""
+    ``backend`` opens the USB keypad: :class:`EvdevBackend` unless told otherwise (tests:
+    :class:`GivenDevice`, which is opened even without ``section.evdev``)."""
 
     def __init__(
         self,
@@ -47,14 +111,15 @@ class Keypad:
         on_key: Callable[[str], None],
         clock: Clock,
         pin_factory: Any = None,
-        device: Any = None,
+        backend: KeypadBackend | None = None,
         debounce_s: float = DEBOUNCE_S,
     ):
         self.section = section
         self._on_key = on_key
         self._clock = clock
         self._pin_factory = pin_factory
-        self._device = device
+        self.backend: KeypadBackend = backend if backend is not None else EvdevBackend()
+        self._device: Any = None
         self.debounce_s = debounce_s
         self._lock = threading.Lock()
         self._last_s: dict[str, float] = {}
@@ -68,6 +133,7 @@ class Keypad:
     def __repr__(self) -> str:
         return (
             f"<Keypad gpio={dict(self.section.gpio)} evdev={self.section.evdev} "
+            f"backend={self.backend.name} "
             f"grabbed={self.is_grabbed} presses={self.presses} ignored={self.ignored}>"
         )
 
@@ -76,7 +142,7 @@ class Keypad:
     def open(self) -> Keypad:
         if self.section.gpio:
             self._open_gpio()
-        if self.section.evdev is not None or self._device is not None:
+        if self.section.evdev is not None or isinstance(self.backend, GivenDevice):
             self._open_evdev()
         return self
 
@@ -161,27 +227,23 @@ class Keypad:
     # ---- USB (evdev) ----------------------------------------------------------------------
 
     def _open_evdev(self) -> None:
-        device = self._device
-        if device is None:
-            try:
-                import evdev
-            except ImportError:
-                logger.error(
-                    "keypad: %s configured but python-evdev is not installed "
-                    "(pip install evdev): the USB keypad is ignored",
-                    self.section.evdev,
-                )
-                return
-            try:
-                device = evdev.InputDevice(str(self.section.evdev))
-            except OSError as err:
-                logger.error(
-                    "keypad: cannot open %s (%s): check the path under /dev/input/by-id/ and "
-                    "that the kiosk's user is in the input group; the USB keypad is ignored",
-                    self.section.evdev,
-                    err.strerror or err,
-                )
-                return
+        try:
+            device = self.backend.open(self.section.evdev)
+        except ImportError:
+            logger.error(
+                "keypad: %s configured but python-evdev is not installed "
+                "(pip install evdev): the USB keypad is ignored",
+                self.section.evdev,
+            )
+            return
+        except OSError as err:
+            logger.error(
+                "keypad: cannot open %s (%s): check the path under /dev/input/by-id/ and "
+                "that the kiosk's user is in the input group; the USB keypad is ignored",
+                self.section.evdev,
+                err.strerror or err,
+            )
+            return
         try:
             device.grab()  # its keys reach only us, never the screen's keyboard input
             self.is_grabbed = True
@@ -195,7 +257,7 @@ class Keypad:
 
     def _read(self) -> None:
         device = self._device
-        names = _key_names()
+        names = self.backend.key_name
         while not self._stop.is_set() and device is not None:
             try:
                 ready, _, _ = select.select([device.fd], [], [], READ_TIMEOUT_S)
@@ -208,17 +270,3 @@ class Keypad:
             except OSError as err:
                 logger.error("keypad: %s stopped answering (%s): unplugged?", device, err)
                 return
-
-
-def _key_names() -> Callable[[int], str]:
-    """evdev's code -> name table (``KEY_KP8``), or a plain ``KEY_<n>`` without evdev."""
-    try:
-        from evdev import ecodes
-    except ImportError:
-        return lambda code: f"KEY_{code}"
-
-    def name(code: int) -> str:
-        found = ecodes.KEY.get(code) or ecodes.BTN.get(code) or f"KEY_{code}"
-        return found[0] if isinstance(found, (list, tuple)) else found
-
-    return name

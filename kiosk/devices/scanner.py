@@ -11,7 +11,8 @@ Two kinds, chosen by ``[appointments] scanner``:
 
 A QR code holding a URL gives its last path segment (:func:`kiosk.core.appointments.
 normalise_code`, applied by the controller). ``on_text`` only enqueues (the display's
-``scan``). Every read has a timeout, so ``close()`` returns promptly.
+``scan``). Every read has a timeout, so ``close()`` returns promptly. A scanner unplugged
+(or missing at start) is opened again with a bounded backoff, in the reader's own thread.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from kiosk.core.settings import AppointmentsSection
 logger = logging.getLogger(__name__)
 
 READ_TIMEOUT_S = 0.25
+REOPEN_FIRST_S = 0.5  # an unplugged scanner is looked for again after this long,
+REOPEN_MAX_S = 30.0  # doubling up to this: a few opens a minute, never a busy loop
 MAX_TEXT_CHARS = 512  # a QR URL; a longer run without Enter is noise and is dropped
 EV_KEY = 1
 KEY_DOWN = 1
@@ -163,10 +166,31 @@ class LineDecoder:
         return [t for t in (line.decode("utf-8", "replace").strip() for line in lines) if t]
 
 
+def reopen_delay_s(attempt: int, *, first_s: float, max_s: float) -> float:
+    """The wait before try ``attempt`` (1-based) to reopen a scanner that is away: doubling
+    from ``first_s``, never more than ``max_s``."""
+    return min(max_s, first_s * 2.0 ** min(max(attempt, 1) - 1, 32))
+
+
+class _GiveUp(Exception):
+    """A cause no retry can cure (python-evdev missing, a bad baudrate): said once, then off."""
+
+
 class Scanner:
-    """A scanner read in its own thread; ``open()`` starts it, ``close()`` (idempotent)
-    stops it and releases the device. ``device`` may be given (tests: an InputDevice-like
-    object, or a serial port object from pyserial)."""
+    """A scanner read in its own thread; ``open()`` starts it (no I/O in the caller's
+    thread, so the UI loop never waits on a device), ``close()`` (idempotent) stops it and
+    releases the device.
+
+    Unplugged (a read error, ENODEV, EIO, the serial port gone), the device is closed and
+    reopened, first after ``reopen_first_s``, then doubling up to ``reopen_max_s``, for as
+    long as the kiosk runs; a scanner missing at start is waited for the same way. One log
+    line when it goes (or is missing at start), none for each failed try, one when it reads
+    again. :attr:`state` says where it is: ``opening``, ``reading``, ``reopening``, ``off``
+    (python-evdev missing or a bad URL: said once, never retried) or ``closed``.
+
+    ``device`` is used for the first open (tests: an InputDevice-like object, or a serial
+    port from pyserial); ``opener`` replaces opening the URL (tests: a FIFO that goes away).
+    """
 
     def __init__(
         self,
@@ -174,36 +198,47 @@ class Scanner:
         *,
         on_text: Callable[[str], None],
         device: Any | None = None,
+        opener: Callable[[], Any] | None = None,
+        reopen_first_s: float = REOPEN_FIRST_S,
+        reopen_max_s: float = REOPEN_MAX_S,
     ):
         self.section = section
         self.url = section.scanner or ""
         self.on_text = on_text
-        self._device = device
+        self._given = device
+        self._opener = opener
+        self.reopen_first_s = reopen_first_s
+        self.reopen_max_s = reopen_max_s
+        self._device: Any | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.is_grabbed = False
         self.texts_read = 0
+        self.state = "closed"
+        self.reopen_attempts = 0  # failed opens since the thread started (tests, status)
 
     @property
     def is_serial(self) -> bool:
         return self.url.startswith("serial://")
 
     def __repr__(self) -> str:
-        running = self._thread is not None and self._thread.is_alive()
-        return f"<Scanner {self.url} running={running} read={self.texts_read}>"
+        return (
+            f"<Scanner {self.url} {self.state} read={self.texts_read} "
+            f"failed_opens={self.reopen_attempts}>"
+        )
 
     def open(self) -> Scanner:
+        """Open the device once here (a tty or an event device opens at once, never waiting on
+        the scanner), then read it, or keep looking for it, in the reader's thread."""
         if self._thread is not None:
             return self
-        device = self._device or (self._open_serial() if self.is_serial else self._open_evdev())
-        if device is None:
-            return self
-        self._device = device
         self._stop.clear()
-        target = self._read_serial if self.is_serial else self._read_evdev
-        self._thread = threading.Thread(target=target, name="scanner", daemon=True)
+        self.state = "opening"
+        first = self._try_open(failures=0, is_lost=False)
+        if first is None:
+            return self  # off: said once
+        self._thread = threading.Thread(target=self._run, args=first, name="scanner", daemon=True)
         self._thread.start()
-        logger.info("scanner: reading %s", self.url)
         return self
 
     def close(self) -> None:
@@ -212,15 +247,9 @@ class Scanner:
         if thread is not None:
             thread.join(2 * READ_TIMEOUT_S + 1)
         device, self._device = self._device, None
-        if device is None:
-            return
-        try:
-            if self.is_grabbed:
-                device.ungrab()
-            device.close()
-        except OSError as err:
-            logger.debug("scanner: closing %s: %s", self.url, err)
-        self.is_grabbed = False
+        if device is not None:  # the thread did not get to it
+            self._release(device)
+        self.state = "closed"
 
     def __enter__(self) -> Scanner:
         return self.open()
@@ -233,32 +262,101 @@ class Scanner:
         logger.info("scanner: %d characters read", len(text))  # never the code itself
         self.on_text(text)
 
+    # ---- the reader thread: open, read until it goes, wait, open again ----------------------
+
+    def _try_open(self, *, failures: int, is_lost: bool) -> tuple[Any, int, bool] | None:
+        """One open: (device or None, consecutive failures, is_lost); None when given up."""
+        try:
+            device = self._open_device()
+        except _GiveUp as err:
+            logger.error("scanner: %s", err)
+            self.state = "off"
+            return None
+        except OSError as err:  # pyserial's SerialException is an OSError too
+            self.reopen_attempts += 1
+            if failures == 0 and not is_lost:
+                logger.error(
+                    "scanner: cannot open %s (%s): check the cable, the path (under "
+                    "/dev/input/by-id/ or /dev/serial/by-id/) and that the kiosk's user may "
+                    "read it; trying again every %g s at most",
+                    self.url,
+                    err.strerror or err,
+                    self.reopen_max_s,
+                )
+            else:
+                logger.debug("scanner: %s still away (%s)", self.url, err)
+            self.state = "reopening"
+            return None, failures + 1, is_lost
+        if failures or is_lost:
+            logger.info("scanner: %s reading again", self.url)
+        else:
+            logger.info("scanner: reading %s", self.url)
+        self.state = "reading"
+        return device, 0, is_lost
+
+    def _run(self, device: Any, failures: int, is_lost: bool) -> None:
+        """Read, and when the device goes, wait and open it again, until close()."""
+        while not self._stop.is_set():
+            if device is None:
+                self._stop.wait(
+                    reopen_delay_s(failures, first_s=self.reopen_first_s, max_s=self.reopen_max_s)
+                )
+                if self._stop.is_set():
+                    break
+                opened = self._try_open(failures=failures, is_lost=is_lost)
+                if opened is None:
+                    return
+                device, failures, is_lost = opened
+                continue
+            self._device = device
+            try:
+                gone = self._read_serial(device) if self.is_serial else self._read_evdev(device)
+            finally:
+                self._device = None
+                self._release(device)
+            device = None
+            if gone is None:  # close() asked
+                break
+            logger.error(
+                "scanner: %s stopped answering (%s): unplugged? reopening it when it is back",
+                self.url,
+                gone,
+            )
+            failures, is_lost, self.state = 1, True, "reopening"
+        if device is not None:  # opened just as close() asked
+            self._release(device)
+
+    def _open_device(self) -> Any:
+        if self._given is not None:
+            device, self._given = self._given, None
+            return device
+        if self._opener is not None:
+            return self._opener()
+        return self._open_serial() if self.is_serial else self._open_evdev()
+
+    def _release(self, device: Any) -> None:
+        try:
+            if self.is_grabbed:
+                device.ungrab()
+            device.close()
+        except OSError as err:
+            logger.debug("scanner: closing %s: %s", self.url, err)
+        self.is_grabbed = False
+
     # ---- HID (evdev) ------------------------------------------------------------------------
 
-    def _open_evdev(self) -> Any | None:
+    def _open_evdev(self) -> Any:
         try:
             import evdev
         except ImportError:
-            logger.error(
-                "scanner: %s configured but python-evdev is not installed (pip install evdev): "
-                "the scanner is ignored",
-                self.url,
-            )
-            return None
-        try:
-            device = evdev.InputDevice(self.url)
-        except OSError as err:
-            logger.error(
-                "scanner: cannot open %s (%s): check the path under /dev/input/by-id/ and that "
-                "the kiosk's user is in the input group; the scanner is ignored",
-                self.url,
-                err.strerror or err,
-            )
-            return None
-        return device
+            raise _GiveUp(
+                f"{self.url} configured but python-evdev is not installed (pip install evdev): "
+                "the scanner is ignored"
+            ) from None
+        return evdev.InputDevice(self.url)
 
-    def _read_evdev(self) -> None:
-        device: Any = self._device
+    def _read_evdev(self, device: Any) -> str | None:
+        """Read until close() (None) or the device fails (what failed)."""
         try:
             device.grab()  # its keys reach only us, never the screen's keyboard input
             self.is_grabbed = True
@@ -274,13 +372,13 @@ class Scanner:
                     self._deliver(text)
             except BlockingIOError:
                 continue
-            except OSError as err:
-                logger.error("scanner: %s stopped answering (%s): unplugged?", self.url, err)
-                return
+            except (OSError, ValueError) as err:  # ENODEV when pulled out; a closed fd
+                return str(err)
+        return None
 
     # ---- serial (pyserial) ------------------------------------------------------------------
 
-    def _open_serial(self) -> Any | None:
+    def _open_serial(self) -> Any:
         import serial
 
         split = urllib.parse.urlsplit(self.url)
@@ -288,25 +386,20 @@ class Scanner:
         try:
             baudrate = int(query.get("baudrate", ["9600"])[0])
         except ValueError:
-            logger.error("scanner: %s: baudrate must be a whole number; ignored", self.url)
-            return None
-        try:
-            return serial.Serial(split.path, baudrate=baudrate, timeout=READ_TIMEOUT_S)
-        except (serial.SerialException, OSError) as err:
-            logger.error("scanner: cannot open %s (%s): the scanner is ignored", self.url, err)
-            return None
+            raise _GiveUp(f"{self.url}: baudrate must be a whole number; ignored") from None
+        return serial.Serial(split.path, baudrate=baudrate, timeout=READ_TIMEOUT_S)
 
-    def _read_serial(self) -> None:
-        port: Any = self._device
+    def _read_serial(self, port: Any) -> str | None:
+        """Read until close() (None) or the port fails (what failed)."""
         decoder = LineDecoder()
         while not self._stop.is_set():
             try:
                 data = port.read(256)  # returns after READ_TIMEOUT_S with what came
-            except Exception as err:  # pyserial's SerialException, OSError: unplugged
-                logger.error("scanner: %s stopped answering (%s): unplugged?", self.url, err)
-                return
+            except Exception as err:  # pyserial's SerialException, OSError, EIO: unplugged
+                return str(err) or type(err).__name__
             for text in decoder.feed(data or b""):
                 self._deliver(text)
+        return None
 
 
 def scanner_for(section: AppointmentsSection, *, on_text: Callable[[str], None]) -> Scanner:

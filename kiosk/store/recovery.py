@@ -3,7 +3,9 @@
 When the database file is corrupted (an SD card failing, a write torn by a power cut on a
 card that lies about flushes), the store moves it aside and starts a new one. A new store
 alone would restart today's numbering at 001 and the event seq at 1, repeating numbers the
-visitors already hold. So every row still readable is copied into the new store, and the
+visitors already hold. So every row still readable, of every table of the schema
+(:func:`kiosk.store.schema.table_names`: tickets, events, counters, the report's figures, the
+day's appointments and check-ins, events set aside), is copied into the new store, and the
 day's counters are rebuilt from whichever of counters, tickets and events survived. When
 they cannot be rebuilt, numbering is suspended until the next service day: an out-of-order
 screen for a day is better than two visitors holding the same number.
@@ -21,11 +23,10 @@ from typing import Any
 
 from kiosk.core.numbering import parse_number
 from kiosk.core.service_day import local_now
+from kiosk.store.schema import table_names
 from kiosk.store.transactions import WriterBase
 
 logger = logging.getLogger(__name__)
-
-TABLES = ("meta", "counters", "prefix_counters", "tickets", "events", "rejected_events")
 
 
 @dataclass
@@ -105,10 +106,10 @@ def read_salvage(path: Path) -> Salvage:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
     except sqlite3.Error as err:
         logger.error("salvage %s: cannot open (%s)", path, err)
-        salvage.failed_tables = list(TABLES)
+        salvage.failed_tables = list(table_names())
         return salvage
     try:
-        for table in TABLES:
+        for table in table_names():
             rows: list[tuple[Any, ...]] = []
             try:
                 cur = conn.execute(f"SELECT * FROM {table}")
@@ -142,7 +143,7 @@ def read_salvage(path: Path) -> Salvage:
 
 def restore(conn: sqlite3.Connection, salvage: Salvage) -> None:
     """Copy the salvaged rows into a new, empty store (inside the caller's transaction)."""
-    for table in TABLES:
+    for table in table_names():
         cols = salvage.columns.get(table)
         if not cols:
             continue

@@ -6,10 +6,16 @@ n). Version 2: a printed number is unique per service day whatever the configura
 on (service day, number); the old per-category uniqueness is dropped by a table rebuild.
 Existing data is kept, duplicates the old bug made are flagged, never deleted. Version 3: a
 ticket row says whether it is a priority ticket (``is_priority``, 0 for older rows).
+Version 4: the day's appointments and their check-ins.
+
+:func:`create_tables` is the one place that lists every script of the store (this module's,
+the report's figures, the appointments): the writer runs it, and :func:`table_names` derives
+from it the tables a salvage after corruption copies, so a table added here is salvaged too.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from pathlib import Path
@@ -58,6 +64,36 @@ INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_day_number ON tickets (service_day, number)
     WHERE is_duplicate_number = 0;
 """
+
+
+def schema_scripts() -> tuple[str, ...]:
+    """Every ``CREATE ... IF NOT EXISTS`` script of the store, in the order they run."""
+    # Imported here: kiosk.store.appointments imports the writer's base, which imports this.
+    from kiosk.store import aggregates, appointments
+
+    return (SCHEMA, aggregates.SCHEMA, appointments.SCHEMA)
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Create whatever table or index of the store is missing (an idempotent script)."""
+    for script in schema_scripts():
+        conn.executescript(script)
+
+
+@functools.cache
+def table_names() -> tuple[str, ...]:
+    """The name of every table the store holds, in creation order: read from the scripts
+    themselves, run on an in-memory database, so no list can forget one."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        create_tables(conn)
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ).fetchall()
+    finally:
+        conn.close()
+    return tuple(r[0] for r in rows)
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:

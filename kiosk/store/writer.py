@@ -15,8 +15,6 @@ from pathlib import Path
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import StoreCorrupted, StoreError
-from kiosk.store import aggregates
-from kiosk.store import appointments as appointments_schema
 from kiosk.store.appointments import Appointments
 from kiosk.store.issuing import Issuing
 from kiosk.store.meta import Meta
@@ -24,7 +22,7 @@ from kiosk.store.outbox import Outbox
 from kiosk.store.reader import DB_NAME, describe, sqlite_uri
 from kiosk.store.recovery import Recovery
 from kiosk.store.retention import Retention
-from kiosk.store.schema import BUSY_TIMEOUT_MS, SCHEMA, migrate
+from kiosk.store.schema import BUSY_TIMEOUT_MS, create_tables, migrate
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +89,7 @@ class Store(Issuing, Outbox, Meta, Retention, Recovery, Appointments):
                 check = conn.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
-                conn.executescript(SCHEMA)
-                conn.executescript(aggregates.SCHEMA)  # the report's daily figures
-                conn.executescript(appointments_schema.SCHEMA)  # the day's appointments
+                create_tables(conn)  # the store's, the report's figures, the appointments
                 migrate(conn, path)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)",

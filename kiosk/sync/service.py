@@ -103,7 +103,7 @@ class SyncService:
         heartbeat_data: Callable[[], dict] | None = None,
         client: ServerClient | None = None,
         backoff: BackoffPolicy | None = None,
-        appointments_day: Callable[[], dt.date] | None = None,
+        appointments_day: Callable[[], dt.date | None] | None = None,
         remote_config: RemoteConfigPort | None = None,
     ):
         self.server = server
@@ -368,6 +368,8 @@ class SyncService:
         if self.appointments_day is None:
             return False
         day = self.appointments_day()
+        if day is None:  # no [appointments] in force now (a server's version may bring it)
+            return False
         return now >= self._next_appointments_mono_s or day != self._appointments_fetched_day
 
     def _poll_appointments(self, client: ServerClient) -> None:
@@ -376,6 +378,8 @@ class SyncService:
         goes to the usual backoff, the kept list serving meanwhile."""
         assert self.appointments_day is not None
         day = self.appointments_day()
+        if day is None:
+            return
         now = self.clock.monotonic_s()
         self._next_appointments_mono_s = now + APPOINTMENTS_RETRY_S
         try:

@@ -135,9 +135,14 @@ def make_sync(
 
     read_token(config.server.token_file)  # refuses a missing or world-readable token at start-up
     appointments_day = None
-    if config.appointments is not None:  # the day's list, for check-in with the server down
+    if config.appointments is not None or remote is not None:
+        # The day's list, for check-in with the server down, while [appointments] is in force:
+        # from the file, or from a server's version accepted since the start.
 
-        def appointments_day() -> dt.date:
+        def appointments_day() -> dt.date | None:
+            in_force = config if remote is None else remote.latest_config
+            if in_force.appointments is None:
+                return None
             return local_now(clock.now_utc(), config.kiosk.timezone).date()
 
     return SyncService(
@@ -216,9 +221,12 @@ def make_speech(config: Config, display: Any, trace: Trace, clock: Clock) -> tup
         speaker = speaker_for(config.speech, emit=trace.emit).open()
         display.speaker = speaker
     if config.keypad.is_configured:
-        from kiosk.devices.keypad import Keypad
+        from kiosk.devices.keypad import EvdevBackend, Keypad
 
-        keypad = Keypad(config.keypad, on_key=display.press_key, clock=clock).open()
+        # python-evdev by name for a USB keypad: never a backend picked by what imports
+        keypad = Keypad(
+            config.keypad, on_key=display.press_key, clock=clock, backend=EvdevBackend()
+        ).open()
     return speaker, keypad
 
 

@@ -1,9 +1,14 @@
 """The barcode/QR scanner decoder (contract 5.3): evdev InputEvent sequences as a HID
-scanner types them (US and AZERTY layouts), and a real pty in serial mode."""
+scanner types them (US and AZERTY layouts), a real pty in serial mode, and a scanner unplugged
+and plugged back (a pty and its link going away, a FIFO whose device fails)."""
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import queue
+import sys
 import threading
 import time
 from collections import namedtuple
@@ -173,3 +178,135 @@ def test_line_decoder_keeps_a_partial_line():
     d = LineDecoder()
     assert d.feed(b"K7P") == []
     assert d.feed(b"2QX\n\n") == ["K7P2QX"]
+
+
+# ---- unplugged and plugged back -------------------------------------------------------------
+
+
+def _wait_for(predicate, what: str, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+class _PluggedPty:
+    """A serial scanner on a real pty behind a by-id style link: unplugging it closes the pty
+    and removes the link, as udev does; plugging it back makes a new pty and a new link."""
+
+    def __init__(self, link):
+        self.link = link
+        self.controller = self.device = -1
+
+    def plug(self) -> None:
+        self.controller, self.device = os.openpty()
+        self.link.unlink(missing_ok=True)
+        self.link.symlink_to(os.ttyname(self.device))
+
+    def unplug(self) -> None:
+        os.close(self.controller)
+        os.close(self.device)
+        self.controller = self.device = -1
+        self.link.unlink(missing_ok=True)
+
+
+def test_a_serial_scanner_unplugged_then_plugged_back_reads_again(tmp_path, caplog):
+    pytest.importorskip("serial")
+    pty = _PluggedPty(tmp_path / "usb-scanner-if00")
+    pty.plug()
+    got: queue.Queue[str] = queue.Queue()
+    section = AppointmentsSection(scanner=f"serial://{pty.link}?baudrate=9600")
+    scanner = Scanner(section, on_text=got.put, reopen_first_s=0.02, reopen_max_s=0.1)
+    caplog.set_level(logging.INFO, logger="kiosk.devices.scanner")
+    with scanner:
+        _wait_for(lambda: scanner.state == "reading", "the first open")
+        os.write(pty.controller, b"K7P2QX\n")
+        assert got.get(timeout=5) == "K7P2QX"
+        pty.unplug()
+        _wait_for(lambda: scanner.reopen_attempts >= 4, "several tries while it is away")
+        assert scanner.state == "reopening"
+        pty.plug()
+        _wait_for(lambda: scanner.state == "reading", "the scanner back")
+        os.write(pty.controller, b"AM7Q2W\n")
+        assert got.get(timeout=5) == "AM7Q2W"
+    pty.unplug()
+    assert scanner.state == "closed"
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    # one line when it went, none for each failed try, one (INFO) when it came back
+    assert len([line for line in lines if "stopped answering" in line]) == 1, lines
+    assert len(lines) == 1, lines
+    assert any("reading again" in r.getMessage() for r in caplog.records)
+
+
+def test_a_hid_scanner_that_goes_away_is_reopened(tmp_path):
+    """The HID side on a real FIFO: read() fails with ENODEV as evdev's does when the
+    scanner is pulled out; the opener fails while it is away, then gives a new device."""
+    fifo = tmp_path / "usb-scanner-event-kbd"
+    os.mkfifo(fifo)
+    got: queue.Queue[str] = queue.Queue()
+    opened: list[int] = []
+
+    class FifoDevice:
+        def __init__(self) -> None:
+            self.fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+            self.writer = os.open(fifo, os.O_WRONLY)
+
+        def read(self):
+            data = os.read(self.fd, 64)
+            if data == b"gone":
+                raise OSError(errno.ENODEV, "No such device")
+            return us_keys(data.decode())
+
+        def grab(self) -> None:
+            pass
+
+        def ungrab(self) -> None:
+            pass
+
+        def close(self) -> None:
+            os.close(self.fd)
+            os.close(self.writer)
+
+    devices: list[FifoDevice] = []
+
+    def opener() -> FifoDevice:
+        opened.append(1)
+        if not fifo.exists():
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(fifo))
+        devices.append(FifoDevice())
+        return devices[-1]
+
+    section = AppointmentsSection(scanner=str(fifo))
+    scanner = Scanner(
+        section, on_text=got.put, opener=opener, reopen_first_s=0.02, reopen_max_s=0.1
+    )
+    with scanner:
+        _wait_for(lambda: scanner.state == "reading", "the first open")
+        os.write(devices[0].writer, b"K7P2QX")
+        assert got.get(timeout=5) == "K7P2QX"
+        fifo.unlink()
+        os.write(devices[0].writer, b"gone")
+        _wait_for(lambda: scanner.reopen_attempts >= 3, "tries while it is away")
+        os.mkfifo(fifo)
+        _wait_for(lambda: len(devices) == 2 and scanner.state == "reading", "the new device")
+        os.write(devices[1].writer, b"AM7Q2W")
+        assert got.get(timeout=5) == "AM7Q2W"
+    assert scanner.state == "closed"
+
+
+def test_reopen_delays_double_up_to_a_bound():
+    from kiosk.devices.scanner import reopen_delay_s
+
+    delays = [reopen_delay_s(n, first_s=0.5, max_s=30.0) for n in range(1, 10)]
+    assert delays == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0]
+
+
+def test_without_python_evdev_the_hid_scanner_is_one_line_and_no_retry(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "evdev", None)
+    section = AppointmentsSection(scanner="/dev/input/by-id/usb-scanner-event-kbd")
+    with Scanner(section, on_text=lambda t: None, reopen_first_s=0.01) as scanner:
+        _wait_for(lambda: scanner.state == "off", "the scanner given up")
+        assert scanner.reopen_attempts == 0
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "python-evdev is not installed" in line

@@ -124,6 +124,7 @@ def test_a_bad_section_gets_exactly_the_files_message(local: Path, tmp_path: Pat
         ({"gpio": {"status_led_pin": "GPIO17"}}, "[gpio] may not be set"),
         ({"technician": {"pin_hash": "x"}}, "[technician] may not be set"),
         ({"display": {"backlight_path": "/etc/passwd"}}, "[display] backlight_path may not"),
+        ({"appointments": {"scanner": "serial:///dev/ttyS0"}}, "[appointments] scanner may not"),
     ],
 )
 def test_what_stays_in_the_local_file_is_refused(
