@@ -118,6 +118,11 @@ def _keys(*keys: Key) -> dict[str, Key]:
     return {key.name: key for key in keys}
 
 
+def _one_of(name: str, choices: tuple[str, ...], default: str) -> Key:
+    """A text key that takes one of ``choices``, quoted in its message: ``"a" or "b"``."""
+    return Key(name, str, " or ".join(f'"{c}"' for c in choices), default, choices=choices)
+
+
 _DAYS = "a whole number of days from 1 to 3650"
 _ID_EXPECTED = '1-32 characters of a-z 0-9 - (for example "hdv-1")'
 _TIMEZONE_EXPECTED = 'an IANA time zone name such as "Europe/Paris"'
@@ -200,13 +205,7 @@ DISPLAY = _keys(
         lo=50,
         hi=2000,
     ),
-    Key(
-        "backlight",
-        str,
-        " or ".join(f'"{m}"' for m in BACKLIGHT_MODES),
-        "auto",
-        choices=BACKLIGHT_MODES,
-    ),
+    _one_of("backlight", BACKLIGHT_MODES, "auto"),
     Key("backlight_path", str, _BACKLIGHT_PATH_EXPECTED, None, is_path=True),
     Key("backlight_wake_s", NUMBER, "seconds from 5 to 3600", 60.0, lo=5, hi=3600),
 )
@@ -298,13 +297,7 @@ SPEECH = _keys(
     Key("output", str, "{forms}", "alsa://default"),
     Key("volume", NUMBER, "a level from 0 to 1", 0.6, lo=0, hi=1),
     Key("volume_step", NUMBER, "a step from 0.01 to 0.5", 0.1, lo=0.01, hi=0.5),
-    Key(
-        "engine",
-        str,
-        " or ".join(f'"{e}"' for e in SPEECH_ENGINES),
-        "espeak-ng",
-        choices=SPEECH_ENGINES,
-    ),
+    _one_of("engine", SPEECH_ENGINES, "espeak-ng"),
     Key("headset", bool, "true or false", False),
     Key("rate_wpm", int, "words a minute from 80 to 400", 160, lo=80, hi=400),
     Key("voices", dict, 'espeak-ng voices per language: { en = "en-gb" }', {}),
@@ -333,13 +326,7 @@ APPOINTMENTS = _keys(
     Key("early_min", int, "minutes from 0 to 240", 30, lo=0, hi=240),
     Key("late_min", int, "minutes from 0 to 240", 15, lo=0, hi=240),
     Key("scanner", str, SCANNER_FORMS, None),
-    Key(
-        "scanner_layout",
-        str,
-        " or ".join(f'"{x}"' for x in SCANNER_LAYOUTS),
-        "us",
-        choices=SCANNER_LAYOUTS,
-    ),
+    _one_of("scanner_layout", SCANNER_LAYOUTS, "us"),
 )
 
 SURVEY = _keys(Key("enabled", bool, "true or false", False))
