@@ -3,7 +3,9 @@
 ``[[hours.exceptions]]``.
 
 Called by :mod:`kiosk.config` with its table reader (``fail``, ``get``, ``finish``), so every
-error is the same one line naming the file, the key, the value and what is expected.
+error is the same one line naming the file, the key, the value and what is expected. The keys
+are described in kiosk/config_keys.py (``WEEKLY``, ``HOURS``, ``HOURS_EXCEPTION``); here are
+the rules a description cannot say: ranges that parse and do not overlap, exceptions in order.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
+from kiosk.config_keys import (
+    HOURS,
+    HOURS_EXCEPTION,
+    RANGES_EXPECTED,
+    WEEKLY,
+    Key,
+    fetch,
+)
 from kiosk.core.calendar import (
-    WEEKDAYS,
     Calendar,
     DateException,
     HolidaySource,
@@ -22,19 +31,16 @@ from kiosk.core.calendar import (
     parse_day_ranges,
 )
 
-RANGES_EXPECTED = 'a list of "HH:MM-HH:MM" ranges'
 MAX_EXCEPTION_DAYS = 366
 
 
-def parse_weekly(
-    r: Any, *, expected: str = RANGES_EXPECTED
-) -> tuple[WeeklyHours, dict[str, tuple[str, ...]]]:
+def parse_weekly(r: Any) -> tuple[WeeklyHours, dict[str, tuple[str, ...]]]:
     """The seven weekday keys of a table (a missing day: closed)."""
     text: dict[str, tuple[str, ...]] = {}
-    for day in WEEKDAYS:
-        ranges = r.get(day, list, expected, [])
+    for day, key in WEEKLY.items():
+        ranges = fetch(r, key)
         if not all(isinstance(x, str) for x in ranges):
-            r.fail(day, ranges, expected)
+            r.fail(day, ranges, key.expected)
         try:
             parse_day_ranges(ranges, day)
         except ValueError as err:
@@ -48,12 +54,7 @@ def parse_hours(
 ) -> tuple[Calendar, dict[str, tuple[str, ...]]]:
     """``[hours]``: the week, ``public_holidays`` and ``[[hours.exceptions]]``."""
     weekly, text = parse_weekly(r)
-    code = r.get(
-        "public_holidays",
-        str,
-        'an ISO 3166 country code, optionally with its subdivision: "FR", "FR-57"',
-        None,
-    )
+    code = fetch(r, HOURS["public_holidays"])
     holidays: HolidaySource | None = None
     if code is not None:
         from kiosk.holiday_table import HolidayTable
@@ -62,7 +63,7 @@ def parse_hours(
             holidays = HolidayTable(code, languages)
         except ValueError as err:
             r.fail("public_holidays", code, str(err))
-    tables = r.get("exceptions", list, "a list of [[hours.exceptions]] tables", [])
+    tables = fetch(r, HOURS["exceptions"])
     exceptions = [
         _parse_exception(make_reader(f"hours.exceptions #{i}", t), languages)
         for i, t in enumerate(tables, start=1)
@@ -80,23 +81,22 @@ def parse_hours(
     return calendar, text
 
 
-def _date(r: Any, key: str, default: Any = ...) -> dt.date | None:
-    expected = 'a date written "YYYY-MM-DD", such as "2026-12-24"'
-    value = r.get(key, (str, dt.date), expected, default)
+def _date(r: Any, key: Key) -> dt.date | None:
+    value = fetch(r, key)
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, dt.datetime):
-        r.fail(key, str(value), expected)
+        r.fail(key.name, str(value), key.expected)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        r.fail(key, value, expected)
+        r.fail(key.name, value, key.expected)
     return None  # not reached
 
 
 def _parse_exception(r: Any, languages: Iterable[str]) -> DateException:
-    first = _date(r, "from")
-    last = _date(r, "to", None) or first
+    first = _date(r, HOURS_EXCEPTION["from"])
+    last = _date(r, HOURS_EXCEPTION["to"]) or first
     assert first is not None and last is not None
     if last < first:
         r.fail("to", last.isoformat(), f"a date on or after from = {first.isoformat()}")
@@ -107,14 +107,14 @@ def _parse_exception(r: Any, languages: Iterable[str]) -> DateException:
             f"at most {MAX_EXCEPTION_DAYS} days after from = {first.isoformat()} (one "
             "exception per season, the weekly hours for the rest of the year)",
         )
-    ranges = r.get("ranges", list, f"{RANGES_EXPECTED}; [] for closed all day")
+    ranges = fetch(r, HOURS_EXCEPTION["ranges"])
     if not all(isinstance(x, str) for x in ranges):
         r.fail("ranges", ranges, RANGES_EXPECTED)
     try:
         parsed = parse_day_ranges(ranges, "ranges")
     except ValueError as err:
         r.fail("ranges", ranges, f'"HH:MM-HH:MM" ranges that do not overlap ({err})')
-    label = r.get("label", dict, 'labels per language: { fr = "...", en = "..." }', {})
+    label = fetch(r, HOURS_EXCEPTION["label"])
     langs = set(languages)
     for lang, text in label.items():
         if lang not in langs or not isinstance(text, str) or not text.strip():

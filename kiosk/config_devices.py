@@ -1,8 +1,10 @@
 """The kiosk's hardware sections of the configuration: [gpio] (the ticket button, the status
 LED, the technician button), [speech] (the voice) and [keypad] (the tactile keypad's keys).
 
-Read by hand, like [hours] (kiosk/config_calendar.py): nested tables and pins that must not
-be used twice. :func:`kiosk.config.parse_config` hands each function its section's reader.
+The keys are described in kiosk/config_keys.py (``GPIO``, ``SPEECH``, ``KEYPAD``); here are
+the rules a description cannot say: the one form of a pin, a pin used once, an output URL,
+keys of a nested table. :func:`kiosk.config.parse_config` hands each function its section's
+reader.
 """
 
 from __future__ import annotations
@@ -10,7 +12,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kiosk.config_keys import resolve_path
+from kiosk.config_keys import (
+    GPIO,
+    KEY_NAMES_TEXT,
+    KEYPAD,
+    PIN_EXPECTED,
+    SPEECH,
+    fetch,
+    read,
+    resolve_path,
+)
 from kiosk.core.settings import (
     DEFAULT_EVDEV_KEYS,
     KEY_NAMES,
@@ -45,19 +56,15 @@ def normalise_pin(value: str) -> str | None:
 
 
 def parse_gpio(r: Any, categories: tuple[CategoryConfig, ...]) -> GpioSection:
-    pin_expected = (
-        'a GPIO pin such as "GPIO17" (also "BCM17", "17", or the header pin "BOARD11", '
-        '"J8:11"): GPIO0 to GPIO27'
-    )
     seen: dict[str, str] = {}  # normalised pin -> the key that uses it
 
     def pin(key: str) -> str | None:
-        value = r.get(key, str, pin_expected, None)
+        value = fetch(r, GPIO[key])
         if value is None:
             return None
         normal = normalise_pin(value)
         if normal is None:
-            r.fail(key, value, pin_expected)
+            r.fail(key, value, PIN_EXPECTED)
         assert normal is not None
         if normal in seen:
             r.fail(key, value, f"a pin other than {normal}, already the {seen[normal]}")
@@ -66,7 +73,7 @@ def parse_gpio(r: Any, categories: tuple[CategoryConfig, ...]) -> GpioSection:
 
     section = GpioSection(
         ticket_button_pin=pin("ticket_button_pin"),
-        ticket_button_category=r.get("ticket_button_category", str, "a category id", None),
+        ticket_button_category=fetch(r, GPIO["ticket_button_category"]),
         status_led_pin=pin("status_led_pin"),
         technician_button_pin=pin("technician_button_pin"),
     )
@@ -86,22 +93,18 @@ def parse_gpio(r: Any, categories: tuple[CategoryConfig, ...]) -> GpioSection:
 def parse_speech(r: Any, kiosk: KioskSection) -> SpeechSection:
     from kiosk.speech.output import OUTPUT_FORMS
 
-    output = r.get("output", str, OUTPUT_FORMS, "alsa://default")
+    output = fetch(r, SPEECH["output"], forms=OUTPUT_FORMS)
     scheme, sep, rest = output.partition("://")
     if output != "none" and not (sep and scheme in ("alsa", "file") and rest):
         r.fail("output", output, OUTPUT_FORMS)
     if scheme == "file":
         output = f"file://{resolve_path(r.path, rest)}"
-    volume = r.number("volume", "a level from 0 to 1", 0.6, 0, 1)
-    step = r.number("volume_step", "a step from 0.01 to 0.5", 0.1, 0.01, 0.5)
-    engine = r.get("engine", str, '"espeak-ng" or "tone"', "espeak-ng")
-    if engine not in ("espeak-ng", "tone"):
-        r.fail("engine", engine, '"espeak-ng" or "tone"')
-    headset = r.get("headset", bool, "true or false", False)
-    rate = r.get("rate_wpm", int, "words a minute from 80 to 400", 160)
-    if not 80 <= rate <= 400:
-        r.fail("rate_wpm", rate, "words a minute from 80 to 400")
-    voices = r.get("voices", dict, 'espeak-ng voices per language: { en = "en-gb" }', {})
+    volume = read(r, SPEECH["volume"])
+    step = read(r, SPEECH["volume_step"])
+    engine = read(r, SPEECH["engine"])
+    headset = read(r, SPEECH["headset"])
+    rate = read(r, SPEECH["rate_wpm"])
+    voices = read(r, SPEECH["voices"])
     for lang, voice in voices.items():
         if lang not in kiosk.languages or not isinstance(voice, str) or not voice:
             r.fail("voices", voices, "espeak-ng voice names keyed by a configured language")
@@ -118,8 +121,8 @@ def parse_speech(r: Any, kiosk: KioskSection) -> SpeechSection:
 
 
 def parse_keypad(r: Any, gpio: GpioSection) -> KeypadSection:
-    names = ", ".join(KEY_NAMES)
-    raw_pins = r.get("gpio", dict, f'pins per key: {{ help = "GPIO5" }} (keys: {names})', {})
+    names = KEY_NAMES_TEXT
+    raw_pins = read(r, KEYPAD["gpio"])
     pins: dict[str, str] = {}
     for key, pin in raw_pins.items():
         if key not in KEY_NAMES:
@@ -134,10 +137,8 @@ def parse_keypad(r: Any, gpio: GpioSection) -> KeypadSection:
     used = list(pins.values())
     if len(set(used)) != len(used) or taken & set(used):
         r.fail("gpio", pins, "a different pin for each key, not used in [gpio]")
-    evdev = r.path_value(
-        "evdev", 'a USB keypad\'s event device such as "/dev/input/by-id/...-event-kbd"', None
-    )
-    keys = r.get("evdev_keys", dict, 'evdev key codes to key names: { KEY_KP8 = "up" }', None)
+    evdev = read(r, KEYPAD["evdev"])
+    keys = read(r, KEYPAD["evdev_keys"])
     if keys is not None:
         for code, key in keys.items():
             if not re.match(r"^(KEY|BTN)_[A-Z0-9_]+$", code):

@@ -1,20 +1,28 @@
-"""What each scalar key of [kiosk], [printer], [server], [display] and [technician] accepts,
-described once: its TOML type, its default, its range or choices and the words of its error
-message ("expected ..."). :func:`read` is the one reader that checks a value against its
-description; kiosk/config.py calls it and adds only the checks a table cannot say (a time
-zone that exists, a printer URL, a loopback address). docs/configuration.md documents every
-key described here, and a test (tests/core/test_config_keys.py) keeps the two in step.
+"""What each key of the configuration accepts, described once: its TOML type, its default,
+its range or choices and the words of its error message ("expected ..."). :func:`read` is the
+one reader that checks a value against its description; the section parsers (kiosk/config.py
+and its kiosk/config_<topic>.py) call it and add only the checks a table cannot say: a time
+zone that exists, a printer URL, a loopback address, and the rules between keys or records
+(unique category ids and prefixes, parent and child levels, the buttons on one screen, pins
+used once). docs/configuration.md documents every key described here, and a test
+(tests/core/test_config_keys.py) keeps the two in step.
 
-The other sections ([hours], [[categories]], [gpio], [speech], [keypad]) have nested
-structure and are still read by hand in kiosk/config.py and kiosk/config_calendar.py.
+A record of an array of tables ([[categories]], [[hours.exceptions]]) is described like a
+section: :data:`SECTIONS` names it ``categories``, ``hours.exceptions``. An ``expected`` with
+``{placeholders}`` is completed by its parser (the category ids of this configuration, its
+default language), see :func:`fetch`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from kiosk.core.calendar import WEEKDAYS
+from kiosk.core.settings import KEY_NAMES
 
 # Patterns are matched with re.fullmatch: ``$`` alone would also match before a final "\n".
 ID_RE = re.compile(r"[a-z0-9-]{1,32}")
@@ -68,13 +76,14 @@ class KeyReader(Protocol):
     def check_text(self, key: str, value: str, max_chars: int) -> str: ...
 
 
-def fetch(r: KeyReader, key: Key) -> Any:
+def fetch(r: KeyReader, key: Key, **fields: str) -> Any:
     """The value of ``key`` (its default when absent), of the right type, not yet checked
     further: :func:`check` does the rest (two steps when a section reads all its values
-    before checking them)."""
+    before checking them). ``fields`` complete an ``expected`` with placeholders."""
+    expected = key.expected.format(**fields) if fields else key.expected
     if key.is_path:
-        return r.path_value(key.name, key.expected, key.default)
-    return r.get(key.name, key.kind, key.expected, key.default)
+        return r.path_value(key.name, expected, key.default)
+    return r.get(key.name, key.kind, expected, key.default)
 
 
 def check(r: KeyReader, key: Key, value: Any) -> Any:
@@ -107,6 +116,11 @@ def resolve_path(config_path: Path, value: str) -> Path:
 
 def _keys(*keys: Key) -> dict[str, Key]:
     return {key.name: key for key in keys}
+
+
+def _one_of(name: str, choices: tuple[str, ...], default: str) -> Key:
+    """A text key that takes one of ``choices``, quoted in its message: ``"a" or "b"``."""
+    return Key(name, str, " or ".join(f'"{c}"' for c in choices), default, choices=choices)
 
 
 _DAYS = "a whole number of days from 1 to 3650"
@@ -191,13 +205,7 @@ DISPLAY = _keys(
         lo=50,
         hi=2000,
     ),
-    Key(
-        "backlight",
-        str,
-        " or ".join(f'"{m}"' for m in BACKLIGHT_MODES),
-        "auto",
-        choices=BACKLIGHT_MODES,
-    ),
+    _one_of("backlight", BACKLIGHT_MODES, "auto"),
     Key("backlight_path", str, _BACKLIGHT_PATH_EXPECTED, None, is_path=True),
     Key("backlight_wake_s", NUMBER, "seconds from 5 to 3600", 60.0, lo=5, hi=3600),
 )
@@ -213,11 +221,131 @@ TECHNICIAN = _keys(
     ),
 )
 
-# Section name -> its keys, for the documentation's test.
+RANGES_EXPECTED = 'a list of "HH:MM-HH:MM" ranges'
+DATE_EXPECTED = 'a date written "YYYY-MM-DD", such as "2026-12-24"'
+
+# The seven weekday keys of [hours] and of a category's hours (a missing day: closed).
+WEEKLY = _keys(*(Key(day, list, RANGES_EXPECTED, []) for day in WEEKDAYS))
+
+HOURS = {
+    **WEEKLY,
+    **_keys(
+        Key(
+            "public_holidays",
+            str,
+            'an ISO 3166 country code, optionally with its subdivision: "FR", "FR-57"',
+            None,
+        ),
+        Key("exceptions", list, "a list of [[hours.exceptions]] tables", []),
+    ),
+}
+
+HOURS_EXCEPTION = _keys(
+    Key("from", (str, dt.date), DATE_EXPECTED),
+    Key("to", (str, dt.date), DATE_EXPECTED, None),
+    Key("ranges", list, f"{RANGES_EXPECTED}; [] for closed all day"),
+    Key("label", dict, 'labels per language: { fr = "...", en = "..." }', {}),
+)
+
+CATEGORY_ID_EXPECTED = '1-32 characters of a-z 0-9 - (for example "etat-civil")'
+PREFIX_EXPECTED = '1-2 capital letters such as "A"'
+PREFIX_RE = re.compile(r"[A-Z]{1,2}")
+LABEL_MAX_CHARS = 80
+
+CATEGORY = _keys(
+    Key("id", str, CATEGORY_ID_EXPECTED, pattern=ID_RE),
+    Key("parent", str, "the id of a category listed before this one", None),
+    # A parent only groups its children; it gives no ticket, so needs no prefix.
+    Key("prefix", str, PREFIX_EXPECTED, None, pattern=PREFIX_RE),
+    Key(
+        "label",
+        dict,
+        'labels per language, at least {lang}: {{ {lang} = "..." }}',
+    ),
+    Key("cap", int, "a daily number of tickets from 1 to 9999", None, lo=1, hi=9999),
+    Key("pictogram", str, "a pictogram name", None),
+    Key("hours", dict, 'weekday ranges: { tuesday = ["14:00-18:00"] }', None),
+    Key("discreet", bool, "true or false", False),
+    Key("spoken_label", dict, 'what speech says, per language: { ar = "..." }', {}),
+    Key("subtitle", dict, 'a plain-language line per language: { fr = "..." }', {}),
+)
+
+PRIORITY = _keys(
+    Key(
+        "categories",
+        list,
+        'a list of ticket category ids ({ids}), or ["*"] for all of them',
+    ),
+)
+
+PIN_EXPECTED = (
+    'a GPIO pin such as "GPIO17" (also "BCM17", "17", or the header pin "BOARD11", '
+    '"J8:11"): GPIO0 to GPIO27'
+)
+
+GPIO = _keys(
+    Key("ticket_button_pin", str, PIN_EXPECTED, None),
+    Key("ticket_button_category", str, "a category id", None),
+    Key("status_led_pin", str, PIN_EXPECTED, None),
+    Key("technician_button_pin", str, PIN_EXPECTED, None),
+)
+
+SPEECH_ENGINES = ("espeak-ng", "tone")
+
+SPEECH = _keys(
+    # {forms} is kiosk.speech.output.OUTPUT_FORMS, imported only when [speech] is read.
+    Key("output", str, "{forms}", "alsa://default"),
+    Key("volume", NUMBER, "a level from 0 to 1", 0.6, lo=0, hi=1),
+    Key("volume_step", NUMBER, "a step from 0.01 to 0.5", 0.1, lo=0.01, hi=0.5),
+    _one_of("engine", SPEECH_ENGINES, "espeak-ng"),
+    Key("headset", bool, "true or false", False),
+    Key("rate_wpm", int, "words a minute from 80 to 400", 160, lo=80, hi=400),
+    Key("voices", dict, 'espeak-ng voices per language: { en = "en-gb" }', {}),
+)
+
+KEY_NAMES_TEXT = ", ".join(KEY_NAMES)
+
+KEYPAD = _keys(
+    Key("gpio", dict, f'pins per key: {{ help = "GPIO5" }} (keys: {KEY_NAMES_TEXT})', {}),
+    Key(
+        "evdev",
+        str,
+        'a USB keypad\'s event device such as "/dev/input/by-id/...-event-kbd"',
+        None,
+        is_path=True,
+    ),
+    Key("evdev_keys", dict, 'evdev key codes to key names: { KEY_KP8 = "up" }', None),
+)
+
+SCANNER_FORMS = (
+    'a HID scanner\'s "/dev/input/by-id/...-event-kbd" or "serial:///dev/ttyACM0?baudrate=9600"'
+)
+SCANNER_LAYOUTS = ("us", "azerty")
+
+APPOINTMENTS = _keys(
+    Key("early_min", int, "minutes from 0 to 240", 30, lo=0, hi=240),
+    Key("late_min", int, "minutes from 0 to 240", 15, lo=0, hi=240),
+    Key("scanner", str, SCANNER_FORMS, None),
+    _one_of("scanner_layout", SCANNER_LAYOUTS, "us"),
+)
+
+SURVEY = _keys(Key("enabled", bool, "true or false", False))
+
+# Section (or record) name -> its keys, for the documentation's test.
 SECTIONS = {
     "kiosk": KIOSK,
     "printer": PRINTER,
     "server": SERVER,
+    "hours": HOURS,
+    "hours.exceptions": HOURS_EXCEPTION,
+    "categories": CATEGORY,
+    "categories.hours": WEEKLY,
+    "priority": PRIORITY,
     "display": DISPLAY,
+    "survey": SURVEY,
     "technician": TECHNICIAN,
+    "gpio": GPIO,
+    "speech": SPEECH,
+    "keypad": KEYPAD,
+    "appointments": APPOINTMENTS,
 }

@@ -9,7 +9,6 @@ tickets (``"priority": true`` in ``ticket.issued``) are called in the order a
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import threading
 import time
@@ -21,6 +20,8 @@ from typing import Any
 from kiosk.sync.protocol import WireEvent
 from stubserver.appointments import SCHEMA as APPOINTMENTS_SCHEMA
 from stubserver.appointments import AppointmentBook
+from stubserver.config_book import ConfigBook
+from stubserver.enrolment import EnrolmentBook
 from stubserver.indicators import (
     SurveyFigures,
     WaitFigures,
@@ -93,8 +94,10 @@ class CategoryFigures:
     priority_waiting: int = 0  # priority tickets among ``waiting`` (for the page)
 
 
-class StubDatabase(AppointmentBook):
-    """Open with :meth:`open`, close with :meth:`close`."""
+class StubDatabase(AppointmentBook, ConfigBook, EnrolmentBook):
+    """Open with :meth:`open`, close with :meth:`close`. Appointments, remote configurations
+    and enrolment are kept by its parts (stubserver/appointments.py, config_book.py,
+    enrolment.py), on the same connection and lock."""
 
     def __init__(self, path: Path, *, wall_s: Callable[[], float] = time.time):
         self.path = Path(path)
@@ -346,97 +349,6 @@ class StubDatabase(AppointmentBook):
             if isinstance(value, dict):
                 parsed.append((value.get("score"), value.get("reason")))
         return day, figures, survey_figures(parsed)
-
-    # ---- enrolment and tokens ---------------------------------------------------------------------
-
-    def add_enrol_code(self, code: str) -> None:
-        with self._lock:
-            self._db().execute("INSERT OR IGNORE INTO enrol_codes (code) VALUES (?)", (code,))
-
-    def enrol(self, kiosk_id: str, code: str) -> str | None:
-        """A new token for ``kiosk_id`` if ``code`` is known and unused (then used), else None."""
-        with self._lock:
-            conn = self._db()
-            cur = conn.execute(
-                "UPDATE enrol_codes SET used_by = ? WHERE code = ? AND used_by IS NULL",
-                (kiosk_id, code),
-            )
-            if cur.rowcount != 1:
-                return None
-            token = secrets.token_urlsafe(32)
-            conn.execute("INSERT INTO tokens (token, kiosk_id) VALUES (?, ?)", (token, kiosk_id))
-        return token
-
-    def token_kiosk(self, token: str) -> str | None:
-        """The kiosk an enrolled token belongs to, or None for an unknown token."""
-        with self._lock:
-            row = (
-                self._db()
-                .execute("SELECT kiosk_id FROM tokens WHERE token = ?", (token,))
-                .fetchone()
-            )
-        return None if row is None else str(row[0])
-
-    # ---- remote configuration (contract 5.7) --------------------------------------------------
-
-    def set_config(self, kiosk_id: str, config: dict[str, Any] | None) -> int:
-        """Set (or, with None, clear) the kiosk's configuration; returns its new version,
-        one above the last (a cleared one keeps counting, so no version is ever reused)."""
-        with self._lock:
-            conn = self._db()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                row = conn.execute(
-                    "SELECT version FROM configs WHERE kiosk_id = ?", (kiosk_id,)
-                ).fetchone()
-                version = (row[0] if row else 0) + 1
-                conn.execute(
-                    "INSERT INTO configs (kiosk_id, version, config, set_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (kiosk_id) DO UPDATE SET version = excluded.version, "
-                    "config = excluded.config, set_at = excluded.set_at",
-                    (
-                        kiosk_id,
-                        version,
-                        None if config is None else json.dumps(config, ensure_ascii=False),
-                        self._wall_s(),
-                    ),
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        return version
-
-    def config(self, kiosk_id: str) -> tuple[int, dict[str, Any] | None] | None:
-        """(version, config or None when cleared), or None when never set."""
-        with self._lock:
-            row = (
-                self._db()
-                .execute("SELECT version, config FROM configs WHERE kiosk_id = ?", (kiosk_id,))
-                .fetchone()
-            )
-        if row is None:
-            return None
-        return int(row[0]), (json.loads(row[1]) if row[1] is not None else None)
-
-    def config_kiosks(self) -> list[str]:
-        with self._lock:
-            rows = self._db().execute("SELECT kiosk_id FROM configs ORDER BY 1").fetchall()
-        return [r[0] for r in rows]
-
-    def config_reports(self, kiosk_id: str, limit: int = 5) -> list[dict[str, Any]]:
-        """The kiosk's latest config.applied / config.rejected events, newest first."""
-        with self._lock:
-            rows = (
-                self._db()
-                .execute(
-                    "SELECT type, data, at FROM events WHERE kiosk_id = ? AND type IN "
-                    "('config.applied', 'config.rejected') ORDER BY rowid DESC LIMIT ?",
-                    (kiosk_id, limit),
-                )
-                .fetchall()
-            )
-        return [{"type": r[0], "data": json.loads(r[1]), "at": r[2]} for r in rows]
 
 
 def _waiting(conn: sqlite3.Connection, kiosk_id: str, day: str, category: str) -> tuple[int, int]:

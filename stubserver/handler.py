@@ -19,6 +19,9 @@ outages, slow answers, resets and garbage exactly where a real server would fail
 framing of requests and answers is :mod:`stubserver.framing`'s; the server's
 lifecycle and what it keeps (database, faults, recorded requests) are
 :mod:`stubserver.server`'s.
+
+A little over 400 lines: one route table and its answers, each a few lines; the answers' content
+is elsewhere (stubserver/db.py, appointments.py, page.py, indicators.py).
 """
 
 from __future__ import annotations

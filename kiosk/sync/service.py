@@ -18,6 +18,10 @@ due, fetches the queue state. The rules are the contract's (section 4):
 The backoff (attempt count, next attempt time), the last success and the last error live in
 the store's meta table, so a restart neither hammers a struggling server nor forgets it.
 Wall and monotonic time come from the injected Clock, so tests drive backoff with FakeClock.
+
+Over 400 lines on purpose: one worker and its one loop, whose steps (deliver, split, set
+aside, back off, the periodic fetches) share the backoff and status state; the backoff's rules
+are kiosk/sync/backoff.py and backoff_state.py, the wire kiosk/sync/client.py.
 """
 
 from __future__ import annotations

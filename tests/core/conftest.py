@@ -7,29 +7,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from report_activity import site_toml
 
 from kiosk.config import load_config
 from kiosk.core.clock import FakeClock
 from kiosk.core.settings import Config
 
-BASE_TOML = """
-[kiosk]
-id = "test-1"
-site = "Hôtel de ville"
-timezone = "Europe/Paris"
-languages = ["fr", "en"]
-data_dir = "data"
-
-[printer]
-url = "virtual://out"
-
-[hours]
-monday = ["08:30-12:00", "13:30-17:00"]
-tuesday = ["12:00-18:00"]
-wednesday = ["08:30-12:00", "13:30-17:00"]
-thursday = ["08:30-12:00", "13:30-17:00"]
-friday = ["08:30-12:00", "13:30-17:00"]
-
+# The site of bench/report_activity.py (the one builder of a day's activity), two categories.
+BASE_TOML = (
+    "\n"
+    + site_toml("test-1", "Hôtel de ville")
+    + """
 [[categories]]
 id = "etat-civil"
 prefix = "A"
@@ -41,6 +29,7 @@ prefix = "U"
 label = { fr = "Urbanisme" }
 cap = 2
 """
+)
 
 
 def write_config(tmp_path: Path, text: str = BASE_TOML, name: str = "kiosk.toml") -> Path:

@@ -1,5 +1,7 @@
 """Synthetic activity for the report tests: the real Store on a real SQLite file, the clock
-injected, and an independent tally of what was done (the figures every CSV must match)."""
+injected, and an independent tally of what was done (the figures every CSV must match).
+What happens at the desk is written by bench/report_activity.py's :class:`Desk`, the one
+builder of a day's activity; who comes when, and the tally, are chosen here."""
 
 from __future__ import annotations
 
@@ -12,35 +14,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from report_activity import Desk, site_toml
+
 from kiosk.config import load_config
-from kiosk.core import events as ev
 from kiosk.core.clock import FakeClock
 from kiosk.core.settings import Config
-from kiosk.report.survey import SurveyGate, record_answer
 from kiosk.store import Store
 
 TZ = "Europe/Paris"
 PARIS = zoneinfo.ZoneInfo(TZ)
 FIRST_DAY = dt.date(2026, 11, 2)  # a Monday
 DAYS = 14
-CONFIG_TOML = """
-[kiosk]
-id = "rep-1"
-site = "Hôtel de ville de Miramas"
-timezone = "Europe/Paris"
-languages = ["fr", "en"]
-data_dir = "data"
-
-[printer]
-url = "virtual://out"
-
-[hours]
-monday = ["08:30-12:00", "13:30-17:00"]
-tuesday = ["12:00-18:00"]
-wednesday = ["08:30-12:00", "13:30-17:00"]
-thursday = ["08:30-12:00", "13:30-17:00"]
-friday = ["08:30-12:00", "13:30-17:00"]
-
+CONFIG_TOML = (
+    "\n"
+    + site_toml("rep-1", "Hôtel de ville de Miramas")
+    + """
 [[categories]]
 id = "etat-civil"
 prefix = "A"
@@ -57,6 +45,7 @@ id = "ccas"
 prefix = "C"
 label = { fr = "CCAS" }
 """
+)
 CATEGORIES = {"etat-civil": "A", "urbanisme": "U", "ccas": "C"}
 CAPS = {"urbanisme": 6}
 SURVEY_REASONS = (None, "attente", "accueil", "information")
@@ -97,58 +86,47 @@ def simulate(config: Config, store: Store, clock: FakeClock, *, seed: int = 7) -
     paper-out of a known length every few days."""
     rng = random.Random(seed)
     tally = Tally()
-    gate = SurveyGate()
+    desk = Desk(store, clock)
     for offset in range(DAYS):
         day = FIRST_DAY + dt.timedelta(days=offset)
         iso = day.isoformat()
         visitors = sorted(rng.randrange(7 * 3600, 19 * 3600) for _ in range(rng.randint(15, 40)))
         issued_today: Counter[str] = Counter()
         for second_of_day in visitors:
-            when = local(day, 0) + dt.timedelta(seconds=second_of_day)
-            clock.set_wall(when.astimezone(dt.UTC))
-            clock.advance(1)
-            when = clock.now_utc().astimezone(PARIS)
+            when = desk.arrive(local(day, 0) + dt.timedelta(seconds=second_of_day))
             category = rng.choice(list(CATEGORIES))
             key = (when.isoweekday(), when.hour)
             tally.arrivals[key] += 1
             if not is_open(config, when):
-                store.append_event(ev.TICKET_REFUSED, ev.ticket_refused(category, "closed"))
+                desk.refuse(category, "closed")
                 tally.tickets[iso, category, "refused"] += 1
                 tally.refusals["closed", iso] += 1
                 tally.arrivals_closed[key] += 1
                 continue
             if issued_today[category] >= CAPS.get(category, 10**6):
-                store.append_event(ev.TICKET_REFUSED, ev.ticket_refused(category, "cap"))
+                desk.refuse(category, "cap")
                 tally.tickets[iso, category, "refused"] += 1
                 tally.refusals["cap", iso] += 1
                 continue
-            ticket, _ = store.issue_ticket(
-                category=category, prefix=CATEGORIES[category], language="fr",
-                cap=CAPS.get(category),
-            )  # fmt: skip
+            ticket = desk.issue(category, CATEGORIES[category], cap=CAPS.get(category))
             issued_today[category] += 1
             tally.tickets[iso, category, "issued"] += 1
-            clock.advance(2)
             if rng.random() < 0.08:
-                store.mark_voided(ticket.id, "printer: paper out (status 0x0c)")
+                desk.end(ticket, "printer: paper out (status 0x0c)")
                 tally.tickets[iso, category, "voided"] += 1
             else:
-                store.mark_printed(ticket.id)
+                desk.end(ticket)
                 tally.tickets[iso, category, "printed"] += 1
             if rng.random() < 0.4:
                 score = rng.choice((1, 2, 3, 3, 4, 4, 4))
                 reason = rng.choice(SURVEY_REASONS)
-                clock.advance(30)
-                assert record_answer(store, gate, score, reason, clock.monotonic_s())
+                assert desk.answer(score, reason, after_s=30)
                 tally.survey[iso, score] += 1
                 tally.survey_reasons[reason or "", score] += 1
-                clock.advance(1)  # the same face pressed again at once: counted once
-                assert not record_answer(store, gate, score, reason, clock.monotonic_s())
+                # The same face pressed again at once: counted once.
+                assert not desk.answer(score, reason, after_s=1)
         if offset % 3 == 1:  # a paper-out at 10:15 lasting 25 minutes, then back to ok
-            clock.set_wall(local(day, 10, 15).astimezone(dt.UTC))
-            store.append_event(ev.PRINTER_STATUS, ev.printer_status("paper_out"))
-            clock.set_wall(local(day, 10, 40).astimezone(dt.UTC))
-            store.append_event(ev.PRINTER_STATUS, ev.printer_status("ok"))
+            desk.paper_out(local(day, 10, 15), local(day, 10, 40))
             tally.paper_outs[iso] += 1
             tally.downtime_s[iso] += 25 * 60
     return tally
