@@ -91,6 +91,7 @@ class ScreenFlow:
         self._emit = emit
         self.screen: str = Screen.HOME
         self.parent_id: str | None = None
+        self.category_page = 0  # the categories screen's page (display.category_screen)
         self.choice_id: str | None = None  # the category whose normal/priority choice shows
         self.language = config.kiosk.default_language
         self.flow: TicketFlow | None = None
@@ -152,6 +153,7 @@ class ScreenFlow:
         self.screen = screen
         self.deadline_s = deadline_s
         self.focus = 0
+        self.category_page = 0
         if screen not in ("categories", "priority"):
             self.parent_id = None
         if screen != "priority":
@@ -191,6 +193,11 @@ class ScreenFlow:
         elif kind == "parent" and arg:
             self.parent_id = arg
             self.focus = 0
+            self.category_page = 0
+            self.version += 1
+        elif kind == ActionKind.PAGE and self.screen == "categories":
+            self.category_page += 1
+            self.focus = 0
             self.version += 1
         elif kind == "back":
             if self.screen == "priority":
@@ -198,6 +205,7 @@ class ScreenFlow:
             elif self.parent_id is not None:
                 self.parent_id = None
                 self.focus = 0
+                self.category_page = 0
                 self.version += 1
             else:
                 self._go("home", now_s)

@@ -11,7 +11,6 @@ Split by screen once those settle.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
@@ -416,54 +415,9 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
 
 
 def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    lay = ctx.layout
-    cfg = ctx.config
-    frame = Frame("categories")
-    if flow.parent_id:
-        title = cfg.category(flow.parent_id).label_for(ctx.language, cfg.kiosk.default_language)
-        shown = cfg.children_of(flow.parent_id)
-    else:
-        title = ctx._("Choose your request")
-        shown = cfg.top_categories
-    top = _banner(ctx, frame, header_band(ctx, frame, title, is_clock=False))
-    bar = _back_button(ctx, frame)
-    area = pygame.Rect(lay.margin, _interactive_top(ctx, top), lay.width - 2 * lay.margin, 0)
-    area.height = bar.y - lay.gap - area.y
-    if lay.is_portrait and flow.parent_id is None:
-        hint = pygame.Rect(
-            lay.margin, top + lay.margin, lay.width - 2 * lay.margin, area.y - top - 2 * lay.margin
-        )
-        frame.items.append(ctx.text(ctx._("Touch the button of your request"), hint, "body", 36))
-    parents = {c.parent for c in cfg.categories if c.parent}
-    cells = lay.grid(area, len(shown), aspect=2.4 if lay.is_portrait else 1.6)
-    for category, box in zip(shown, cells, strict=True):
-        label = category.label_for(ctx.language, cfg.kiosk.default_language)
-        subtitle = category.subtitle_for(ctx.language, cfg.kiosk.default_language)
-        pictogram = category.pictogram or "document"
-        if category.id in parents:
-            frame.items.append(
-                dataclasses.replace(
-                    ctx.button(Action("parent", category.id), box, label, 28, pictogram=pictogram),
-                    subtitle=subtitle,
-                    is_tile=True,
-                )
-            )
-            continue
-        note, icon = category_note(ctx, category.id)
-        is_enabled = category.id not in ctx.snapshot.unavailable
-        button = ctx.button(
-            Action("category", category.id),
-            box,
-            label,
-            28,
-            pictogram=pictogram,  # the same pictogram, enabled or not: the reason has its icon
-            note=note,
-            note_icon=None if is_enabled else icon,
-            is_note_optional=is_enabled,
-            is_enabled=is_enabled,
-        )
-        frame.items.append(dataclasses.replace(button, subtitle=subtitle, is_tile=True))
-    return frame
+    from display.category_screen import build_categories  # it builds on this module's helpers
+
+    return build_categories(ctx, flow)
 
 
 def priority_notice(ctx: ScreenContext) -> str:

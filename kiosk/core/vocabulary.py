@@ -79,6 +79,7 @@ class ActionKind(enum.StrEnum):
     VIEW = "view"  # the larger-text switch
     PARENT = "parent"  # arg: the parent category whose sub-categories to show
     BACK = "back"
+    PAGE = "page"  # the categories screen's next page (round to the first after the last)
     CATEGORY = "category"  # arg: the category id: asks for a ticket
     NORMAL = "normal"  # arg: the category id: an ordinary ticket, from the priority choice
     PRIORITY = "priority"  # arg: the category id: a priority ticket
