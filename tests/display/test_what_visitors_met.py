@@ -244,8 +244,7 @@ def test_speech_says_the_wait_as_the_screen_writes_it(
     """Point 3: one formatter for screen, paper and voice: the spoken ticket says "Vous êtes
     le prochain" and "moins de 10 minutes" exactly as the ticket screen writes them."""
     from display.flow import ScreenFlow, TicketFlow
-    from display.screens import build_visitor
-    from display.screens import ahead_text, wait_text
+    from display.screens import ahead_text, build_visitor, wait_text
     from display.spoken import Voice
     from kiosk.core.messages import TicketIssued
 
