@@ -31,7 +31,7 @@ from kiosk.core.calendar import WEEKDAYS
 from kiosk.core.messages import KioskSnapshot
 from kiosk.core.queue_info import wait_words
 from kiosk.core.settings import Config
-from kiosk.core.vocabulary import RefusalReason
+from kiosk.core.vocabulary import ActionKind, RefusalReason, Screen
 from kiosk.i18n import (
     Translator,
     capitalised,
@@ -162,13 +162,13 @@ def language_name(code: str) -> str:
 
 def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
     builders = {
-        "home": _home,
-        "categories": _categories,
-        "priority": _priority_choice,
-        "ticket": _ticket,
-        "refused": _refused,
-        "closed": _closed,
-        "out_of_order": _out_of_order,
+        Screen.HOME: _home,
+        Screen.CATEGORIES: _categories,
+        Screen.PRIORITY: _priority_choice,
+        Screen.TICKET: _ticket,
+        Screen.REFUSED: _refused,
+        Screen.CLOSED: _closed,
+        Screen.OUT_OF_ORDER: _out_of_order,
         "appointment": appointment_screen.build_keypad,
     }
     if screen in SURVEY:
@@ -241,7 +241,7 @@ def language_row(ctx: ScreenContext, frame: Frame) -> int | None:
         is_current = code == ctx.language
         frame.items.append(
             ctx.button(
-                Action("language", code),
+                Action(ActionKind.LANGUAGE, code),
                 box,
                 language_name(code),
                 pictogram="check" if is_current else None,
@@ -259,7 +259,7 @@ def _back_button(ctx: ScreenContext, frame: Frame) -> pygame.Rect:
     lay = ctx.layout
     bar = lay.bottom_bar()
     box = pygame.Rect(bar.x, bar.y, max(lay.min_target_px, bar.width // 3), bar.height)
-    frame.items.append(ctx.button(Action("back"), box, ctx._("Back"), pictogram="back"))
+    frame.items.append(ctx.button(Action(ActionKind.BACK), box, ctx._("Back"), pictogram="back"))
     return bar
 
 
@@ -268,7 +268,7 @@ def _back_button(ctx: ScreenContext, frame: Frame) -> pygame.Rect:
 
 def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("home", background_action=Action("start"))
+    frame = Frame(Screen.HOME, background_action=Action(ActionKind.START))
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
     bottom = lay.height - lay.margin
     bar_top = language_row(ctx, frame)
@@ -320,7 +320,7 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
     frame.items.append(
         ctx.button(
-            Action("start"),
+            Action(ActionKind.START),
             start,
             ctx._("Touch the screen to take a ticket"),
             40,
@@ -380,7 +380,7 @@ def _view_button(ctx: ScreenContext, frame: Frame, flow: ScreenFlow, bottom: int
     box = pygame.Rect(row.right - width, row.y, width, row.height)
     frame.items.append(
         ctx.button(
-            Action("view"),
+            Action(ActionKind.VIEW),
             box,
             ctx._("Larger text"),
             pictogram="contrast",
@@ -400,9 +400,7 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
     if reason:
         if reason == RefusalReason.CLOSED:
             return category_offered_text(ctx, category_id), REASON_ICONS[RefusalReason.CLOSED]
-        words = {
-            "cap": ctx._("Full today"),
-        }.get(reason, ctx._("Unavailable"))
+        words = ctx._("Full today") if reason == RefusalReason.CAP else ctx._("Unavailable")
         return words, REASON_ICONS.get(reason, "warning")
     queue = ctx.snapshot.queues.get(category_id)
     if queue is not None and queue.waiting is not None:
@@ -433,7 +431,7 @@ def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     priority ticket, with who it is for; one touch either way."""
     lay = ctx.layout
     cfg = ctx.config
-    frame = Frame("priority")
+    frame = Frame(Screen.PRIORITY)
     category_id = flow.choice_id or ""
     try:
         title = cfg.category(category_id).label_for(ctx.language, cfg.kiosk.default_language)
@@ -449,7 +447,7 @@ def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     normal_box, priority_box = lay.grid(row, 2, aspect=2.4 if lay.is_portrait else 1.6)
     frame.items.append(
         ctx.button(
-            Action("normal", category_id),
+            Action(ActionKind.NORMAL, category_id),
             normal_box,
             ctx._("Normal ticket"),
             28,
@@ -459,7 +457,7 @@ def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     )
     frame.items.append(
         ctx.button(
-            Action("priority", category_id),
+            Action(ActionKind.PRIORITY, category_id),
             priority_box,
             ctx._("Priority ticket"),
             28,
@@ -496,10 +494,10 @@ def stack(ctx: ScreenContext, area: pygame.Rect, weights: list[int]) -> list[pyg
 
 def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("ticket")
+    frame = Frame(Screen.TICKET)
     ticket = flow.flow
     if ticket is not None and not ticket.is_pending:
-        frame.background_action = Action("dismiss")
+        frame.background_action = Action(ActionKind.DISMISS)
     area = lay.screen.inflate(-2 * lay.margin, -2 * lay.margin)
     cat_label = ""
     if ticket is not None:
@@ -566,19 +564,20 @@ def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
 
 def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("refused", background_action=Action("dismiss"))
+    frame = Frame(Screen.REFUSED, background_action=Action(ActionKind.DISMISS))
     refused = flow.flow.refused if flow.flow is not None else None
-    reason = refused.reason if refused is not None else "unknown"
-    why = {
-        "closed": _last_ticket_refusal(ctx, refused.next_opening)
+    reason = refused.reason if refused is not None else RefusalReason.UNKNOWN
+    whys: dict[str, str] = {
+        RefusalReason.CLOSED: _last_ticket_refusal(ctx, refused.next_opening)
         if refused is not None and refused.why == cal.LAST_TICKET
         else ctx._("This request is not offered at this time.")
         if refused is not None and refused.why == "category"
         else ctx._("The service is closed."),
-        "cap": ctx._("There are no more tickets for this request today."),
-        "printer": ctx._("The ticket printer is not working."),
-        "paused": ctx._("Tickets are paused for a moment."),
-    }.get(reason, ctx._("No ticket can be given right now."))
+        RefusalReason.CAP: ctx._("There are no more tickets for this request today."),
+        RefusalReason.PRINTER: ctx._("The ticket printer is not working."),
+        RefusalReason.PAUSED: ctx._("Tickets are paused for a moment."),
+    }
+    why = whys.get(reason, ctx._("No ticket can be given right now."))
     if refused is not None and refused.next_opening is not None:
         then = ctx.come_back(refused.next_opening)
     else:
@@ -589,7 +588,7 @@ def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
     bar = lay.bottom_bar()
     ok = lay.row(bar, 1, lay.px(300))[0]
-    frame.items.append(ctx.button(Action("dismiss"), ok, ctx._("OK"), 32, is_primary=True))
+    frame.items.append(ctx.button(Action(ActionKind.DISMISS), ok, ctx._("OK"), 32, is_primary=True))
     area = pygame.Rect(lay.margin, lay.margin, lay.width - 2 * lay.margin, bar.y - 2 * lay.margin)
     icon, head, body = stack(ctx, area, [2, 2, 2])
     frame.items.append(Icon(REASON_ICONS.get(reason, "warning"), icon, "body"))
@@ -645,7 +644,7 @@ def _ranges_text(ctx: ScreenContext, ranges: tuple[str, ...] | list[str]) -> str
 
 def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("closed")
+    frame = Frame(Screen.CLOSED)
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
     area = _above_languages(ctx, frame, lay.below(top))
     nxt = ctx.snapshot.next_opening
@@ -725,11 +724,11 @@ def _survey_bar(ctx: ScreenContext, frame: Frame, area: pygame.Rect) -> pygame.R
 
 def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("out_of_order")
+    frame = Frame(Screen.OUT_OF_ORDER)
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
     area = _survey_bar(ctx, frame, _above_languages(ctx, frame, lay.below(top)))
     icon, head, body = stack(ctx, area, [3, 2, 2])
-    if ctx.snapshot.out_of_order_reason == "paused":  # on purpose, for a moment
+    if ctx.snapshot.out_of_order_reason == RefusalReason.PAUSED:  # on purpose, for a moment
         frame.items.append(Icon("clock", icon, "body"))
         head_text = ctx._("Tickets are paused for a moment")
     else:

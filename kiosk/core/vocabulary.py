@@ -92,4 +92,6 @@ class ActionKind(enum.StrEnum):
     TECH_REPRINT = "tech_reprint"
     TECH_SERVICE_DAY = "tech_service_day"
     TECH_PAUSE = "tech_pause"  # arg: "pause" or "resume"
-    TECH_RESTART = "tech_restart"
+    TECH_RESTART = "tech_restart"  # confirmed
+    TECH_RESTART_ASK = "tech_restart_ask"  # the menu's button: asks to confirm first
+    TECH_RESTART_CANCEL = "tech_restart_cancel"
