@@ -29,7 +29,7 @@ from display.screens import (
 )
 from display.view import Action, Frame
 from kiosk.core.settings import CategoryConfig
-from kiosk.core.vocabulary import ActionKind
+from kiosk.core.vocabulary import ActionKind, Screen
 
 # the estimate's measures: at most two lines of label and two of subtitle; the note row is
 # not counted (the renderer drops the queue figures before the subtitle: every category on
@@ -144,4 +144,54 @@ def build_categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
             is_enabled=is_enabled,
         )
         frame.items.append(dataclasses.replace(button, subtitle=subtitle, is_tile=True))
+    return frame
+
+
+def priority_notice(ctx: ScreenContext) -> str:
+    """Who a priority ticket is for, and that the card is shown to the agent, not the kiosk."""
+    return ctx._(
+        "For holders of the carte mobilité inclusion (priority or disability). "
+        "You show your card to the agent: the kiosk asks for no proof and keeps nothing."
+    )
+
+
+def build_priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    """After a category that offers one: a normal ticket (first, the usual path) or a
+    priority ticket, with who it is for; one touch either way."""
+    lay = ctx.layout
+    cfg = ctx.config
+    frame = Frame(Screen.PRIORITY)
+    category_id = flow.choice_id or ""
+    try:
+        title = cfg.category(category_id).label_for(ctx.language, cfg.kiosk.default_language)
+    except KeyError:
+        title = category_id
+    top = _banner(ctx, frame, header_band(ctx, frame, title, is_clock=False))
+    bar = _back_button(ctx, frame)
+    area = pygame.Rect(lay.margin, top + lay.margin, lay.width - 2 * lay.margin, 0)
+    area.height = bar.y - lay.gap - area.y
+    buttons_top = max(_interactive_top(ctx, top), area.y + area.height * 2 // 5)
+    notice = pygame.Rect(area.x, area.y, area.width, buttons_top - lay.gap - area.y)
+    row = pygame.Rect(area.x, buttons_top, area.width, area.bottom - buttons_top)
+    normal_box, priority_box = lay.grid(row, 2, aspect=2.4 if lay.is_portrait else 1.6)
+    frame.items.append(
+        ctx.button(
+            Action(ActionKind.NORMAL, category_id),
+            normal_box,
+            ctx._("Normal ticket"),
+            28,
+            pictogram="ticket",
+            is_primary=True,
+        )
+    )
+    frame.items.append(
+        ctx.button(
+            Action(ActionKind.PRIORITY, category_id),
+            priority_box,
+            ctx._("Priority ticket"),
+            28,
+            pictogram="priority",
+        )
+    )
+    frame.items.append(ctx.text(priority_notice(ctx), notice, "body", 26))
     return frame

@@ -6,6 +6,10 @@ replace home and categories whenever the snapshot says so (see :meth:`ScreenFlow
 
 Side effects go through two callables given at construction: ``post`` (an intent to the
 controller) and ``emit`` (a trace event), so the flow is tested without a screen.
+
+Over 400 lines on purpose: one state machine. The visitor path, the appointment code, the
+survey and the technician states share the current screen, its deadline, the focus and
+``_go``; the PIN check (pin.py), the code entry (appointment.py) and the screens are apart.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from display.flow import ScreenFlow
 from display.focus import focus_order
-from display.screens import ScreenContext, ahead_text, language_name, wait_text
+from display.screens import ScreenContext, language_name
+from display.ticket_screens import ahead_text, wait_text
 from display.view import Button, Frame, Text
 from kiosk.core.settings import Config
 from kiosk.i18n import Translator, translator
