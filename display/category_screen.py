@@ -53,27 +53,52 @@ def _tile_has_room(ctx: ScreenContext, box: pygame.Rect, shown: list[CategoryCon
         label = category.label_for(ctx.language, cfg.kiosk.default_language)
         subtitle = category.subtitle_for(ctx.language, cfg.kiosk.default_language) or ""
         # the template gives the label and the subtitle half the words' height each
-        if math.ceil(len(label) / per_line) > 2 or math.ceil(len(subtitle) / per_line) > 2:
+        if _lines(label, per_line) > 2 or _lines(subtitle, per_line) > 2:
             return False
     return box.height - pad >= TILE_TEXT_LINES * line_h
 
 
+def _lines(text: str, per_line: int) -> int:
+    """How many lines ``text`` wraps into, ``per_line`` characters a line, breaking
+    between words as the renderer does."""
+    lines, used = 0, per_line + 1
+    for word in text.split():
+        if used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += 1 + len(word)
+    return lines
+
+
 def pages_of(
     ctx: ScreenContext, area: pygame.Rect, shown: list[CategoryConfig], aspect: float
-) -> list[list[CategoryConfig]]:
+) -> tuple[list[list[CategoryConfig]], int | None]:
     """``shown`` split into pages whose tiles each have room for a subtitle (one page when
-    no category shown has a subtitle, or when they all fit)."""
+    no category shown has a subtitle, or when they all fit), and the grid's column count
+    (None: the grid's own choice). Fewer pages first, then fewer columns: a page of three
+    tiles in two columns rather than two pages of two."""
     lay = ctx.layout
     cfg = ctx.config
     if not any(c.subtitle_for(ctx.language, cfg.kiosk.default_language) for c in shown):
-        return [shown]
+        return [shown], None
     # at least two tiles a page: one alone would be a step, not a choice
+    n_pages, per_page, cols = 1, len(shown), None
     for n_pages in range(1, max(1, math.ceil(len(shown) / 2)) + 1):
         per_page = math.ceil(len(shown) / n_pages)
-        cells = lay.grid(area, per_page, aspect=aspect)
-        if _tile_has_room(ctx, cells[0], shown):
+        options: list[int | None] = [None, *range(per_page, 0, -1)]
+        cols = next(
+            (
+                k
+                for k in options
+                if _tile_has_room(ctx, lay.grid(area, per_page, aspect, k)[0], shown)
+            ),
+            -1,
+        )
+        if cols != -1:
             break
-    return [shown[i : i + per_page] for i in range(0, len(shown), per_page)]
+    if cols == -1:
+        cols = None
+    return [shown[i : i + per_page] for i in range(0, len(shown), per_page)], cols
 
 
 def build_categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
@@ -96,7 +121,7 @@ def build_categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
         frame.items.append(ctx.text(ctx._("Touch the button of your request"), hint, "body", 36))
     aspect = 2.4 if lay.is_portrait else 1.6
-    pages = pages_of(ctx, area, shown, aspect)
+    pages, cols = pages_of(ctx, area, shown, aspect)
     page = flow.category_page % len(pages)
     if len(pages) > 1:
         back = frame.buttons[-1].box
@@ -114,7 +139,7 @@ def build_categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
     parents = {c.parent for c in cfg.categories if c.parent}
     # every page's tiles at the size of a full page: the grid reads the same on each
-    cells = lay.grid(area, len(pages[0]), aspect=aspect)
+    cells = lay.grid(area, len(pages[0]), aspect=aspect, cols=cols)
     for category, box in zip(pages[page], cells, strict=False):
         label = category.label_for(ctx.language, cfg.kiosk.default_language)
         subtitle = category.subtitle_for(ctx.language, cfg.kiosk.default_language)
