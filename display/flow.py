@@ -6,6 +6,10 @@ replace home and categories whenever the snapshot says so (see :meth:`ScreenFlow
 
 Side effects go through two callables given at construction: ``post`` (an intent to the
 controller) and ``emit`` (a trace event), so the flow is tested without a screen.
+
+Over 400 lines on purpose: one state machine. The visitor path, the appointment code, the
+survey and the technician states share the current screen, its deadline, the focus and
+``_go``; the PIN check (pin.py), the code entry (appointment.py) and the screens are apart.
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ class ScreenFlow:
         self._emit = emit
         self.screen: str = Screen.HOME
         self.parent_id: str | None = None
+        self.category_page = 0  # the categories screen's page (display.category_screen)
         self.choice_id: str | None = None  # the category whose normal/priority choice shows
         self.language = config.kiosk.default_language
         self.flow: TicketFlow | None = None
@@ -140,7 +145,7 @@ class ScreenFlow:
         """The idle home: no visitor on a screen, no ticket on its way (a new configuration
         may come into force now)."""
         return (
-            self.screen == "home"
+            self.screen == Screen.HOME
             and (self.flow is None or not self.flow.is_pending)
             and self.language == self.config.kiosk.default_language
             and not (self.is_keys_used or self.is_speech_mode or self.is_large_view)
@@ -152,9 +157,10 @@ class ScreenFlow:
         self.screen = screen
         self.deadline_s = deadline_s
         self.focus = 0
-        if screen not in ("categories", "priority"):
+        self.category_page = 0
+        if screen not in (Screen.CATEGORIES, Screen.PRIORITY):
             self.parent_id = None
-        if screen != "priority":
+        if screen != Screen.PRIORITY:
             self.choice_id = None
         if screen not in TECHNICIAN:
             self.pin_digits = ""
@@ -172,7 +178,7 @@ class ScreenFlow:
             self.is_keys_used = False
             self.is_large_view = False
             self.visitors_ended += 1
-        self._go("home", now_s)
+        self._go(Screen.HOME, now_s)
 
     # ---- touches ---------------------------------------------------------------------
 
@@ -180,38 +186,44 @@ class ScreenFlow:
         """A button (or the background) was released."""
         self.last_input_s = now_s
         kind, arg = action.kind, action.arg
-        if kind == "start":
-            self._go("categories", now_s)
-        elif kind == "language" and arg:
+        if kind == ActionKind.START:
+            self._go(Screen.CATEGORIES, now_s)
+        elif kind == ActionKind.LANGUAGE and arg:
             self.language = arg
             self.version += 1
-        elif kind == "view":
+        elif kind == ActionKind.VIEW:
             self.is_large_view = not self.is_large_view
             self.version += 1
-        elif kind == "parent" and arg:
+        elif kind == ActionKind.PARENT and arg:
             self.parent_id = arg
             self.focus = 0
+            self.category_page = 0
             self.version += 1
-        elif kind == "back":
-            if self.screen == "priority":
-                self._go("categories", now_s)  # the parent's sub-categories, if any, again
+        elif kind == ActionKind.PAGE and self.screen == Screen.CATEGORIES:
+            self.category_page += 1
+            self.focus = 0
+            self.version += 1
+        elif kind == ActionKind.BACK:
+            if self.screen == Screen.PRIORITY:
+                self._go(Screen.CATEGORIES, now_s)  # the parent's sub-categories, if any, again
             elif self.parent_id is not None:
                 self.parent_id = None
                 self.focus = 0
+                self.category_page = 0
                 self.version += 1
             else:
-                self._go("home", now_s)
-        elif kind == "category" and arg and self.config.offers_priority(arg):
+                self._go(Screen.HOME, now_s)
+        elif kind == ActionKind.CATEGORY and arg and self.config.offers_priority(arg):
             if self.flow is None or not self.flow.is_pending:
-                self._go("priority", now_s)
+                self._go(Screen.PRIORITY, now_s)
                 self.choice_id = arg
-        elif kind in ("category", "normal") and arg:
+        elif kind in (ActionKind.CATEGORY, ActionKind.NORMAL) and arg:
             self._start_ticket(arg, now_s)
-        elif kind == "priority" and arg:
+        elif kind == ActionKind.PRIORITY and arg:
             self._start_ticket(arg, now_s, is_priority=True)
-        elif kind == "dismiss":
+        elif kind == ActionKind.DISMISS:
             if self.flow is None or not self.flow.is_pending:
-                self._go("home", now_s)
+                self._go(Screen.HOME, now_s)
         elif kind.startswith("survey"):
             self._on_survey(kind, arg, now_s)
         elif kind.startswith("pin_") or kind.startswith("tech_"):
@@ -283,7 +295,7 @@ class ScreenFlow:
         self.flows_started += 1
         self._emit("check_in", source=source)
         self._post(AppointmentRequest(code, self.language, source=source))
-        self._go("ticket", now_s)
+        self._go(Screen.TICKET, now_s)
         return True
 
     def _start_ticket(self, category_id: str, now_s: float, *, is_priority: bool = False) -> None:
@@ -294,7 +306,7 @@ class ScreenFlow:
         self.flows_started += 1
         self._emit("touch", category=category_id, **({"priority": True} if is_priority else {}))
         self._post(TicketRequest(category_id, self.language, is_priority=is_priority))
-        self._go("ticket", now_s)
+        self._go(Screen.TICKET, now_s)
 
     # ---- keys ------------------------------------------------------------------------------
 
@@ -341,10 +353,10 @@ class ScreenFlow:
                 self.version += 1
                 return "selected"
             for action in (
-                Action("back"),
-                Action("dismiss"),
+                Action(ActionKind.BACK),
+                Action(ActionKind.DISMISS),
                 Action("survey_skip"),
-                Action("tech_close"),
+                Action(ActionKind.TECH_CLOSE),
             ):
                 if action in controls or action == background:
                     self.on_action(action, now_s, snapshot)
@@ -383,7 +395,7 @@ class ScreenFlow:
             flow.issued = update
             flow.category_id = update.category_id or flow.category_id
             if self.screen not in TECHNICIAN:
-                self._go("ticket", now_s)
+                self._go(Screen.TICKET, now_s)
             self.version += 1
         elif isinstance(update, TicketPrinted | TicketVoided):
             if flow is None or flow.issued is None or flow.issued.ticket_id != update.ticket_id:
@@ -392,7 +404,7 @@ class ScreenFlow:
             if flow.is_pending:
                 flow.outcome = "printed" if isinstance(update, TicketPrinted) else "voided"
                 self.flows_ended += 1
-                if self.screen == "ticket":
+                if self.screen == Screen.TICKET:
                     self.deadline_s = end_s
                 self.version += 1
         elif isinstance(update, TicketRefused):
@@ -405,7 +417,7 @@ class ScreenFlow:
             if update.reason == appt.UNKNOWN:
                 self.code_entry.note_wrong(now_s)
             if self.screen not in TECHNICIAN:
-                self._go("refused", now_s, end_s)
+                self._go(Screen.REFUSED, now_s, end_s)
             self.version += 1
 
     # ---- time ----------------------------------------------------------------------------
@@ -422,18 +434,24 @@ class ScreenFlow:
             )
             flow.outcome = "lost"
             self.flows_ended += 1
-            self._go("home", now_s)
+            self._go(Screen.HOME, now_s)
             return
         if self.deadline_s is not None and now_s >= self.deadline_s:
             self.go_home(now_s, reset_language=True)
             return
         idle = self.config.display.idle_timeout_s * self.time_factor()
         if now_s - self.last_input_s >= idle:
-            is_away = self.screen in ("categories", "priority", APPOINTMENT, *SURVEY, *TECHNICIAN)
-            is_foreign = (
-                self.screen == "home" and self.language != self.config.kiosk.default_language
+            is_away = self.screen in (
+                Screen.CATEGORIES,
+                Screen.PRIORITY,
+                APPOINTMENT,
+                *SURVEY,
+                *TECHNICIAN,
             )
-            is_someone = self.screen == "home" and (
+            is_foreign = (
+                self.screen == Screen.HOME and self.language != self.config.kiosk.default_language
+            )
+            is_someone = self.screen == Screen.HOME and (
                 self.is_keys_used or self.is_speech_mode or self.is_large_view
             )
             if is_away or is_foreign or is_someone:
@@ -461,7 +479,7 @@ class ScreenFlow:
             logger.info("technician menu deferred: a ticket is on its way")
             return False
         self.last_input_s = now_s
-        self._go("tech_pin", now_s)
+        self._go(Screen.TECH_PIN, now_s)
         return True
 
     @property
@@ -474,7 +492,7 @@ class ScreenFlow:
         locked_s = math.ceil(self.pin_checker.lockout_remaining_s(now_s))
         if locked_s != self.pin_locked_s:
             self.pin_locked_s = locked_s
-            if self.screen == "tech_pin":
+            if self.screen == Screen.TECH_PIN:
                 self.version += 1
 
     def _poll_pin(self, now_s: float) -> None:
@@ -482,9 +500,9 @@ class ScreenFlow:
         if answer is None:
             return
         self.pin_locked_s = math.ceil(self.pin_checker.lockout_remaining_s(now_s))
-        if answer and self.screen == "tech_pin":
+        if answer and self.screen == Screen.TECH_PIN:
             logger.info("technician menu opened")
-            self._go("tech_menu", now_s)
+            self._go(Screen.TECH_MENU, now_s)
             return
         self.is_pin_wrong = not answer
         self.version += 1
@@ -506,20 +524,20 @@ class ScreenFlow:
         elif kind == ActionKind.TECH_PRINT_TEST:
             self._post(PrintTestRequest())
             self.tech_notice = "print_test"
-        elif kind == "tech_reprint":
+        elif kind == ActionKind.TECH_REPRINT:
             self._post(ReprintRequest())
             self.tech_notice = "reprint"
-        elif kind == "tech_service_day":
+        elif kind == ActionKind.TECH_SERVICE_DAY:
             self._post(ServiceDayRequest())
             self.tech_notice = "service_day"
-        elif kind == "tech_pause":
+        elif kind == ActionKind.TECH_PAUSE:
             self._post(PauseRequest(is_paused=arg == "pause"))
             self.tech_notice = "pause" if arg == "pause" else "resume"
-        elif kind == "tech_restart_ask":  # the menu's button: confirm first
+        elif kind == ActionKind.TECH_RESTART_ASK:  # the menu's button: confirm first
             self.is_restart_asked = True
-        elif kind == "tech_restart_cancel":
+        elif kind == ActionKind.TECH_RESTART_CANCEL:
             self.is_restart_asked = False
-        elif kind == "tech_restart":  # confirmed
+        elif kind == ActionKind.TECH_RESTART:  # confirmed
             self._post(QuitRequest(exit_code=0))
             self.quit_code = 0
         self.version += 1

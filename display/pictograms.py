@@ -439,6 +439,8 @@ PAINTERS: dict[str, Painter] = {
     "arrow-down": _arrow_down,
     "back": _arrow_left,
     "back-rtl": _arrow_right,
+    "forward": _arrow_right,  # "More": towards where reading goes on
+    "forward-rtl": _arrow_left,
     "clock": _clock,
     "no-entry": _no_entry,
     "warning": _warning,

@@ -38,6 +38,9 @@ class Renderer:
         # The category tiles of the frame being drawn share one template: whether a note row
         # is kept (in the same place on every tile) and the labels' weight (set by draw()).
         self.is_tile_note_row = False
+        # a subtitle row under every label once any tile has a subtitle (the same label
+        # position on the tiles without one, so the grid reads evenly)
+        self.is_tile_subtitle_row = False
         # None: by the tile's shape; True above, False beside; "none": no pictogram
         self.is_tile_picto_above: bool | str | None = None
         self.is_tile_bold = True
@@ -142,28 +145,64 @@ class Renderer:
 
     def _choose_tile_template(self, tiles: list[Button]) -> None:
         """One template for every tile of the frame: the first, in order of preference,
-        in which every label fits at the minimum size: the note row kept (in the same
-        place on every tile) or dropped from all, the pictogram beside the label or above
-        it; then the labels' weight, bold only if every label fits in bold."""
+        in which every tile fits at the minimum size. What gives way, in this order when
+        the room is short: where the pictogram sits (by the tile's shape, above, beside);
+        the note row with the queue figures (a disabled tile's reason then takes the
+        subtitle row: what is unavailable matters more than what it means); the subtitle
+        row; as the very last resort (a dozen tiles on a small panel) the pictograms. The
+        label is never clipped and always at least the minimum size; the labels' weight is
+        bold only if every label fits in bold."""
         has_note = any(b.note for b in tiles)
-        # last resort (a dozen tiles on a small panel): no pictogram on any tile
-        rows = (True, False) if has_note else (False,)
-        options: list[tuple[bool, bool | str | None]] = [
-            *((n, a) for n in rows for a in (None, True, False)),
-            *((n, "none") for n in rows),
+        has_subtitle = any(b.subtitle for b in tiles)
+        notes = (True, False) if has_note else (False,)
+        subtitles = (True, False) if has_subtitle else (False,)
+        options: list[tuple[bool, bool, bool | str | None]] = [
+            *((s, n, a) for s in subtitles for n in notes for a in (None, True, False)),
+            *((False, n, "none") for n in notes),
         ]
-        best: tuple[int, tuple[bool, bool | str | None]] = (-1, options[0])
+        best: tuple[int, tuple[bool, bool, bool | str | None]] = (-1, options[0])
         for option in options:
-            self.is_tile_note_row, self.is_tile_picto_above = option
-            fitting = sum(self._label_is_bold(b, self.tile_boxes(b)[1]) is not None for b in tiles)
+            self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = option
+            fitting = sum(self._tile_fits(b) for b in tiles)
             if fitting > best[0]:
                 best = (fitting, option)
             if fitting == len(tiles):
                 break
-        self.is_tile_note_row, self.is_tile_picto_above = best[1]
+        self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = best[1]
         self.is_tile_bold = all(
             self._label_is_bold(b, self.tile_boxes(b)[1]) is True for b in tiles
         )
+
+    def tile_second_line(self, button: Button) -> str | None:
+        """What the subtitle row of ``button`` shows in the frame's template: its subtitle,
+        or its reason for being unavailable when the template has no note row."""
+        if not self.is_tile_subtitle_row:
+            return None
+        if not self.is_tile_note_row and button.note and not button.is_note_optional:
+            return button.note
+        return button.subtitle
+
+    def _tile_fits(self, button: Button) -> bool:
+        """The label fits its box at the minimum size, and so does the subtitle row's text
+        and the note, in the current template."""
+        _picto, label, subtitle_box, note_box = self.tile_boxes(button)
+        if self._label_is_bold(button, label) is None:
+            return False
+        second = self.tile_second_line(button)
+        for text, box in ((second, subtitle_box), (button.note, note_box)):
+            if text and box is not None:
+                size = box.width - (box.height if box is note_box and button.note_icon else 0)
+                if not _fits_at_min(
+                    self.texts,
+                    text,
+                    (size, box.height),
+                    button.min_px,
+                    button.min_px,
+                    is_rtl=self.is_rtl,
+                    is_bold=False,
+                ):
+                    return False
+        return True
 
     def inner_pad(self, button: Button) -> int:
         """The room kept between a button's outline and anything drawn inside it."""
@@ -206,29 +245,24 @@ class Renderer:
             picto = pygame.Rect(inner.x, inner.y, inner.width, side)
             words = pygame.Rect(inner.x, picto.bottom + gap, inner.width, inner.height - side - gap)
         subtitle = None
-        if button.subtitle:  # optional, like the queue figures: only when it fits, readable
-            label_h = words.height * 11 // 20
-            below = pygame.Rect(words.x, words.y + label_h, words.width, words.height - label_h)
-            above = pygame.Rect(words.x, words.y, words.width, label_h)
-            if (
-                _fits_at_min(
-                    self.texts,
-                    button.subtitle,
-                    below.size,
-                    button.min_px,
-                    button.min_px,
-                    is_rtl=self.is_rtl,
-                )
-                and self._label_is_bold(button, above) is not None
-            ):
-                subtitle, words = below, above
+        if self.is_tile_subtitle_row:  # on every tile: the labels sit at the same height
+            label_h = (words.height - gap) // 2  # two lines each at the minimum size
+            subtitle = pygame.Rect(
+                words.x, words.y + label_h + gap, words.width, words.height - label_h - gap
+            )
+            words = pygame.Rect(words.x, words.y, words.width, label_h)
         return picto, words, subtitle, note
 
     def _draw_tile(self, surface: pygame.Surface, button: Button, role: str) -> None:
         fg = self.theme.text_pairs()[role][0]
         picto, label_box, subtitle_box, note_box = self.tile_boxes(button)
         pictogram = button.pictogram
-        if note_box is None and button.note_icon and not button.is_note_optional:
+        if (
+            note_box is None
+            and subtitle_box is None
+            and button.note_icon
+            and not button.is_note_optional
+        ):
             pictogram = button.note_icon  # no room for the reason in words: its icon
         if pictogram and picto.width:
             draw_pictogram(surface, pictogram, picto, fg)
@@ -236,9 +270,14 @@ class Renderer:
             surface,
             Text(button.label, label_box, role, button.label_px, button.min_px, self.is_tile_bold),
         )
-        if subtitle_box is not None and button.subtitle:
+        second = self.tile_second_line(button)
+        if subtitle_box is not None and second:
+            # smaller and in the secondary colour: the label stays what the eye reads first
+            secondary = "button-secondary" if role == "button" else role
+            if second != button.subtitle:  # the reason, in the colour of the tile's label
+                secondary = role
             self.draw_text(
-                surface, Text(button.subtitle, subtitle_box, role, button.min_px, button.min_px)
+                surface, Text(second, subtitle_box, secondary, button.min_px, button.min_px)
             )
         if note_box is not None and button.note:
             if button.note_icon:
@@ -336,9 +375,16 @@ class Renderer:
 
 
 def _fits_at_min(
-    texts: TextCache, text: str, box: tuple[int, int], px: int, min_px: int, *, is_rtl: bool
+    texts: TextCache,
+    text: str,
+    box: tuple[int, int],
+    px: int,
+    min_px: int,
+    *,
+    is_rtl: bool,
+    is_bold: bool = True,
 ) -> bool:
-    fitted = texts.fit(text, box[0], box[1], px, min_px, True, is_probe=True, is_rtl=is_rtl)
+    fitted = texts.fit(text, box[0], box[1], px, min_px, is_bold, is_probe=True, is_rtl=is_rtl)
     return fitted.px >= min_px
 
 

@@ -252,6 +252,12 @@ class ReplayDriver:
                 self._await_ended = ended + 1
             return
         center = host.button_center(target)
+        if center is None and screen == Screen.CATEGORIES:
+            # on another page of the categories (display.category_screen): turn the page
+            center = host.button_center(Action(ActionKind.PAGE))
+            if center is not None:
+                self._touch(host, center, now_s)
+                return
         if center is None:
             logger.warning(
                 "replay line %d: no button for %s on %s",

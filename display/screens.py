@@ -3,15 +3,19 @@
 home, categories (two levels), ticket, refused, closed, out_of_order. Every string goes
 through the ``screens`` translation domain; message ids are English.
 
-Over 400 lines on purpose, for now: the visitor screens share one context and one layout
-vocabulary, and the features of the second turn add their screens here; the technician
-screens (technician.py), the PIN (pin.py) and the spoken texts (spoken.py) are already apart.
-Split by screen once those settle.
+The screens live in modules of their own: categories and the priority choice
+(category_screen.py), ticket and refused (ticket_screens.py), closed and out of order
+(closed_screens.py), the survey (survey_screens.py), technicians (technician.py). This module
+keeps what they share: the context, the header, banner, language row and back button, the
+home screen, and the texts several screens say (hours, when a category is offered). The
+names that moved stay importable from here (module ``__getattr__``).
+
+Over 400 lines on purpose: the shared context and parts are one vocabulary every screen
+module builds on; splitting them further would only scatter it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
@@ -30,9 +34,8 @@ from kiosk.core import appointments as appt
 from kiosk.core import calendar as cal
 from kiosk.core.calendar import WEEKDAYS
 from kiosk.core.messages import KioskSnapshot
-from kiosk.core.queue_info import wait_words
 from kiosk.core.settings import Config
-from kiosk.core.vocabulary import RefusalReason
+from kiosk.core.vocabulary import ActionKind, RefusalReason, Screen
 from kiosk.i18n import (
     Translator,
     capitalised,
@@ -163,13 +166,13 @@ def language_name(code: str) -> str:
 
 def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
     builders = {
-        "home": _home,
-        "categories": _categories,
-        "priority": _priority_choice,
-        "ticket": _ticket,
-        "refused": _refused,
-        "closed": _closed,
-        "out_of_order": _out_of_order,
+        Screen.HOME: _home,
+        Screen.CATEGORIES: _categories,
+        Screen.PRIORITY: _priority_choice,
+        Screen.TICKET: _ticket,
+        Screen.REFUSED: _refused,
+        Screen.CLOSED: _closed,
+        Screen.OUT_OF_ORDER: _out_of_order,
         "appointment": appointment_screen.build_keypad,
     }
     if screen in SURVEY:
@@ -242,7 +245,7 @@ def language_row(ctx: ScreenContext, frame: Frame) -> int | None:
         is_current = code == ctx.language
         frame.items.append(
             ctx.button(
-                Action("language", code),
+                Action(ActionKind.LANGUAGE, code),
                 box,
                 language_name(code),
                 pictogram="check" if is_current else None,
@@ -260,7 +263,7 @@ def _back_button(ctx: ScreenContext, frame: Frame) -> pygame.Rect:
     lay = ctx.layout
     bar = lay.bottom_bar()
     box = pygame.Rect(bar.x, bar.y, max(lay.min_target_px, bar.width // 3), bar.height)
-    frame.items.append(ctx.button(Action("back"), box, ctx._("Back"), pictogram="back"))
+    frame.items.append(ctx.button(Action(ActionKind.BACK), box, ctx._("Back"), pictogram="back"))
     return bar
 
 
@@ -269,7 +272,7 @@ def _back_button(ctx: ScreenContext, frame: Frame) -> pygame.Rect:
 
 def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     lay = ctx.layout
-    frame = Frame("home", background_action=Action("start"))
+    frame = Frame(Screen.HOME, background_action=Action(ActionKind.START))
     top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
     bottom = lay.height - lay.margin
     bar_top = language_row(ctx, frame)
@@ -321,7 +324,7 @@ def _home(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
         )
     frame.items.append(
         ctx.button(
-            Action("start"),
+            Action(ActionKind.START),
             start,
             ctx._("Touch the screen to take a ticket"),
             40,
@@ -381,7 +384,7 @@ def _view_button(ctx: ScreenContext, frame: Frame, flow: ScreenFlow, bottom: int
     box = pygame.Rect(row.right - width, row.y, width, row.height)
     frame.items.append(
         ctx.button(
-            Action("view"),
+            Action(ActionKind.VIEW),
             box,
             ctx._("Larger text"),
             pictogram="contrast",
@@ -401,9 +404,7 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
     if reason:
         if reason == RefusalReason.CLOSED:
             return category_offered_text(ctx, category_id), REASON_ICONS[RefusalReason.CLOSED]
-        words = {
-            "cap": ctx._("Full today"),
-        }.get(reason, ctx._("Unavailable"))
+        words = ctx._("Full today") if reason == RefusalReason.CAP else ctx._("Unavailable")
         return words, REASON_ICONS.get(reason, "warning")
     queue = ctx.snapshot.queues.get(category_id)
     if queue is not None and queue.waiting is not None:
@@ -415,118 +416,62 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
     return None, None
 
 
+# The screens of their own modules, which build on this module's helpers (imported when
+# first shown, so either module can be imported first).
+
+
 def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    lay = ctx.layout
-    cfg = ctx.config
-    frame = Frame("categories")
-    if flow.parent_id:
-        title = cfg.category(flow.parent_id).label_for(ctx.language, cfg.kiosk.default_language)
-        shown = cfg.children_of(flow.parent_id)
-    else:
-        title = ctx._("Choose your request")
-        shown = cfg.top_categories
-    top = _banner(ctx, frame, header_band(ctx, frame, title, is_clock=False))
-    bar = _back_button(ctx, frame)
-    area = pygame.Rect(lay.margin, _interactive_top(ctx, top), lay.width - 2 * lay.margin, 0)
-    area.height = bar.y - lay.gap - area.y
-    if lay.is_portrait and flow.parent_id is None:
-        hint = pygame.Rect(
-            lay.margin, top + lay.margin, lay.width - 2 * lay.margin, area.y - top - 2 * lay.margin
-        )
-        frame.items.append(ctx.text(ctx._("Touch the button of your request"), hint, "body", 36))
-    parents = {c.parent for c in cfg.categories if c.parent}
-    cells = lay.grid(area, len(shown), aspect=2.4 if lay.is_portrait else 1.6)
-    for category, box in zip(shown, cells, strict=True):
-        label = category.label_for(ctx.language, cfg.kiosk.default_language)
-        subtitle = category.subtitle_for(ctx.language, cfg.kiosk.default_language)
-        pictogram = category.pictogram or "document"
-        if category.id in parents:
-            frame.items.append(
-                dataclasses.replace(
-                    ctx.button(Action("parent", category.id), box, label, 28, pictogram=pictogram),
-                    subtitle=subtitle,
-                    is_tile=True,
-                )
-            )
-            continue
-        note, icon = category_note(ctx, category.id)
-        is_enabled = category.id not in ctx.snapshot.unavailable
-        button = ctx.button(
-            Action("category", category.id),
-            box,
-            label,
-            28,
-            pictogram=pictogram,  # the same pictogram, enabled or not: the reason has its icon
-            note=note,
-            note_icon=None if is_enabled else icon,
-            is_note_optional=is_enabled,
-            is_enabled=is_enabled,
-        )
-        frame.items.append(dataclasses.replace(button, subtitle=subtitle, is_tile=True))
-    return frame
+    from display.category_screen import build_categories
 
-
-def priority_notice(ctx: ScreenContext) -> str:
-    """Who a priority ticket is for, and that the card is shown to the agent, not the kiosk."""
-    return ctx._(
-        "For holders of the carte mobilité inclusion (priority or disability). "
-        "You show your card to the agent: the kiosk asks for no proof and keeps nothing."
-    )
+    return build_categories(ctx, flow)
 
 
 def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    """After a category that offers one: a normal ticket (first, the usual path) or a
-    priority ticket, with who it is for; one touch either way."""
-    lay = ctx.layout
-    cfg = ctx.config
-    frame = Frame("priority")
-    category_id = flow.choice_id or ""
-    try:
-        title = cfg.category(category_id).label_for(ctx.language, cfg.kiosk.default_language)
-    except KeyError:
-        title = category_id
-    top = _banner(ctx, frame, header_band(ctx, frame, title, is_clock=False))
-    bar = _back_button(ctx, frame)
-    area = pygame.Rect(lay.margin, top + lay.margin, lay.width - 2 * lay.margin, 0)
-    area.height = bar.y - lay.gap - area.y
-    buttons_top = max(_interactive_top(ctx, top), area.y + area.height * 2 // 5)
-    notice = pygame.Rect(area.x, area.y, area.width, buttons_top - lay.gap - area.y)
-    row = pygame.Rect(area.x, buttons_top, area.width, area.bottom - buttons_top)
-    normal_box, priority_box = lay.grid(row, 2, aspect=2.4 if lay.is_portrait else 1.6)
-    frame.items.append(
-        ctx.button(
-            Action("normal", category_id),
-            normal_box,
-            ctx._("Normal ticket"),
-            28,
-            pictogram="ticket",
-            is_primary=True,
-        )
-    )
-    frame.items.append(
-        ctx.button(
-            Action("priority", category_id),
-            priority_box,
-            ctx._("Priority ticket"),
-            28,
-            pictogram="priority",
-        )
-    )
-    frame.items.append(ctx.text(priority_notice(ctx), notice, "body", 26))
-    return frame
+    from display.category_screen import build_priority_choice
+
+    return build_priority_choice(ctx, flow)
 
 
-def wait_text(tr: Translator, wait_range_s: tuple[int, int]) -> str:
-    """The estimated wait in words, as the ticket says it (kiosk.core.queue_info)."""
-    words = wait_words(wait_range_s)
-    return tr.ngettext(words.singular, words.plural, words.count) % words.values
+def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    from display.ticket_screens import build_ticket
+
+    return build_ticket(ctx, flow)
 
 
-def ahead_text(tr: Translator, n: int) -> str:
-    """ "You are next" for nobody ahead, else "3 people ahead of you"."""
-    if n == 0:
-        return tr.gettext("You are next")
-    return tr.ngettext("%(n)d person ahead of you", "%(n)d people ahead of you", n) % {"n": n}
+def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    from display.ticket_screens import build_refused
+
+    return build_refused(ctx, flow)
+
+
+def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    from display.closed_screens import build_closed
+
+    return build_closed(ctx, flow)
+
+
+def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
+    from display.closed_screens import build_out_of_order
+
+    return build_out_of_order(ctx, flow)
+
+
+_MOVED = {
+    "wait_text": "display.ticket_screens",
+    "ahead_text": "display.ticket_screens",
+    "priority_notice": "display.category_screen",
+    "closed_why": "display.closed_screens",
+    "CLOSED_ON": "display.closed_screens",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names that moved to the screens' own modules, importable from here as before."""
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def stack(ctx: ScreenContext, area: pygame.Rect, weights: list[int]) -> list[pygame.Rect]:
@@ -538,110 +483,6 @@ def stack(ctx: ScreenContext, area: pygame.Rect, weights: list[int]) -> list[pyg
         boxes.append(pygame.Rect(area.x, y, area.width, h))
         y += h
     return boxes
-
-
-def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    lay = ctx.layout
-    frame = Frame("ticket")
-    ticket = flow.flow
-    if ticket is not None and not ticket.is_pending:
-        frame.background_action = Action("dismiss")
-    area = lay.screen.inflate(-2 * lay.margin, -2 * lay.margin)
-    cat_label = ""
-    if ticket is not None:
-        try:
-            cat_label = ctx.config.category(ticket.category_id).label_for(
-                ctx.language, ctx.config.kiosk.default_language
-            )
-        except KeyError:
-            cat_label = ticket.category_id
-    if ticket is None or ticket.issued is None:
-        title, body = stack(ctx, area, [3, 2])
-        frame.items.append(
-            Icon("printer", title.inflate(-title.width // 2, -title.height // 3), "body")
-        )
-        frame.items.append(
-            ctx.text(ctx._("Please wait, your ticket is coming"), body, "body", 40, is_bold=True)
-        )
-        return frame
-    if ticket.outcome == "voided":
-        icon, head, body = stack(ctx, area, [2, 2, 3])
-        frame.items.append(Icon("warning", icon, "body"))
-        frame.items.append(
-            ctx.text(ctx._("Sorry, your ticket could not be printed."), head, "body", 36)
-        )
-        desk = ctx._("Your number: %(number)s — please go to the reception desk") % {
-            "number": ticket.issued.number
-        }
-        frame.items.append(ctx.text(desk, body, "body", 40, is_bold=True))
-        return frame
-    issued = ticket.issued
-    details: list[str] = []
-    if issued.people_ahead is not None:
-        details.append(ahead_text(ctx.tr, issued.people_ahead))
-    if issued.wait_range_s is not None:
-        details.append(wait_text(ctx.tr, issued.wait_range_s))
-    details += appointment_screen.ticket_details(ctx, issued.appointment_start, issued.is_duplicate)
-    is_priority = issued.is_priority
-    weights = [2, 4 if is_priority else 5, 2 if is_priority else 0, 2 if details else 0, 3]
-    label_box, number_box, priority_box, detail_box, take_box = stack(ctx, area, weights)
-    frame.items.append(ctx.text(cat_label, label_box, "body", 32, is_bold=True))
-    frame.items.append(
-        Text(issued.number, number_box, "number", number_box.height * 4 // 5, lay.min_text_px, True)
-    )
-    if is_priority:
-        notice = ctx._("Priority ticket: show your card (carte mobilité inclusion) to the agent")
-        frame.items.append(ctx.text(notice, priority_box, "body", 28, is_bold=True))
-    if details:
-        frame.items.append(ctx.text("\n".join(details), detail_box, "body", 28))
-    take = (
-        ctx._("Take your ticket below") if ticket.is_pending or ticket.outcome == "printed" else ""
-    )
-    side = min(take_box.height, take_box.width // 6)
-    arrow = pygame.Rect(take_box.x, take_box.y + (take_box.height - side) // 2, side, side)
-    frame.items.append(Icon("arrow-down", arrow, "body"))
-    text_box = pygame.Rect(
-        arrow.right + lay.margin,
-        take_box.y,
-        take_box.width - 2 * (arrow.width + lay.margin),
-        take_box.height,
-    )
-    frame.items.append(ctx.text(take, text_box, "body", 36, is_bold=True))
-    return frame
-
-
-def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    lay = ctx.layout
-    frame = Frame("refused", background_action=Action("dismiss"))
-    refused = flow.flow.refused if flow.flow is not None else None
-    reason = refused.reason if refused is not None else "unknown"
-    why = {
-        "closed": _last_ticket_refusal(ctx, refused.next_opening)
-        if refused is not None and refused.why == cal.LAST_TICKET
-        else ctx._("This request is not offered at this time.")
-        if refused is not None and refused.why == "category"
-        else ctx._("The service is closed."),
-        "cap": ctx._("There are no more tickets for this request today."),
-        "printer": ctx._("The ticket printer is not working."),
-        "paused": ctx._("Tickets are paused for a moment."),
-    }.get(reason, ctx._("No ticket can be given right now."))
-    if refused is not None and refused.next_opening is not None:
-        then = ctx.come_back(refused.next_opening)
-    else:
-        then = ctx._("Please ask at the reception desk")
-    if reason in appt.REASONS:
-        why, then = appointment_screen.refusal_texts(
-            ctx, reason, refused.next_opening if refused is not None else None
-        )
-    bar = lay.bottom_bar()
-    ok = lay.row(bar, 1, lay.px(300))[0]
-    frame.items.append(ctx.button(Action("dismiss"), ok, ctx._("OK"), 32, is_primary=True))
-    area = pygame.Rect(lay.margin, lay.margin, lay.width - 2 * lay.margin, bar.y - 2 * lay.margin)
-    icon, head, body = stack(ctx, area, [2, 2, 2])
-    frame.items.append(Icon(REASON_ICONS.get(reason, "warning"), icon, "body"))
-    frame.items.append(ctx.text(why, head, "body", 36, is_bold=True))
-    frame.items.append(ctx.text(then, body, "body", 30))
-    return frame
 
 
 def _last_ticket_refusal(ctx: ScreenContext, next_opening: dt.datetime | None) -> str:
@@ -687,109 +528,3 @@ def _ranges_text(ctx: ScreenContext, ranges: tuple[str, ...] | list[str]) -> str
     if not ranges:
         return ctx._("closed")
     return list_comma(ctx.language).join(format_range_text(r, ctx.language) for r in ranges)
-
-
-def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    lay = ctx.layout
-    frame = Frame("closed")
-    top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = _above_languages(ctx, frame, lay.below(top))
-    nxt = ctx.snapshot.next_opening
-    next_text = ctx._("Next opening: %(when)s") % {"when": ctx.when(nxt)} if nxt else ""
-    today = cal.day_hours(ctx.config.calendar, ctx.now_local.date())
-    today_text = ctx._("Today: %(hours)s") % {
-        "hours": _ranges_text(ctx, [str(r) for r in today.ranges])
-    }
-    why = closed_why(ctx)
-    closure = ctx.snapshot.closure
-    if why and closure is not None and closure.source != cal.AFTER_HOURS:
-        today_text = why  # closed all day: the reason says it
-    elif why:
-        today_text = why + "\n" + today_text
-    week = ctx._("Opening hours") + "\n" + "\n".join(hours_lines(ctx))
-    if lay.is_portrait:
-        icon, head, nxt_box, today_box, week_box = stack(ctx, area, [2, 2, 2, 2, 6])
-    else:
-        left = pygame.Rect(area.x, area.y, area.width * 9 // 20 - lay.gap, area.height)
-        week_box = pygame.Rect(
-            left.right + 2 * lay.gap, area.y, area.width - left.width - 2 * lay.gap, area.height
-        )
-        icon, head, nxt_box, today_box = stack(ctx, left, [2, 3, 8, 7])
-    week_box = _survey_bar(ctx, frame, week_box)  # the opening hours make room for it
-    frame.items.append(Icon("clock", icon, "body"))
-    frame.items.append(ctx.text(ctx._("Closed"), head, "body", 40, is_bold=True))
-    frame.items.append(ctx.text(next_text, nxt_box, "body", 28))
-    frame.items.append(ctx.text(today_text, today_box, "body", 26))
-    frame.items.append(ctx.text(week, week_box, "body", 26, align="left"))
-    return frame
-
-
-def closed_why(ctx: ScreenContext) -> str:
-    """Why the desk is closed today, in words: the holiday's name, the exception's label,
-    "Closed on Saturdays"; empty when it is only after today's hours."""
-    closure = ctx.snapshot.closure
-    if closure is None:
-        return ""
-    name = closure.names.get(ctx.language) or closure.names.get(
-        ctx.config.kiosk.default_language, ""
-    )
-    if closure.source == cal.HOLIDAY:
-        return (
-            ctx._("Public holiday: %(name)s") % {"name": name} if name else ctx._("Public holiday")
-        )
-    if closure.source == cal.EXCEPTION:
-        return name or ctx._("Exceptional hours")
-    if closure.source == cal.WEEKLY and closure.weekday:
-        return ctx._(CLOSED_ON[closure.weekday])
-    return name
-
-
-CLOSED_ON = {
-    "monday": "Closed on Mondays",
-    "tuesday": "Closed on Tuesdays",
-    "wednesday": "Closed on Wednesdays",
-    "thursday": "Closed on Thursdays",
-    "friday": "Closed on Fridays",
-    "saturday": "Closed on Saturdays",
-    "sunday": "Closed on Sundays",
-}
-
-
-def _survey_bar(ctx: ScreenContext, frame: Frame, area: pygame.Rect) -> pygame.Rect:
-    """With the survey, "Give your opinion" at the bottom of the closed and out-of-order
-    screens too (a visitor served before closing leaves after it); returns what is left."""
-    if not ctx.config.survey.enabled:
-        return area
-    lay = ctx.layout
-    bar = pygame.Rect(area.x, area.bottom - lay.bar_height, area.width, lay.bar_height)
-    box = lay.row(bar, 1, max(lay.min_target_px, lay.px(360)))[0]
-    frame.items.append(
-        ctx.button(Action("survey"), box, ctx._("Give your opinion"), pictogram="opinion")
-    )
-    return pygame.Rect(area.x, area.y, area.width, bar.y - lay.gap - area.y)
-
-
-def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    lay = ctx.layout
-    frame = Frame("out_of_order")
-    top = _banner(ctx, frame, header_band(ctx, frame, ctx.config.kiosk.site))
-    area = _survey_bar(ctx, frame, _above_languages(ctx, frame, lay.below(top)))
-    icon, head, body = stack(ctx, area, [3, 2, 2])
-    if ctx.snapshot.out_of_order_reason == "paused":  # on purpose, for a moment
-        frame.items.append(Icon("clock", icon, "body"))
-        head_text = ctx._("Tickets are paused for a moment")
-    else:
-        frame.items.append(Icon("warning", icon, "body"))
-        head_text = ctx._("Out of order")
-    frame.items.append(ctx.text(head_text, head, "body", 44, is_bold=True))
-    frame.items.append(ctx.text(ctx._("Please ask at the reception desk"), body, "body", 36))
-    return frame
-
-
-def _above_languages(ctx: ScreenContext, frame: Frame, area: pygame.Rect) -> pygame.Rect:
-    """``area`` shortened to end above the language row (added to ``frame``): the closed
-    and out-of-order screens speak every configured language, not only the default."""
-    bar_top = language_row(ctx, frame)
-    if bar_top is None:
-        return area
-    return pygame.Rect(area.x, area.y, area.width, bar_top - ctx.layout.gap - area.y)

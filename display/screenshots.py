@@ -234,7 +234,7 @@ def calendar_scenes(config: Config, flow: Callable[..., ScreenFlow]) -> Iterator
 
 
 _MESSAGES = {
-    "fr": "Le service Passeports ferme exceptionnellement à 16 h ce jeudi.",
+    "fr": "Le service Passeports ferme exceptionnellement à 16\u00a0h ce jeudi.",
     "en": "The passports desk closes at 4 pm this Thursday.",
     "ar": "يغلق مكتب جوازات السفر استثنائيًا على الساعة 16:00 هذا الخميس.",
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 from display.flow import ScreenFlow
 from display.focus import focus_order
 from display.screens import ScreenContext, language_name
+from display.ticket_screens import ahead_text, wait_text
 from display.view import Button, Frame, Text
 from kiosk.core.settings import Config
 from kiosk.i18n import Translator, translator
@@ -209,22 +210,11 @@ class Voice:
             parts.append(Part(self._("for %(category)s") % {"category": label}))
         if issued.is_priority:
             parts.append(Part(self._(PRIORITY_TICKET)))
+        # the screen's own words (kiosk.core.queue_info): what is said is what is shown
         if issued.people_ahead is not None:
-            n = issued.people_ahead
-            text = self.tr.ngettext(
-                "%(n)d person ahead of you.", "%(n)d people ahead of you.", n
-            ) % {"n": n}
-            parts.append(Part(text, is_fixed=False))
+            parts.append(Part(ahead_text(self.tr, issued.people_ahead) + ".", is_fixed=False))
         if issued.wait_range_s is not None:
-            lo, hi = (max(1, round(s / 60)) for s in issued.wait_range_s)
-            if lo == hi:
-                text = self._("Estimated wait: about %(minutes)d minutes.") % {"minutes": lo}
-            else:
-                text = self._("Estimated wait: %(low)d to %(high)d minutes.") % {
-                    "low": lo,
-                    "high": hi,
-                }
-            parts.append(Part(text, is_fixed=False))
+            parts.append(Part(wait_text(self.tr, issued.wait_range_s) + ".", is_fixed=False))
         parts.append(Part(self._("Your ticket is coming out of the tray below.")))
         parts.append(Part(self._("Press select when you have it.")))
         return parts

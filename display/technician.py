@@ -16,7 +16,7 @@ import kiosk
 from display.flow import ScreenFlow
 from display.screens import ScreenContext, header_band, stack
 from display.view import Action, Fill, Frame
-from kiosk.core.vocabulary import ActionKind, Screen
+from kiosk.core.vocabulary import ActionKind, PrinterStatus, Screen
 from kiosk.i18n import format_short_time, list_comma
 
 logger = logging.getLogger(__name__)
@@ -95,13 +95,13 @@ def _pin_pad(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
     return frame
 
 
-PRINTER_WORDS = {
-    "ok": "working",
-    "paper_near_end": "paper nearly out",
-    "paper_out": "out of paper",
-    "cover_open": "cover open",
-    "offline": "not answering",
-    "unknown": "status unknown",
+PRINTER_WORDS: dict[str, str] = {
+    PrinterStatus.OK: "working",
+    PrinterStatus.PAPER_NEAR_END: "paper nearly out",
+    PrinterStatus.PAPER_OUT: "out of paper",
+    PrinterStatus.COVER_OPEN: "cover open",
+    PrinterStatus.OFFLINE: "not answering",
+    PrinterStatus.UNKNOWN: "status unknown",
 }
 NOTICES = {
     "print_test": "Test ticket sent to the printer",
@@ -200,7 +200,7 @@ def _menu(ctx: ScreenContext, flow: ScreenFlow, ip: str) -> Frame:
         (Action(ActionKind.TECH_REPRINT), ctx._("Reprint the last ticket")),
         (Action(ActionKind.TECH_PAUSE, "resume" if is_paused else "pause"), pause_label),
         (Action(ActionKind.TECH_SERVICE_DAY), ctx._("Service day back to today")),
-        (Action("tech_restart_ask"), ctx._("Restart")),
+        (Action(ActionKind.TECH_RESTART_ASK), ctx._("Restart")),
         (Action(ActionKind.TECH_CLOSE), ctx._("Close")),
     ]
     cells = lay.grid(actions, len(buttons), cols=2)
@@ -223,8 +223,8 @@ def _confirm_restart(ctx: ScreenContext, frame: Frame, actions: pygame.Rect) -> 
         )
     )
     yes, no = lay.row(row, 2)
-    frame.items.append(ctx.button(Action("tech_restart"), yes, ctx._("Yes, restart"), 26))
+    frame.items.append(ctx.button(Action(ActionKind.TECH_RESTART), yes, ctx._("Yes, restart"), 26))
     frame.items.append(
-        ctx.button(Action("tech_restart_cancel"), no, ctx._("Cancel"), 26, is_primary=True)
+        ctx.button(Action(ActionKind.TECH_RESTART_CANCEL), no, ctx._("Cancel"), 26, is_primary=True)
     )
     return frame

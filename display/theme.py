@@ -31,6 +31,8 @@ class Theme:
     alert_bg: RGB
     alert_text: RGB
     number_text: RGB
+    # a category's plain-language subtitle under its label: secondary, still AA on the tile
+    button_secondary_text: RGB
     border_px_at_480: int = 3
 
     def text_pairs(self) -> dict[str, tuple[RGB, RGB]]:
@@ -39,6 +41,7 @@ class Theme:
             "body": (self.text, self.background),
             "header": (self.header_text, self.header_bg),
             "button": (self.button_text, self.button_bg),
+            "button-secondary": (self.button_secondary_text, self.button_bg),
             "pressed": (self.pressed_text, self.pressed_bg),
             "disabled": (self.disabled_text, self.disabled_bg),
             "banner": (self.banner_text, self.banner_bg),
@@ -65,6 +68,7 @@ DEFAULT = Theme(
     alert_bg=(153, 0, 0),
     alert_text=(255, 255, 255),
     number_text=(0, 51, 102),
+    button_secondary_text=(62, 78, 104),
 )
 
 HIGH_CONTRAST = Theme(
@@ -85,6 +89,7 @@ HIGH_CONTRAST = Theme(
     alert_bg=(0, 0, 0),
     alert_text=(255, 255, 255),
     number_text=(255, 255, 0),
+    button_secondary_text=(255, 255, 255),
     border_px_at_480=4,
 )
 

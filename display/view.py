@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import pygame
 
-# "Back" points towards where reading starts: left in French, right in Arabic.
-MIRRORED_PICTOGRAMS = {"back": "back-rtl"}
+# "Back" points towards where reading starts: left in French, right in Arabic ("More",
+# towards where it goes on).
+MIRRORED_PICTOGRAMS = {"back": "back-rtl", "forward": "forward-rtl"}
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ class ActionKind(enum.StrEnum):
     VIEW = "view"  # the larger-text switch
     PARENT = "parent"  # arg: the parent category whose sub-categories to show
     BACK = "back"
+    PAGE = "page"  # the categories screen's next page (round to the first after the last)
     CATEGORY = "category"  # arg: the category id: asks for a ticket
     NORMAL = "normal"  # arg: the category id: an ordinary ticket, from the priority choice
     PRIORITY = "priority"  # arg: the category id: a priority ticket
@@ -91,4 +92,6 @@ class ActionKind(enum.StrEnum):
     TECH_REPRINT = "tech_reprint"
     TECH_SERVICE_DAY = "tech_service_day"
     TECH_PAUSE = "tech_pause"  # arg: "pause" or "resume"
-    TECH_RESTART = "tech_restart"
+    TECH_RESTART = "tech_restart"  # confirmed
+    TECH_RESTART_ASK = "tech_restart_ask"  # the menu's button: asks to confirm first
+    TECH_RESTART_CANCEL = "tech_restart_cancel"

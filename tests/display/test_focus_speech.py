@@ -91,7 +91,7 @@ def test_the_ticket_is_spoken_letter_by_letter_with_the_queue(config_factory):
     assert spell(number) in text and spell("A042") == "A, 0, 4, 2"
     assert "État civil" in text
     assert "3 personnes avant vous." in text
-    assert "Attente estimée : de 10 à 20 minutes." in text
+    assert "Attente estimée : 10 à 20 minutes." in text  # the screen's words (issue 13)
     assert "bac" in text  # the ticket is in the tray below
 
 

@@ -230,3 +230,41 @@ def test_a_latin_site_name_in_brackets_keeps_its_brackets_in_arabic():
     runs = visual_runs("مرحبا (Hôtel de ville (démo)) شكرا", is_rtl_base=True)
     assert Run("Hôtel de ville (démo)", False) in runs
     assert visual_runs("(مرحبا) A042", is_rtl_base=True)[-1] == Run("(مرحبا) ", True)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+@pytest.mark.parametrize(
+    ("ahead", "wait_range_s"),
+    [(0, (0, 600)), (3, (600, 1200)), (1, (900, 900)), (2, (0, 20))],
+    ids=["next-under-10", "10-to-20", "about-15", "under-1"],
+)
+def test_speech_says_the_wait_as_the_screen_writes_it(
+    config_factory, language, ahead, wait_range_s
+):
+    """Point 3: one formatter for screen, paper and voice: the spoken ticket says "Vous êtes
+    le prochain" and "moins de 10 minutes" exactly as the ticket screen writes them."""
+    from display.flow import ScreenFlow, TicketFlow
+    from display.screens import ahead_text, build_visitor, wait_text
+    from display.spoken import Voice
+    from kiosk.core.messages import TicketIssued
+
+    config = config_factory()
+    first = config.ticket_categories[0]
+    issued = TicketIssued(
+        "t", "A001", first.id, language, people_ahead=ahead, wait_range_s=wait_range_s
+    )
+    flow = ScreenFlow(config, post=lambda _: None, emit=lambda *a, **k: None, now_s=0.0)
+    flow.language, flow.screen = language, "ticket"
+    flow.flow = TicketFlow(first.id, issued=issued)
+    layout = layout_for(config, (800, 480))
+    ctx = ScreenContext(config, layout, language, KioskSnapshot(), MOMENT_UTC)
+    frame = build_visitor(ctx, flow, "ticket")
+    shown = "\n".join(i.text for i in frame.items if isinstance(i, Text))
+    said = [p.text for p in Voice(ctx, flow, frame).screen().parts]
+    for line in (ahead_text(ctx.tr, ahead), wait_text(ctx.tr, wait_range_s)):
+        assert line in shown.split("\n")
+        assert f"{line}." in said, (line, said)
+    if language == "fr" and ahead == 0:
+        assert "Vous êtes le prochain." in said
+    if language == "fr" and wait_range_s == (0, 600):
+        assert "Attente estimée : moins de 10 minutes." in said
