@@ -2,8 +2,10 @@
 
 Message catalogs are standard gettext ``.po`` files under ``kiosk/locale/LANG/LC_MESSAGES/``,
 one domain per audience (``screens`` for the display, ``ticket`` for the paper). Message ids
-are English. The ``.po`` files are read with Babel at start-up (no compile step to forget);
-a missing catalog or message falls back to the English id, logged once.
+are English. The ``.po`` files are read with Babel when first needed (no compile step to
+forget; :mod:`kiosk.catalogs` keeps each parsed table in the cache folder, so that a start
+does not parse them again); a missing catalog or message falls back to the English id,
+logged once.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.messages.pofile import read_po
+
+from kiosk.catalogs import Messages, read_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 class Translator:
     """gettext-like lookups for one language and domain."""
 
-    def __init__(self, language: str, domain: str, messages: dict[str, str | tuple[str, ...]]):
+    def __init__(self, language: str, domain: str, messages: Messages):
         self.language = language
         self.domain = domain
         self._messages = messages
@@ -58,23 +61,14 @@ class Translator:
 def translator(language: str, domain: str) -> Translator:
     """The translator for ``language`` in ``domain`` (``screens`` or ``ticket``), cached."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
-    messages: dict[str, str | tuple[str, ...]] = {}
+    messages: Messages = {}
     if language != "en":
         try:
-            with open(path, "rb") as f:
-                catalog = read_po(f, locale=language)
+            messages = read_catalog(path, language)
         except FileNotFoundError:
             logger.warning(
                 "no %s catalog for language %r (%s): showing English", domain, language, path
             )
-        else:
-            for msg in catalog:
-                if not msg.id or msg.fuzzy:
-                    continue
-                if isinstance(msg.id, tuple | list):
-                    messages[msg.id[0]] = tuple(str(s) for s in msg.string or ())
-                elif isinstance(msg.string, str):
-                    messages[msg.id] = msg.string
     return Translator(language, domain, messages)
 
 
