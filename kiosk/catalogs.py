@@ -21,8 +21,8 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,11 @@ def use_cache_dir(folder: Path | None) -> None:
     """Keep parsed catalogs in ``folder`` (created when first written); None: keep none."""
     global _cache_dir
     _cache_dir = folder
+
+
+def cache_dir() -> Path | None:
+    """The folder :func:`use_cache_dir` named, or None."""
+    return _cache_dir
 
 
 def read_catalog(path: Path, language: str) -> Messages:
@@ -97,14 +102,22 @@ def _load(path: Path) -> Messages:
 
 
 def _store(path: Path, messages: Messages, prefix: str) -> None:
-    """Write the table atomically (a new file renamed over) in place of the tables of the
-    same catalog's earlier versions, or log why not and carry on."""
+    """Write the table in place of the tables of the same catalog's earlier versions."""
+    store_json(path, {"format": FORMAT, "messages": messages}, prefix)
+
+
+def store_json(path: Path, value: Any, prefix: str) -> None:
+    """Write ``value`` as JSON atomically (a new file renamed over) in place of the other
+    files of the folder whose names start with ``prefix`` (earlier versions), or log why
+    not and carry on: a cache is never worth a failed start."""
+    import tempfile  # only when writing
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"format": FORMAT, "messages": messages}, f, ensure_ascii=False)
+                json.dump(value, f, ensure_ascii=False)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -1,16 +1,20 @@
 """The parsed message catalogs kept in the cache folder (kiosk.catalogs): a start reads the
 table Babel parsed once, an edited catalog is parsed again, a damaged or unwritable cache
-changes nothing a visitor reads."""
+changes nothing a visitor reads. The same for the few CLDR names the first frame shows (the
+date, the languages' names: kiosk.i18n)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime
 
-from kiosk import catalogs
+from kiosk import catalogs, i18n
 from kiosk.i18n import LOCALE_DIR
 
 PO = """\
@@ -130,3 +134,72 @@ def test_the_kept_table_of_a_real_catalog_is_what_babel_reads(cache, monkeypatch
     assert parsed and catalogs.read_catalog(path, language) == parsed
     no_babel(monkeypatch)
     assert catalogs.read_catalog(path, language) == parsed
+
+
+# ---- the CLDR names the first frame shows (kiosk.i18n) ------------------------------------
+
+# the catalogs shipped, English, and a few a town may add
+LANGUAGES = sorted({p.name for p in LOCALE_DIR.iterdir() if p.is_dir()} | {"en", "es", "de", "tr"})
+MOMENTS = [dt.datetime(2026, 12, 3, 9, 41), dt.datetime(2027, 1, 1, 0, 0), dt.datetime(2026, 5, 17)]
+
+
+@pytest.fixture
+def fresh_names() -> Iterator[None]:
+    i18n._names.cache_clear()
+    yield
+    i18n._names.cache_clear()
+
+
+def babel_long_datetime(when: dt.datetime, language: str) -> str:
+    date_part = format_datetime(when, "EEEE d MMMM y", locale=i18n._babel_locale(language))
+    return f"{date_part}{i18n.list_comma(language)}{i18n.format_short_time(when, language)}"
+
+
+def babel_language_name(code: str) -> str:
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_kept_names_write_what_babel_writes(cache, fresh_names, monkeypatch, language):
+    def shown() -> tuple:
+        return (
+            [i18n.format_long_datetime(m, language) for m in MOMENTS],
+            [i18n.weekday_name(d, language) for d in range(7)],
+            i18n.language_name(language),
+        )
+
+    expected = (
+        [babel_long_datetime(m, language) for m in MOMENTS],
+        [
+            str(Locale.parse(i18n._babel_locale(language)).days["format"]["wide"][d])
+            for d in range(7)
+        ],
+        babel_language_name(language),
+    )
+    assert shown() == expected  # asked of Babel, then kept
+    assert list(cache.glob(f"names-{language}-babel-*.json"))
+    i18n._names.cache_clear()
+
+    def refuse(language: str) -> dict:
+        raise AssertionError("Babel's locale data was loaded: the kept names were not used")
+
+    monkeypatch.setattr(i18n, "_names_from_babel", refuse)
+    assert shown() == expected  # read back
+
+
+def test_damaged_kept_names_are_asked_again(cache, fresh_names, caplog):
+    i18n.language_name("fr")
+    [kept] = cache.glob("names-fr-*.json")
+    kept.write_text('{"days": ["lundi"], "months": null, "name": "français"}', encoding="utf-8")
+    i18n._names.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="kiosk.i18n"):
+        assert i18n.format_long_datetime(MOMENTS[0], "fr") == babel_long_datetime(MOMENTS[0], "fr")
+    assert "unreadable" in caplog.text
+
+
+def test_without_a_cache_folder_the_names_come_from_babel(tmp_path, fresh_names):
+    assert i18n.language_name("ar") == babel_language_name("ar")
+    assert i18n.format_long_datetime(MOMENTS[1], "ar") == babel_long_datetime(MOMENTS[1], "ar")
+    with pytest.raises(UnknownLocaleError):
+        i18n.language_name("xx")  # as Babel says it
