@@ -42,6 +42,9 @@ import bench_touch_to_printed  # noqa: E402  (a sibling script)
 
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
 ENV.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+# An installed kiosk has its bytecode compiled (pip does it at install): the first start of
+# each measure writes what a checkout lacks, instead of compiling every module at each start.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 CGROUP_NAME = f"kiosk-bench-{os.getpid()}"
 
 CONFIG = """

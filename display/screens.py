@@ -17,13 +17,11 @@ module builds on; splitting them further would only scatter it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 import pygame
-from babel import Locale
 from babel.dates import format_datetime
 
 from display import appointment as appointment_screen
@@ -42,6 +40,7 @@ from kiosk.i18n import (
     format_long_datetime,
     format_range_text,
     format_short_time,
+    language_name,
     list_comma,
     translator,
     weekday_name,
@@ -152,16 +151,6 @@ class ScreenContext:
             "day": self.day(moment),
             "time": time,
         }
-
-
-@functools.lru_cache(maxsize=16)
-def language_name(code: str) -> str:
-    """A language's name in itself ("Français", "English"), for the language buttons."""
-    try:
-        name = Locale.parse(code).get_display_name(code) or code
-    except (ValueError, LookupError):
-        return code
-    return name[:1].upper() + name[1:]
 
 
 def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:

@@ -42,6 +42,7 @@ from kiosk.wiring.parts import (
     make_speech,
     open_store,
     prepare_store,
+    use_catalog_cache,
     use_headless_video,
 )
 
@@ -118,6 +119,8 @@ class Kiosk:
             raise RuntimeError(f"{self!r}: open() once")
         if self.is_headless:
             use_headless_video()
+        use_catalog_cache(self.config)
+        self._stack.callback(use_catalog_cache, None)
         # The server's stored version, when it still validates, is in force from the first frame.
         self.remote, config = _open_remote(self.config)
         self.config = config

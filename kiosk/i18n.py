@@ -2,20 +2,27 @@
 
 Message catalogs are standard gettext ``.po`` files under ``kiosk/locale/LANG/LC_MESSAGES/``,
 one domain per audience (``screens`` for the display, ``ticket`` for the paper). Message ids
-are English. The ``.po`` files are read with Babel at start-up (no compile step to forget);
-a missing catalog or message falls back to the English id, logged once.
+are English. The ``.po`` files are read with Babel when first needed (no compile step to
+forget; :mod:`kiosk.catalogs` keeps each parsed table in the cache folder, so that a start
+does not parse them again, nor load Babel's locale data for the first frame's date and
+language names); a missing catalog or message falls back to the English id, logged once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 from pathlib import Path
+from typing import Any
 
-from babel import Locale
+import babel
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
-from babel.messages.pofile import read_po
+
+from kiosk import catalogs
+from kiosk.catalogs import Messages, read_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +33,7 @@ RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 class Translator:
     """gettext-like lookups for one language and domain."""
 
-    def __init__(self, language: str, domain: str, messages: dict[str, str | tuple[str, ...]]):
+    def __init__(self, language: str, domain: str, messages: Messages):
         self.language = language
         self.domain = domain
         self._messages = messages
@@ -58,23 +65,14 @@ class Translator:
 def translator(language: str, domain: str) -> Translator:
     """The translator for ``language`` in ``domain`` (``screens`` or ``ticket``), cached."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
-    messages: dict[str, str | tuple[str, ...]] = {}
+    messages: Messages = {}
     if language != "en":
         try:
-            with open(path, "rb") as f:
-                catalog = read_po(f, locale=language)
+            messages = read_catalog(path, language)
         except FileNotFoundError:
             logger.warning(
                 "no %s catalog for language %r (%s): showing English", domain, language, path
             )
-        else:
-            for msg in catalog:
-                if not msg.id or msg.fuzzy:
-                    continue
-                if isinstance(msg.id, tuple | list):
-                    messages[msg.id[0]] = tuple(str(s) for s in msg.string or ())
-                elif isinstance(msg.string, str):
-                    messages[msg.id] = msg.string
     return Translator(language, domain, messages)
 
 
@@ -96,8 +94,14 @@ def list_comma(language: str) -> str:
 
 def format_long_datetime(when: dt.datetime, language: str) -> str:
     """``jeudi 26 novembre 2026, 9 h 41`` in French, ``Thursday 26 November 2026, 9:41`` in
-    English: the date written out, the time as :func:`format_clock` writes it."""
-    date_part = format_datetime(when, "EEEE d MMMM y", locale=_babel_locale(language))
+    English: the date written out (CLDR's ``EEEE d MMMM y``), the time as
+    :func:`format_clock` writes it."""
+    names = _names(language)
+    if names["days"] is None or names["months"] is None:  # a locale Babel does not know
+        date_part = format_datetime(when, "EEEE d MMMM y", locale=_babel_locale(language))
+    else:
+        weekday, month = names["days"][when.weekday()], names["months"][when.month - 1]
+        date_part = f"{weekday} {when.day} {month} {when.year}"
     return f"{date_part}{list_comma(language)}{format_short_time(when, language)}"
 
 
@@ -135,8 +139,77 @@ def weekday_name(day: dt.date | int, language: str) -> str:
     """The weekday as the language writes it in a sentence: ``lundi``, ``Monday``
     (``day`` a date or 0 for Monday)."""
     index = day if isinstance(day, int) else day.weekday()
-    names = Locale.parse(_babel_locale(language)).days["format"]["wide"]
-    return str(names[index])
+    days = _names(language)["days"]
+    if days is None:  # a locale Babel does not know: its error
+        return str(Locale.parse(_babel_locale(language)).days["format"]["wide"][index])
+    return str(days[index])
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("Français", "English", "العربية"), capitalised, for the
+    language buttons; the code itself for a language Babel does not know."""
+    name = _names(code)["name"]
+    return code if name is None else name[:1].upper() + name[1:]
+
+
+@functools.lru_cache(maxsize=16)
+def _names(language: str) -> dict[str, Any]:
+    """What the first frame shows of CLDR's data for ``language``: ``days`` (the weekdays'
+    names, Monday first), ``months`` (January first), both as written in a sentence (None
+    for a locale Babel does not know), and ``name``, the language's name in itself (None
+    when Babel does not know it).
+
+    Babel loads and merges a locale's whole data for them: about 70 million instructions
+    for French, five times what reading them back costs. So they are kept, as JSON, in the
+    catalogs' cache folder (:func:`kiosk.catalogs.use_cache_dir`), named by Babel's version
+    (its CLDR data); with no folder, or a file that does not read back, Babel is asked."""
+    folder = catalogs.cache_dir()
+    prefix = f"names-{language}-"
+    path = folder / f"{prefix}babel-{babel.__version__}.json" if folder is not None else None
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as f:
+                return _checked_names(json.load(f))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            logger.warning("locale names cache %s unreadable (%s): asked again", path, err)
+    names = _names_from_babel(language)
+    if path is not None:
+        catalogs.store_json(path, names, prefix)
+    return names
+
+
+def _names_from_babel(language: str) -> dict[str, Any]:
+    days: list[str] | None
+    months: list[str] | None
+    try:
+        locale = Locale.parse(_babel_locale(language))
+        days = [str(locale.days["format"]["wide"][i]) for i in range(7)]
+        months = [str(locale.months["format"]["wide"][i]) for i in range(1, 13)]
+    except (ValueError, LookupError, UnknownLocaleError):
+        days = months = None  # the formatting functions then ask Babel, for its error
+    name: str | None
+    try:
+        name = str(Locale.parse(language).get_display_name(language) or language)
+    except (ValueError, LookupError):
+        name = None
+    return {"days": days, "months": months, "name": name}
+
+
+def _checked_names(stored: Any) -> dict[str, Any]:
+    """``stored`` when it has the shape :func:`_names_from_babel` gives; ValueError if not."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("name", 0), str | None):
+        raise ValueError("not a table of locale names")
+    for key, count in (("days", 7), ("months", 12)):
+        value = stored.get(key, 0)
+        if value is not None and not (
+            isinstance(value, list)
+            and len(value) == count
+            and all(isinstance(v, str) for v in value)
+        ):
+            raise ValueError(f"{key}: not {count} names")
+    return stored
 
 
 def capitalised(text: str) -> str:

@@ -35,6 +35,11 @@ OK, WARN, FAIL = "ok", "warn", "fail"
 DISK_WARN_BYTES = 200 * 1024 * 1024
 DISK_FAIL_BYTES = 20 * 1024 * 1024
 SUBPROCESS_TIMEOUT_S = 10.0
+# The display probe starts Python and imports pygame and SDL in a new process: about a second
+# on a Pi 4, several on a Pi 3 or Zero 2 W reading its SD card cold after a boot. The probe
+# is there to catch a hang, so its deadline leaves that room several times over (10 s was
+# overrun under a loaded arm64 emulation).
+DISPLAY_PROBE_TIMEOUT_S = 30.0
 ABS_X, ABS_MT_POSITION_X, BTN_TOUCH = 0x00, 0x35, 0x14A
 LONG_BITS = struct.calcsize("l") * 8  # /proc/bus/input/devices bitmaps are in C longs
 
@@ -69,7 +74,9 @@ def check_display(dri_dir: Path = Path("/dev/dri")) -> CheckResult:
     return CheckResult("display", OK, f"{', '.join(c.name for c in usable)} usable")
 
 
-def probe_display(driver: str = "kmsdrm", timeout_s: float = SUBPROCESS_TIMEOUT_S) -> CheckResult:
+def probe_display(
+    driver: str = "kmsdrm", timeout_s: float = DISPLAY_PROBE_TIMEOUT_S
+) -> CheckResult:
     """Start SDL's ``driver`` in a subprocess (so a hang or crash cannot take us down)."""
     code = (
         "import pygame; pygame.display.init(); "

@@ -36,17 +36,32 @@ def use_headless_video() -> None:
     os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
-def printer_cache_dir(config: Config, *, may_use_data_dir: bool = False) -> Path | None:
-    """Where python-escpos keeps its parsed capability database (0.1-0.3 s of parsing, five
-    times that on a Pi, saved at each start): ``$CACHE_DIRECTORY/escpos`` under systemd, else
-    (for the running kiosk only, which owns it) ``cache/escpos`` in the data folder once it
-    exists, else None (a temporary folder)."""
+def cache_dir(config: Config, name: str, *, may_use_data_dir: bool = False) -> Path | None:
+    """A folder that outlives the process for what start-up would otherwise compute again:
+    ``$CACHE_DIRECTORY/NAME`` under systemd, else (for the running kiosk only, which owns
+    it) ``cache/NAME`` in the data folder once it exists, else None."""
     named = os.environ.get(CACHE_DIRECTORY_ENV, "").split(":")[0]
     if named:
-        return Path(named) / "escpos"
+        return Path(named) / name
     if may_use_data_dir and config.kiosk.data_dir.is_dir():
-        return config.kiosk.data_dir / "cache" / "escpos"
+        return config.kiosk.data_dir / "cache" / name
     return None
+
+
+def printer_cache_dir(config: Config, *, may_use_data_dir: bool = False) -> Path | None:
+    """Where python-escpos keeps its parsed capability database (0.1-0.3 s of parsing, five
+    times that on a Pi, saved at each start): :func:`cache_dir` ``escpos``, else None (a
+    temporary folder)."""
+    return cache_dir(config, "escpos", may_use_data_dir=may_use_data_dir)
+
+
+def use_catalog_cache(config: Config | None) -> None:
+    """The running kiosk keeps its parsed message catalogs (:mod:`kiosk.catalogs`) in
+    :func:`cache_dir` ``catalogs``: the first frame does not wait for Babel's parser.
+    None: no folder any more (the kiosk closed)."""
+    from kiosk.catalogs import use_cache_dir
+
+    use_cache_dir(None if config is None else cache_dir(config, "catalogs", may_use_data_dir=True))
 
 
 def load_layout(config: Config, *, may_cache_in_data_dir: bool = False) -> Any:

@@ -10,12 +10,12 @@ valid forms.
 
 from __future__ import annotations
 
+import importlib
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from printer.connections import file, serial, tcp, usb, virtual
 from printer.connections.base import Connection, bad_url
 
 
@@ -34,15 +34,26 @@ class PrinterTarget(Protocol):
 
 _Parser = Callable[[str, urllib.parse.SplitResult, "Path | None"], PrinterTarget]
 
-# The scheme table: each scheme's parser, in its own module.
-_PARSERS: dict[str, _Parser] = {
-    "usb": lambda url, parts, base_dir: usb.parse_url(url, parts),
-    "serial": lambda url, parts, base_dir: serial.parse_url(url, parts),
-    "tcp": lambda url, parts, base_dir: tcp.parse_url(url, parts),
-    "file": file.parse_url,
-    "virtual": virtual.parse_url,
+# The scheme table: each scheme's module (its parser and its connection), imported only when
+# a URL of that scheme is parsed: checking a configuration, and the kiosk's start-up before
+# its first frame, load one scheme's module, not five. Those marked take the base folder
+# (relative paths).
+_SCHEMES: dict[str, bool] = {
+    "usb": False,
+    "serial": False,
+    "tcp": False,
+    "file": True,
+    "virtual": True,
 }
-SCHEMES = tuple(_PARSERS)
+SCHEMES = tuple(_SCHEMES)
+
+
+def _parser(scheme: str) -> _Parser:
+    """The parser of ``scheme`` (one of :data:`SCHEMES`), its module imported now."""
+    parse_url = importlib.import_module(f"printer.connections.{scheme}").parse_url
+    if _SCHEMES[scheme]:
+        return parse_url
+    return lambda url, parts, base_dir: parse_url(url, parts)
 
 
 def parse_printer_url(url: str, *, base_dir: Path | None = None) -> PrinterTarget:
@@ -61,7 +72,6 @@ def parse_printer_url(url: str, *, base_dir: Path | None = None) -> PrinterTarge
     if parts.fragment or url.endswith("#"):
         bad_url(url, "a '#' fragment (printer URLs take none)")
     scheme = parts.scheme.lower()
-    parser = _PARSERS.get(scheme)
-    if parser is None:
+    if scheme not in _SCHEMES:
         bad_url(url, f"unknown scheme {scheme!r} (known: {', '.join(SCHEMES)})")
-    return parser(url, parts, base_dir)
+    return _parser(scheme)(url, parts, base_dir)

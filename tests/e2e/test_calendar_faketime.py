@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from .fake_clock import need_faketime
 
 CONFIG = """
 [kiosk]
@@ -59,8 +60,7 @@ hours = { thursday = ["14:00-16:00"] }
 
 
 def run_at(tmp_path: Path, utc: str, replay: str) -> tuple[list[dict], str]:
-    if shutil.which("faketime") is None:
-        pytest.skip("needs faketime: apt install faketime")
+    need_faketime()
     (tmp_path / "kiosk.toml").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "replay.txt").write_text(textwrap.dedent(replay), encoding="utf-8")
     trace = tmp_path / "trace.jsonl"

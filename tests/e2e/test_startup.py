@@ -1,6 +1,7 @@
 """Start-up (issue 18): the first frame comes before the slow parts, nothing is issued
 before the store and the printer are ready, and python-escpos's parsed capability database
-survives an emptied temporary folder (the unit's PrivateTmp=yes)."""
+and the parsed message catalogs survive an emptied temporary folder (the unit's
+PrivateTmp=yes)."""
 
 from __future__ import annotations
 
@@ -207,6 +208,21 @@ def test_a_damaged_capability_cache_is_parsed_again(tmp_path):
     events = run_kiosk_process(tmp_path, tmp_path / "tmp-2", CACHE_DIRECTORY=str(cache))
     assert "started" in events
     assert pickle.stat().st_size == size
+
+
+def test_the_message_catalogs_are_parsed_once_into_the_cache_directory(tmp_path):
+    """The screens' French catalog and the French names of days and months, read with Babel
+    at the first start, are read back from the cache folder at the next one."""
+    write_config(tmp_path, "virtual://out")
+    cache = tmp_path / "var-cache-kiosk"
+    run_kiosk_process(tmp_path, tmp_path / "tmp-1", CACHE_DIRECTORY=str(cache))
+    (table,) = (cache / "catalogs").glob("fr-screens-*.json")
+    (names,) = (cache / "catalogs").glob("names-fr-*.json")  # the header's date
+    parsed_ns = table.stat().st_mtime_ns, names.stat().st_mtime_ns
+    events = run_kiosk_process(tmp_path, tmp_path / "tmp-2", CACHE_DIRECTORY=str(cache))
+    assert events[0] == "ready" and "started" in events
+    assert (table.stat().st_mtime_ns, names.stat().st_mtime_ns) == parsed_ns  # read again
+    assert list((tmp_path / "tmp-2").iterdir()) == []
 
 
 @pytest.mark.parametrize("command", ["run", "demo", "check-config", "status", "report"])

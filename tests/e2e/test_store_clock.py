@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+from .fake_clock import need_faketime
 
 ALL_DAY = "\n".join(
     f'{d} = ["00:00-24:00"]'
@@ -61,8 +62,8 @@ def run_kiosk(
     config: Path, replay: str, *, faketime: str | None = None, env: dict | None = None
 ) -> list[dict]:
     """``kiosk run --headless --replay --trace`` to its end, under ``faketime -f SPEC``."""
-    if faketime is not None and shutil.which("faketime") is None:
-        pytest.skip("needs faketime: apt install faketime")
+    if faketime is not None:
+        need_faketime()
     folder = config.parent
     replay_path = folder / "replay.txt"
     replay_path.write_text(textwrap.dedent(replay), encoding="utf-8")

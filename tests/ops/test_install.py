@@ -176,7 +176,7 @@ SHELLCHECK = shutil.which("shellcheck") or shutil.which(
 def test_shellcheck_is_clean() -> None:
     assert SHELLCHECK is not None
     result = subprocess.run(
-        [SHELLCHECK, str(REPO / "systemd" / "install.sh"), str(REPO / ".ci" / "run")],
+        [SHELLCHECK, *(str(REPO / f) for f in ("systemd/install.sh", ".ci/run", ".ci/pi-check"))],
         capture_output=True,
         text=True,
         timeout=60,
