@@ -19,9 +19,6 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.cli_commands import (
-    EXIT_CONFIG,
-    EXIT_FAILURE,
-    EXIT_OK,
     cmd_check_config,
     cmd_demo,
     cmd_hash_pin,
@@ -34,7 +31,14 @@ from kiosk.cli_commands import (
     describe_config,
     parse_size,
 )
-from kiosk.core.errors import ConfigError, KioskError, UsageError
+from kiosk.core.errors import (
+    EXIT_CONFIG,
+    EXIT_FAILURE,
+    EXIT_OK,
+    ConfigError,
+    KioskError,
+    UsageError,
+)
 
 # Names other modules and tests import from here.
 __all__ = [

@@ -16,11 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.errors import PrinterError, UsageError
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_CONFIG = 2
+from kiosk.core.errors import EXIT_FAILURE, EXIT_OK, PrinterError, UsageError
 
 
 def parse_size(text: str | None) -> tuple[int, int] | None:

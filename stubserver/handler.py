@@ -26,7 +26,6 @@ is elsewhere (stubserver/db.py, appointments.py, page.py, indicators.py).
 
 from __future__ import annotations
 
-import datetime
 import datetime as dt
 import logging
 import urllib.parse
@@ -88,7 +87,7 @@ def _is_date(text: str) -> bool:
     if len(text) != 10:
         return False
     try:
-        datetime.date.fromisoformat(text)
+        dt.date.fromisoformat(text)
     except ValueError:
         return False
     return True

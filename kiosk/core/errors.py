@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from kiosk.core.vocabulary import PrinterStatus
 
+EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 

@@ -29,7 +29,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.errors import ConfigError, KioskError, PrinterError, SyncError, UsageError
+from kiosk.core.errors import (
+    EXIT_CONFIG,
+    EXIT_FAILURE,
+    EXIT_OK,
+    ConfigError,
+    KioskError,
+    PrinterError,
+    SyncError,
+    UsageError,
+)
 from kiosk.core.settings import Config
 from kiosk.core.vocabulary import PrinterStatus
 from kiosk.ops.provision_config import CONFIG_PATH, Answers, render_config, validate
@@ -42,7 +51,6 @@ from kiosk.ops.provision_files import (
 )
 from kiosk.ops.provision_questions import ask, gather_answers, template_names
 
-EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 SYSTEMCTL_TIMEOUT_S = 90.0
 GOOD_PRINTER_STATUSES = (PrinterStatus.OK, PrinterStatus.PAPER_NEAR_END)
 

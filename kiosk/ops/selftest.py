@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import default_config_path, demo_config_path, load_config
-from kiosk.core.errors import ConfigError, KioskError
+from kiosk.core.errors import EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, ConfigError, KioskError
 from kiosk.core.settings import Config
 from kiosk.core.vocabulary import PrinterStatus
 
-EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 OK, WARN, FAIL = "ok", "warn", "fail"
 DISK_WARN_BYTES = 200 * 1024 * 1024
 DISK_FAIL_BYTES = 20 * 1024 * 1024

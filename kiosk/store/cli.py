@@ -12,11 +12,9 @@ import argparse
 import sys
 from typing import Any
 
-from kiosk.core.errors import ConfigError, StoreError
+from kiosk.core.errors import EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, ConfigError, StoreError
 from kiosk.core.service_day import local_now
 from kiosk.devices.timesync import is_clock_synchronised, timesync_flag
-
-EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
