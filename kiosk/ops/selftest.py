@@ -13,6 +13,7 @@ The printer check, likewise, may find a USB printer busy while the kiosk is runn
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import struct
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -279,6 +281,30 @@ def check_data_dir(data_dir: Path) -> CheckResult:
     return CheckResult("data dir", OK, f"{data_dir} writable; store {store}")
 
 
+def check_scanner(device: str) -> CheckResult:
+    """The appointments' barcode scanner (``[appointments] scanner``): its device is there and
+    this user may read it. Only looked at, never opened: the running kiosk holds it grabbed."""
+    is_serial = device.startswith("serial://")
+    path = Path(urllib.parse.urlsplit(device).path if is_serial else device)
+    group = "dialout" if is_serial else "input"
+    if not is_serial and importlib.util.find_spec("evdev") is None:
+        return CheckResult(
+            "scanner", FAIL, f"{device}: python-evdev is not installed (pip install evdev)"
+        )
+    if not path.exists():
+        listing = "ls /dev/serial/by-id" if is_serial else "ls /dev/input/by-id"
+        return CheckResult(
+            "scanner",
+            FAIL,
+            f"{path} not found: plug the scanner in ({listing} lists what is there)",
+        )
+    if not os.access(path, os.R_OK | (os.W_OK if is_serial else 0)):
+        return CheckResult(
+            "scanner", FAIL, f"{path} not readable by this user: add it to the {group} group"
+        )
+    return CheckResult("scanner", OK, f"{path} present and readable")
+
+
 def read_store_health(data_dir: Path) -> str:
     """The store as a reader sees it, read-only (nothing created, recovered or moved)."""
     from kiosk.store import DB_NAME, StoreReader
@@ -310,6 +336,9 @@ def run_checks(config: Config, *, is_display_probed: bool = False) -> list[Check
         ("disk", lambda: check_disk(config.kiosk.data_dir)),
         ("data dir", lambda: check_data_dir(config.kiosk.data_dir)),
     ]
+    scanner = config.appointments.scanner if config.appointments is not None else None
+    if scanner:
+        checks.append(("scanner", lambda: check_scanner(scanner)))
     results = []
     for name, check in checks:
         try:

@@ -21,6 +21,7 @@ from kiosk.ops.selftest import (
     check_disk,
     check_display,
     check_printer,
+    check_scanner,
     check_server,
     check_touch,
     exit_code,
@@ -201,3 +202,50 @@ def test_command_bad_config_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run(parse(["--config", str(bad)])) == 2
     err = capsys.readouterr().err
     assert err.startswith("kiosk: config error: ") and err.count("\n") == 1
+
+
+def test_check_scanner_names_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hid = tmp_path / "usb-scan-event-kbd"
+    # HID scanners are read with python-evdev: without it the line says how to install it.
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    result = check_scanner(str(hid))
+    assert result.result == "fail" and "pip install evdev" in result.detail
+    monkeypatch.undo()
+    stub = tmp_path / "site"
+    stub.mkdir()
+    (stub / "evdev.py").write_text("")
+    monkeypatch.syspath_prepend(str(stub))
+    result = check_scanner(str(hid))
+    assert result.result == "fail" and f"{hid} not found" in result.detail
+    assert "ls /dev/input/by-id" in result.detail
+    hid.touch()
+    assert check_scanner(str(hid)) == CheckResult("scanner", "ok", f"{hid} present and readable")
+
+    port = tmp_path / "ttyACM0"
+    result = check_scanner(f"serial://{port}?baudrate=9600")
+    assert result.result == "fail" and "ls /dev/serial/by-id" in result.detail
+    port.touch()
+    assert check_scanner(f"serial://{port}?baudrate=9600").result == "ok"
+    if os.geteuid() != 0:  # root may read anything: the permission case needs a plain user
+        port.chmod(0)
+        result = check_scanner(f"serial://{port}")
+        assert result.result == "fail" and "dialout group" in result.detail
+
+
+def test_command_checks_the_scanner_only_when_one_is_configured(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = tmp_path / "ttyACM0"
+    config = write_config(
+        tmp_path,
+        f"virtual://{tmp_path / 'out'}",
+        f'[appointments]\nscanner = "serial://{port}?baudrate=9600"\n',
+    )
+    run(parse(["--config", str(config.path), "--json"]))
+    report = json.loads(capsys.readouterr().out)
+    scanner = [c for c in report["checks"] if c["check"] == "scanner"]
+    assert len(scanner) == 1 and scanner[0]["result"] == "fail"
+    assert f"{port} not found" in scanner[0]["detail"]
+    assert report["result"] == "fail"
