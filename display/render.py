@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from display import tile_rows
 from display.pictograms import draw_pictogram
 from display.text import TextCache
 from display.theme import Theme
@@ -26,6 +27,8 @@ class Placement:
     px: int
     min_px: int
     is_truncated: bool
+    is_bold: bool = False
+    lines: tuple[pygame.Rect, ...] = ()  # the rectangle of each drawn line
 
 
 class Renderer:
@@ -44,6 +47,9 @@ class Renderer:
         # None: by the tile's shape; True above, False beside; "none": no pictogram
         self.is_tile_picto_above: bool | str | None = None
         self.is_tile_bold = True
+        # once any tile of the frame has a subtitle, every tile is drawn as a row (see
+        # row_tile_boxes): nothing gives way there, the builder gives the rows their room
+        self.is_tile_rows = False
 
     @property
     def border_px(self) -> int:
@@ -54,7 +60,11 @@ class Renderer:
         self.placements = []
         self.is_rtl = frame.is_rtl
         tiles = [b for b in frame.buttons if b.is_tile]
-        self._choose_tile_template(tiles)
+        self.is_tile_rows = any(b.subtitle for b in tiles)
+        if self.is_tile_rows:
+            self.is_tile_bold = True
+        else:
+            self._choose_tile_template(tiles)
         surface.fill(self.theme.background)
         for item in frame.items:
             if isinstance(item, Fill):
@@ -81,6 +91,7 @@ class Renderer:
         )
         y = box.y + (box.height - fitted.height) // 2
         used = pygame.Rect(box.x, y, 0, 0)
+        rects: list[pygame.Rect] = []
         for line in fitted.lines:
             line_surface = self.texts.render_line(line, fitted.px, fitted.bold, fg, self.is_rtl)
             w = line_surface.get_width()
@@ -93,9 +104,19 @@ class Renderer:
             rect = surface.blit(line_surface, (x, y))
             rect.height = fitted.line_height
             used = used.union(rect) if used.width else rect
+            rects.append(rect)
             y += fitted.line_height
         self.placements.append(
-            Placement(item.text, box.copy(), used, fitted.px, item.min_px, fitted.is_truncated)
+            Placement(
+                item.text,
+                box.copy(),
+                used,
+                fitted.px,
+                item.min_px,
+                fitted.is_truncated,
+                fitted.bold,
+                tuple(rects),
+            )
         )
         return used
 
@@ -150,8 +171,7 @@ class Renderer:
         the note row with the queue figures (a disabled tile's reason then takes the
         subtitle row: what is unavailable matters more than what it means); the subtitle
         row; as the very last resort (a dozen tiles on a small panel) the pictograms. The
-        label is never clipped and always at least the minimum size; the labels' weight is
-        bold only if every label fits in bold."""
+        label is never clipped and always at least the minimum size, and always bold."""
         has_note = any(b.note for b in tiles)
         has_subtitle = any(b.subtitle for b in tiles)
         notes = (True, False) if has_note else (False,)
@@ -169,13 +189,13 @@ class Renderer:
             if fitting == len(tiles):
                 break
         self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = best[1]
-        self.is_tile_bold = all(
-            self._label_is_bold(b, self.tile_boxes(b)[1]) is True for b in tiles
-        )
+        self.is_tile_bold = True  # the same weight on every screen
 
     def tile_second_line(self, button: Button) -> str | None:
         """What the subtitle row of ``button`` shows in the frame's template: its subtitle,
         or its reason for being unavailable when the template has no note row."""
+        if self.is_tile_rows:
+            return button.subtitle
         if not self.is_tile_subtitle_row:
             return None
         if not self.is_tile_note_row and button.note and not button.is_note_optional:
@@ -186,7 +206,7 @@ class Renderer:
         """The label fits its box at the minimum size, and so does the subtitle row's text
         and the note, in the current template."""
         _picto, label, subtitle_box, note_box = self.tile_boxes(button)
-        if self._label_is_bold(button, label) is None:
+        if self._label_is_bold(button, label) is not True:  # bold, or the next template
             return False
         second = self.tile_second_line(button)
         for text, box in ((second, subtitle_box), (button.note, note_box)):
@@ -217,6 +237,8 @@ class Renderer:
         :meth:`_choose_tile_template`), where reading starts on a wide tile or above the
         label on a tall one; the note row (queue figures, the reason it is unavailable)
         sits at the bottom of every tile of the frame once any tile has a note."""
+        if self.is_tile_rows:
+            return tile_rows.row_boxes(self, button)
         pad = self.inner_pad(button)
         inner = button.box.inflate(-2 * pad, -2 * pad)
         gap = max(2, round(4 * self.scale))
@@ -254,6 +276,9 @@ class Renderer:
         return picto, words, subtitle, note
 
     def _draw_tile(self, surface: pygame.Surface, button: Button, role: str) -> None:
+        if self.is_tile_rows:
+            tile_rows.draw_row(self, surface, button, role)
+            return
         fg = self.theme.text_pairs()[role][0]
         picto, label_box, subtitle_box, note_box = self.tile_boxes(button)
         pictogram = button.pictogram
