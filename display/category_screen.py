@@ -56,12 +56,10 @@ def _rows_fit(ctx: ScreenContext, tiles: list[Button], cells: list[pygame.Rect])
     lay = ctx.layout
     measurer = _measurer(lay.scale)
     measurer.is_rtl = ctx.tr.is_rtl
-    for tile, cell in zip(tiles, cells, strict=False):
-        if min(cell.width, cell.height) < lay.min_target_px:
-            return False
-        if not tile_rows.row_fits(measurer, dataclasses.replace(tile, box=cell)):
-            return False
-    return True
+    if any(min(cell.size) < lay.min_target_px for cell in cells[: len(tiles)]):
+        return False
+    placed = [dataclasses.replace(t, box=c) for t, c in zip(tiles, cells, strict=False)]
+    return tile_rows.choose_picto(measurer, placed)
 
 
 def _areas(ctx: ScreenContext, area: pygame.Rect, lowest_top: int) -> list[pygame.Rect]:
@@ -80,8 +78,9 @@ def plan_rows(
     ctx: ScreenContext, area: pygame.Rect, tiles: list[Button], lowest_top: int
 ) -> tuple[list[list[Button]], list[pygame.Rect], pygame.Rect]:
     """The tiles as rows: (pages, the cells of a page, the area used). One page whenever
-    the rows fit: two columns in landscape (one, then three, if not), one in portrait;
-    else as few pages as fit, the tiles shared evenly (at least two a page)."""
+    the rows fit: two columns in landscape (one, then three, if not; an odd count may
+    take the bottom row beside Back), one in portrait (reaching up into the instruction's
+    room if it must); else as few pages as fit, the tiles shared evenly."""
     lay = ctx.layout
     cols_options = [1, 2] if lay.is_portrait else [2, 1, 3]
     n = len(tiles)
@@ -90,13 +89,21 @@ def plan_rows(
     counts = sorted({math.ceil(n / k) for k in range(1, n + 1)}, reverse=True)
     for per_page in [c for c in counts if c >= 2] + [1]:
         pages = [tiles[i : i + per_page] for i in range(0, n, per_page)]
-        for box in _areas(ctx, area, lowest_top):
-            for cols in cols_options:
+        for cols in cols_options:  # the columns first: a taller area before narrower rows
+            for box in _areas(ctx, area, lowest_top):
                 if cols > per_page:
                     continue
                 cells = lay.grid(box, per_page, aspect=99.0, cols=cols)
                 if all(_rows_fit(ctx, page, cells) for page in pages):
                     return pages, cells, box
+        if not lay.is_portrait and per_page % 2 == 1 and per_page > 1:
+            # two columns, an odd count: the last row's tile reaches down beside Back,
+            # which keeps its place and size at the bottom, where reading starts
+            box = pygame.Rect(area.x, area.y, area.width, lay.height - lay.margin - area.y)
+            cells = lay.grid(box, per_page + 1, aspect=99.0, cols=2)
+            cells = cells[:-2] + cells[-1:]
+            if all(_rows_fit(ctx, page, cells) for page in pages):
+                return pages, cells, box
     per_page = 2 if n > 2 else n
     pages = [tiles[i : i + per_page] for i in range(0, n, per_page)]
     return pages, lay.grid(area, per_page, aspect=99.0, cols=1), area

@@ -50,6 +50,7 @@ class Renderer:
         # once any tile of the frame has a subtitle, every tile is drawn as a row (see
         # row_tile_boxes): nothing gives way there, the builder gives the rows their room
         self.is_tile_rows = False
+        self.tile_picto_lines = tile_rows.PICTO_LINES[0]  # of the rows: set by draw()
 
     @property
     def border_px(self) -> int:
@@ -63,6 +64,7 @@ class Renderer:
         self.is_tile_rows = any(b.subtitle for b in tiles)
         if self.is_tile_rows:
             self.is_tile_bold = True
+            tile_rows.choose_picto(self, tiles)
         else:
             self._choose_tile_template(tiles)
         surface.fill(self.theme.background)

@@ -12,6 +12,7 @@ that is impossible.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pygame
@@ -22,7 +23,11 @@ from display.view import Button, Text
 if TYPE_CHECKING:
     from display.render import Renderer
 
-PICTO_LINES = 1.25  # the pictogram's side, in lines of text at the minimum size
+# The pictogram's side, in lines of text at the minimum size. The larger one heads a
+# column of its own (every line of words beside it); when the rows of a screen do not fit
+# that way, every row gets the smaller one, level with the label's first line, and the
+# lines under it use the row's whole width.
+PICTO_LINES = (1.5, 1.0)
 
 
 def _measure(
@@ -46,98 +51,191 @@ def _parts(renderer: Renderer, button: Button) -> tuple[pygame.Rect, pygame.Rect
     inner = button.box.inflate(-2 * pad, -2 * pad)
     gap = max(2, round(4 * renderer.scale))
     line_h = renderer.texts.font(button.min_px).get_linesize()
-    side = max(0, min(inner.height, round(PICTO_LINES * line_h), inner.width // 6))
+    side = max(0, min(inner.height, round(renderer.tile_picto_lines * line_h), inner.width // 6))
     x = inner.right - side if renderer.is_rtl else inner.x
-    picto = pygame.Rect(x, inner.y + (inner.height - side) // 2, side, side)
+    picto = pygame.Rect(x, inner.y, side, side)  # top: the lines under it use the width
     width = inner.width - side - 2 * gap
     text = pygame.Rect(inner.x if renderer.is_rtl else picto.right + 2 * gap, inner.y, width, 0)
     text.height = inner.height
     return inner, picto, text, gap
 
 
-def _last_line_width(renderer: Renderer, text: str, width: int, px: int, is_bold: bool) -> int:
-    fitted = renderer.texts.fit(
-        text, width, 1 << 20, px, px, is_bold, is_probe=True, is_rtl=renderer.is_rtl
-    )
-    return renderer.texts.width(fitted.lines[-1], px, is_bold, renderer.is_rtl)
+def _wrap(
+    renderer: Renderer, text: str, slots: list[int], px: int, is_bold: bool
+) -> list[str] | None:
+    """``text`` wrapped between words into lines of the widths ``slots`` (the last width
+    repeats); None when a word is wider than its line."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        width = slots[min(len(lines), len(slots) - 1)]
+        candidate = f"{line} {word}" if line else word
+        if renderer.texts.width(candidate, px, is_bold, renderer.is_rtl) <= width:
+            line = candidate
+            continue
+        if not line:
+            return None
+        lines.append(line)
+        line = word
+        if (
+            renderer.texts.width(line, px, is_bold, renderer.is_rtl)
+            > slots[min(len(lines), len(slots) - 1)]
+        ):
+            return None
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _slots(renderer: Renderer, button: Button, top: int, n: int) -> list[pygame.Rect]:
+    """The boxes of ``n`` lines from ``top``: beside the pictogram while a line is level
+    with it, the whole width of the row below it."""
+    inner, picto, text, gap = _parts(renderer, button)
+    line_h = renderer.texts.font(button.min_px).get_linesize()
+    boxes = []
+    for i in range(n):
+        y = top + i * line_h
+        is_beside = renderer.tile_picto_lines > 1 or y < picto.bottom + gap
+        box = text if is_beside else inner
+        boxes.append(pygame.Rect(box.x, y, box.width, line_h))
+    return boxes
+
+
+def _flow(
+    renderer: Renderer, button: Button, text: str, top: int, is_bold: bool
+) -> list[tuple[str, pygame.Rect]] | None:
+    """(line, its box) of ``text`` flowed from ``top``, or None when a word does not fit."""
+    widths = [b.width for b in _slots(renderer, button, top, 64)]
+    lines = _wrap(renderer, text, widths, button.min_px, is_bold)
+    if lines is None:
+        return None
+    return list(zip(lines, _slots(renderer, button, top, len(lines)), strict=True))
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: list[tuple[str, pygame.Rect]]
+    subtitle: list[tuple[str, pygame.Rect]]
+    note: pygame.Rect | None
+    height: int  # of the words, the count included
+
+
+def _row(renderer: Renderer, button: Button) -> _Row | None:
+    """Where each line of a row goes: the label from the top, the subtitle under it, both
+    beside the pictogram while level with it and across the row below it; the count at
+    the bottom, at the end, on the last line of the words when both fit side by side.
+    None when a word is wider than its line."""
+    inner, _picto, text, gap = _parts(renderer, button)
+    px = button.min_px
+    line_h = renderer.texts.font(px).get_linesize()
+    label = _flow(renderer, button, button.label, inner.y, True)
+    if label is None:
+        return None
+    words, subtitle = label, []
+    if button.subtitle:
+        flowed = _flow(renderer, button, button.subtitle, label[-1][1].bottom + gap, False)
+        if flowed is None:
+            return None
+        words = subtitle = flowed
+    bottom = words[-1][1].bottom
+    note = None
+    if button.note:
+        icon = line_h + gap if button.note_icon else 0
+        measured = _measure(renderer, button.note, text.width - icon, px, is_bold=False)
+        if measured is None:
+            return None
+        lines, widest = measured
+        w, h = widest + icon + 2, lines * line_h
+        last_line, last_box = words[-1]
+        is_bold = not subtitle
+        used = renderer.texts.width(last_line, px, is_bold, renderer.is_rtl)
+        if not (lines == 1 and used + 3 * gap + w <= last_box.width):
+            bottom += gap + h
+        y = max(bottom, inner.bottom) - h
+        note = pygame.Rect(inner.x if renderer.is_rtl else inner.right - w, y, w, h)
+    return _Row(label, subtitle, note, bottom - inner.y)
 
 
 def row_height_needed(renderer: Renderer, button: Button) -> int | None:
     """The height of the words of a row (label, subtitle, count) at the minimum size, or
-    None when a word is wider than the row. A one-line count shares the last line of the
-    words above it when both fit side by side: it sits at the end of the row."""
-    _inner, _picto, text, gap = _parts(renderer, button)
-    px = button.min_px
-    line_h = renderer.texts.font(px).get_linesize()
-    total = 0
-    last: tuple[str, bool] | None = None
-    for words, is_bold in ((button.label, True), (button.subtitle, False)):
-        if not words:
-            continue
-        measured = _measure(renderer, words, text.width, px, is_bold=is_bold)
-        if measured is None:
-            return None
-        total += (gap if total else 0) + measured[0] * line_h
-        last = (words, is_bold)
-    if not button.note:
-        return total
-    icon = line_h + gap if button.note_icon else 0
-    note = _measure(renderer, button.note, text.width - icon, px, is_bold=False)
-    if note is None:
-        return None
-    if note[0] == 1 and last is not None:
-        beside = _last_line_width(renderer, last[0], text.width, px, last[1])
-        if beside + 3 * gap + icon + note[1] <= text.width:
-            return total
-    return total + gap + note[0] * line_h
+    None when a word is wider than the row."""
+    row = _row(renderer, button)
+    return None if row is None else row.height
 
 
 def row_fits(renderer: Renderer, button: Button) -> bool:
     """Whether ``button``'s row has room for every word at the minimum size."""
-    inner, _picto, _text, _gap = _parts(renderer, button)
+    inner = _parts(renderer, button)[0]
     needed = row_height_needed(renderer, button)
     return needed is not None and needed <= inner.height
+
+
+def _union(lines: list[tuple[str, pygame.Rect]]) -> pygame.Rect | None:
+    return lines[0][1].unionall([b for _, b in lines]) if lines else None
+
+
+def choose_picto(renderer: Renderer, tiles: list[Button]) -> bool:
+    """Set the renderer's pictogram size for rows: the largest at which every row of
+    ``tiles`` fits; False (and the smallest) when none does."""
+    for lines in PICTO_LINES:
+        renderer.tile_picto_lines = lines
+        if all(row_fits(renderer, t) for t in tiles):
+            return True
+    return False
 
 
 def row_boxes(
     renderer: Renderer, button: Button
 ) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect | None, pygame.Rect | None]:
-    """(pictogram, label, subtitle or None, count or None) of a row: the label at the top
-    of the text column, the subtitle under it, the count at the bottom, at the end."""
-    _inner, picto, text, gap = _parts(renderer, button)
-    px = button.min_px
-    line_h = renderer.texts.font(px).get_linesize()
-    label_lines = (_measure(renderer, button.label, text.width, px, is_bold=True) or (2, 0))[0]
-    label = pygame.Rect(text.x, text.y, text.width, label_lines * line_h)
-    subtitle = None
-    if button.subtitle:
-        lines = (_measure(renderer, button.subtitle, text.width, px, is_bold=False) or (2, 0))[0]
-        subtitle = pygame.Rect(text.x, label.bottom + gap, text.width, lines * line_h)
-    note = None
-    if button.note:
-        icon = line_h if button.note_icon else 0
-        width = text.width - (icon + gap if icon else 0)
-        lines, widest = _measure(renderer, button.note, width, px, is_bold=False) or (2, width)
-        w = min(text.width, widest + (icon + gap if icon else 0) + 2)
-        x = text.x if renderer.is_rtl else text.right - w
-        note = pygame.Rect(x, text.bottom - lines * line_h, w, lines * line_h)
-    return picto, label, subtitle, note
+    """(pictogram, label, subtitle or None, count or None) of a row."""
+    _inner, picto, text, _gap = _parts(renderer, button)
+    row = _row(renderer, button)
+    if row is None:  # a word wider than the row: the label's box, drawn as it can
+        return picto, text, None, None
+    return picto, _union(row.label) or text, _union(row.subtitle), row.note
+
+
+def _draw_lines(
+    renderer: Renderer,
+    surface: pygame.Surface,
+    text: str,
+    lines: list[tuple[str, pygame.Rect]],
+    role: str,
+    px: int,
+    is_bold: bool,
+) -> None:
+    """Draw flowed lines, each from where reading starts, and record one placement."""
+    from display.render import Placement
+
+    fg = renderer.theme.text_pairs()[role][0]
+    rects = []
+    for line, box in lines:
+        image = renderer.texts.render_line(line, px, is_bold, fg, renderer.is_rtl)
+        x = box.right - image.get_width() if renderer.is_rtl else box.x
+        rect = surface.blit(image, (x, box.y))
+        rect.height = box.height
+        rects.append(rect)
+    used = rects[0].unionall(rects)
+    box = lines[0][1].unionall([b for _, b in lines])
+    renderer.placements.append(Placement(text, box, used, px, px, False, is_bold, tuple(rects)))
 
 
 def draw_row(renderer: Renderer, surface: pygame.Surface, button: Button, role: str) -> None:
     """Draw one category row (the outline is drawn by the renderer)."""
     fg = renderer.theme.text_pairs()[role][0]
-    picto, label, subtitle, note = row_boxes(renderer, button)
+    picto, text, _subtitle, note = row_boxes(renderer, button)
     px = button.min_px
     if button.pictogram and picto.width:
         draw_pictogram(surface, button.pictogram, picto, fg)
-    renderer.draw_text(surface, Text(button.label, label, role, px, px, True, align="left"))
-    if subtitle is not None and button.subtitle:
+    row = _row(renderer, button)
+    if row is None:
+        renderer.draw_text(surface, Text(button.label, text, role, px, px, True, align="left"))
+        return
+    _draw_lines(renderer, surface, button.label, row.label, role, px, True)
+    if row.subtitle and button.subtitle:
         # in the secondary colour: the label stays what the eye reads first
         secondary = "button-secondary" if role == "button" else role
-        renderer.draw_text(
-            surface, Text(button.subtitle, subtitle, secondary, px, px, align="left")
-        )
+        _draw_lines(renderer, surface, button.subtitle, row.subtitle, secondary, px, False)
     if note is not None and button.note:
         if button.note_icon:
             side = min(renderer.texts.font(px).get_linesize(), note.height)
