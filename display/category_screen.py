@@ -44,6 +44,11 @@ def _measurer(scale: float) -> Renderer:
     global _MEASURE
     if not pygame.font.get_init():
         pygame.font.init()
+    if _MEASURE is not None:
+        try:  # fonts made before pygame.font.quit() are dead: start again
+            _MEASURE.texts.font(10).size("a")
+        except pygame.error:
+            _MEASURE = None
     if _MEASURE is None:
         _MEASURE = Renderer(theme_for("high-contrast"), TextCache(max_surfaces=8, max_fits=4096))
     _MEASURE.scale = scale

@@ -173,7 +173,8 @@ class Renderer:
         the note row with the queue figures (a disabled tile's reason then takes the
         subtitle row: what is unavailable matters more than what it means); the subtitle
         row; as the very last resort (a dozen tiles on a small panel) the pictograms. The
-        label is never clipped and always at least the minimum size, and always bold."""
+        label is never clipped and always at least the minimum size, and bold unless no
+        template can hold every label in bold."""
         has_note = any(b.note for b in tiles)
         has_subtitle = any(b.subtitle for b in tiles)
         notes = (True, False) if has_note else (False,)
@@ -182,16 +183,21 @@ class Renderer:
             *((s, n, a) for s in subtitles for n in notes for a in (None, True, False)),
             *((False, n, "none") for n in notes),
         ]
-        best: tuple[int, tuple[bool, bool, bool | str | None]] = (-1, options[0])
-        for option in options:
-            self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = option
-            fitting = sum(self._tile_fits(b) for b in tiles)
-            if fitting > best[0]:
-                best = (fitting, option)
-            if fitting == len(tiles):
+        # bold in every template first; regular (narrower) only when no template holds
+        # the labels in bold (a dozen categories on a small panel)
+        for is_bold in (True, False):
+            self.is_tile_bold = is_bold
+            best: tuple[int, tuple[bool, bool, bool | str | None]] = (-1, options[0])
+            for option in options:
+                self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = option
+                fitting = sum(self._tile_fits(b) for b in tiles)
+                if fitting > best[0]:
+                    best = (fitting, option)
+                if fitting == len(tiles):
+                    break
+            if best[0] == len(tiles):
                 break
         self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = best[1]
-        self.is_tile_bold = True  # the same weight on every screen
 
     def tile_second_line(self, button: Button) -> str | None:
         """What the subtitle row of ``button`` shows in the frame's template: its subtitle,
@@ -208,7 +214,8 @@ class Renderer:
         """The label fits its box at the minimum size, and so does the subtitle row's text
         and the note, in the current template."""
         _picto, label, subtitle_box, note_box = self.tile_boxes(button)
-        if self._label_is_bold(button, label) is not True:  # bold, or the next template
+        is_bold = self._label_is_bold(button, label)
+        if is_bold is None or (self.is_tile_bold and not is_bold):
             return False
         second = self.tile_second_line(button)
         for text, box in ((second, subtitle_box), (button.note, note_box)):
