@@ -88,14 +88,15 @@ def _wrap(
 
 
 def _slots(renderer: Renderer, button: Button, top: int, n: int) -> list[pygame.Rect]:
-    """The boxes of ``n`` lines from ``top``: beside the pictogram while a line is level
-    with it, the whole width of the row below it."""
-    inner, picto, text, gap = _parts(renderer, button)
+    """The boxes of ``n`` lines from ``top``: beside the pictogram when it heads a column,
+    else beside it on the row's first line only and across the whole row below."""
+    inner, _picto, text, _gap = _parts(renderer, button)
     line_h = renderer.texts.font(button.min_px).get_linesize()
     boxes = []
     for i in range(n):
         y = top + i * line_h
-        is_beside = renderer.tile_picto_lines > 1 or y < picto.bottom + gap
+        # a column of its own, or level with the row's first line only
+        is_beside = renderer.tile_picto_lines > 1 or y < inner.y + line_h
         box = text if is_beside else inner
         boxes.append(pygame.Rect(box.x, y, box.width, line_h))
     return boxes
