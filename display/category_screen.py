@@ -1,14 +1,16 @@
-"""The categories screen (two levels), and how many tiles a page holds.
+"""The categories screen (two levels), and where its tiles go.
 
-Every category tile is drawn from one template (display.render). A category may carry a
-plain-language ``subtitle`` under its label; when one of the tiles shown has one, each tile
-needs room for a two-line label, a two-line subtitle and the note row (queue figures) at
-the minimum text size. Where the panel cannot give every tile that room (a portrait panel,
-whose tiles start below the reach line; the larger-text view), the categories are spread
-over pages rather than the subtitle or the label shrinking: a "More" button beside "Back"
-shows the next page (and goes round to the first), with "page 1 of 2" under it.
-Pages share the tiles evenly (2 + 2, not 3 + 1). A frame that still lacks room after that
-lets the renderer drop, in order, the queue figures then the subtitle (display.render).
+Without subtitles the tiles form a grid (display.render chooses their template). Once a
+category shown has a plain-language ``subtitle``, every tile is a row (display.tile_rows):
+pictogram, bold label, subtitle, waiting count, all at the minimum text size, none of them
+ever dropped. The rows are measured for real (with the thicker outline of the
+high-contrast theme, so they fit in either theme) and given their room, in this order:
+two columns in landscape (an odd count's last row reaching down beside Back, which keeps
+its place and size), one in portrait (reaching up into the instruction's room, which keeps
+two lines), then one or three columns. Only when none holds them are the categories spread
+over pages: a "More" button beside "Back" shows the next page (and goes round to the first),
+with "page 1 of 2" under it; pages share the tiles evenly (3 + 2, not 4 + 1), at least two a
+page unless two cannot be drawn whole.
 """
 
 from __future__ import annotations
