@@ -3,6 +3,10 @@
 Every text box is drawn through :meth:`Renderer.draw_text`, which records a
 :class:`Placement` (the box, the rectangle the text really covers, its pixel size), so tests
 can measure that nothing overflows on any screen, size and language.
+
+Over 400 lines for one reason: the grid tile template, the other buttons and the text
+placement share the same fitting helpers and padding; the category row template lives in
+display.tile_rows.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from display import tile_rows
 from display.pictograms import draw_pictogram
 from display.text import TextCache
 from display.theme import Theme
@@ -26,6 +31,8 @@ class Placement:
     px: int
     min_px: int
     is_truncated: bool
+    is_bold: bool = False
+    lines: tuple[pygame.Rect, ...] = ()  # the rectangle of each drawn line
 
 
 class Renderer:
@@ -44,6 +51,10 @@ class Renderer:
         # None: by the tile's shape; True above, False beside; "none": no pictogram
         self.is_tile_picto_above: bool | str | None = None
         self.is_tile_bold = True
+        # once any tile of the frame has a subtitle, every tile is drawn as a row (see
+        # row_tile_boxes): nothing gives way there, the builder gives the rows their room
+        self.is_tile_rows = False
+        self.tile_picto_lines = tile_rows.PICTO_LINES[0]  # of the rows: set by draw()
 
     @property
     def border_px(self) -> int:
@@ -54,7 +65,12 @@ class Renderer:
         self.placements = []
         self.is_rtl = frame.is_rtl
         tiles = [b for b in frame.buttons if b.is_tile]
-        self._choose_tile_template(tiles)
+        self.is_tile_rows = any(b.subtitle for b in tiles)
+        if self.is_tile_rows:
+            self.is_tile_bold = True
+            tile_rows.choose_picto(self, tiles)
+        else:
+            self._choose_tile_template(tiles)
         surface.fill(self.theme.background)
         for item in frame.items:
             if isinstance(item, Fill):
@@ -81,6 +97,7 @@ class Renderer:
         )
         y = box.y + (box.height - fitted.height) // 2
         used = pygame.Rect(box.x, y, 0, 0)
+        rects: list[pygame.Rect] = []
         for line in fitted.lines:
             line_surface = self.texts.render_line(line, fitted.px, fitted.bold, fg, self.is_rtl)
             w = line_surface.get_width()
@@ -93,9 +110,19 @@ class Renderer:
             rect = surface.blit(line_surface, (x, y))
             rect.height = fitted.line_height
             used = used.union(rect) if used.width else rect
+            rects.append(rect)
             y += fitted.line_height
         self.placements.append(
-            Placement(item.text, box.copy(), used, fitted.px, item.min_px, fitted.is_truncated)
+            Placement(
+                item.text,
+                box.copy(),
+                used,
+                fitted.px,
+                item.min_px,
+                fitted.is_truncated,
+                fitted.bold,
+                tuple(rects),
+            )
         )
         return used
 
@@ -150,8 +177,8 @@ class Renderer:
         the note row with the queue figures (a disabled tile's reason then takes the
         subtitle row: what is unavailable matters more than what it means); the subtitle
         row; as the very last resort (a dozen tiles on a small panel) the pictograms. The
-        label is never clipped and always at least the minimum size; the labels' weight is
-        bold only if every label fits in bold."""
+        label is never clipped and always at least the minimum size, and bold unless no
+        template can hold every label in bold."""
         has_note = any(b.note for b in tiles)
         has_subtitle = any(b.subtitle for b in tiles)
         notes = (True, False) if has_note else (False,)
@@ -160,22 +187,27 @@ class Renderer:
             *((s, n, a) for s in subtitles for n in notes for a in (None, True, False)),
             *((False, n, "none") for n in notes),
         ]
-        best: tuple[int, tuple[bool, bool, bool | str | None]] = (-1, options[0])
-        for option in options:
-            self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = option
-            fitting = sum(self._tile_fits(b) for b in tiles)
-            if fitting > best[0]:
-                best = (fitting, option)
-            if fitting == len(tiles):
+        # bold in every template first; regular (narrower) only when no template holds
+        # the labels in bold (a dozen categories on a small panel)
+        for is_bold in (True, False):
+            self.is_tile_bold = is_bold
+            best: tuple[int, tuple[bool, bool, bool | str | None]] = (-1, options[0])
+            for option in options:
+                self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = option
+                fitting = sum(self._tile_fits(b) for b in tiles)
+                if fitting > best[0]:
+                    best = (fitting, option)
+                if fitting == len(tiles):
+                    break
+            if best[0] == len(tiles):
                 break
         self.is_tile_subtitle_row, self.is_tile_note_row, self.is_tile_picto_above = best[1]
-        self.is_tile_bold = all(
-            self._label_is_bold(b, self.tile_boxes(b)[1]) is True for b in tiles
-        )
 
     def tile_second_line(self, button: Button) -> str | None:
         """What the subtitle row of ``button`` shows in the frame's template: its subtitle,
         or its reason for being unavailable when the template has no note row."""
+        if self.is_tile_rows:
+            return button.subtitle
         if not self.is_tile_subtitle_row:
             return None
         if not self.is_tile_note_row and button.note and not button.is_note_optional:
@@ -186,7 +218,8 @@ class Renderer:
         """The label fits its box at the minimum size, and so does the subtitle row's text
         and the note, in the current template."""
         _picto, label, subtitle_box, note_box = self.tile_boxes(button)
-        if self._label_is_bold(button, label) is None:
+        is_bold = self._label_is_bold(button, label)
+        if is_bold is None or (self.is_tile_bold and not is_bold):
             return False
         second = self.tile_second_line(button)
         for text, box in ((second, subtitle_box), (button.note, note_box)):
@@ -217,6 +250,8 @@ class Renderer:
         :meth:`_choose_tile_template`), where reading starts on a wide tile or above the
         label on a tall one; the note row (queue figures, the reason it is unavailable)
         sits at the bottom of every tile of the frame once any tile has a note."""
+        if self.is_tile_rows:
+            return tile_rows.row_boxes(self, button)
         pad = self.inner_pad(button)
         inner = button.box.inflate(-2 * pad, -2 * pad)
         gap = max(2, round(4 * self.scale))
@@ -254,6 +289,9 @@ class Renderer:
         return picto, words, subtitle, note
 
     def _draw_tile(self, surface: pygame.Surface, button: Button, role: str) -> None:
+        if self.is_tile_rows:
+            tile_rows.draw_row(self, surface, button, role)
+            return
         fg = self.theme.text_pairs()[role][0]
         picto, label_box, subtitle_box, note_box = self.tile_boxes(button)
         pictogram = button.pictogram
