@@ -17,6 +17,7 @@ module builds on; splitting them further would only scatter it.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -154,17 +155,11 @@ class ScreenContext:
 
 
 def build_visitor(ctx: ScreenContext, flow: ScreenFlow, screen: str) -> Frame:
-    builders = {
-        Screen.HOME: _home,
-        Screen.CATEGORIES: _categories,
-        Screen.PRIORITY: _priority_choice,
-        Screen.TICKET: _ticket,
-        Screen.REFUSED: _refused,
-        Screen.CLOSED: _closed,
-        Screen.OUT_OF_ORDER: _out_of_order,
-        "appointment": appointment_screen.build_keypad,
-    }
-    if screen in SURVEY:
+    builders: dict[str, Any] = {Screen.HOME: _home, "appointment": appointment_screen.build_keypad}
+    if screen in _BUILT_ELSEWHERE:
+        module, name = _BUILT_ELSEWHERE[screen]
+        builders[screen] = getattr(importlib.import_module(module), name)
+    elif screen in SURVEY:
         from display.survey_screens import BUILDERS  # it builds on this module's helpers
 
         builders.update(BUILDERS)
@@ -405,44 +400,16 @@ def category_note(ctx: ScreenContext, category_id: str) -> tuple[str | None, str
     return None, None
 
 
-# The screens of their own modules, which build on this module's helpers (imported when
-# first shown, so either module can be imported first).
-
-
-def _categories(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    from display.category_screen import build_categories
-
-    return build_categories(ctx, flow)
-
-
-def _priority_choice(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    from display.category_screen import build_priority_choice
-
-    return build_priority_choice(ctx, flow)
-
-
-def _ticket(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    from display.ticket_screens import build_ticket
-
-    return build_ticket(ctx, flow)
-
-
-def _refused(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    from display.ticket_screens import build_refused
-
-    return build_refused(ctx, flow)
-
-
-def _closed(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    from display.closed_screens import build_closed
-
-    return build_closed(ctx, flow)
-
-
-def _out_of_order(ctx: ScreenContext, flow: ScreenFlow) -> Frame:
-    from display.closed_screens import build_out_of_order
-
-    return build_out_of_order(ctx, flow)
+# The screens of their own modules, which build on this module's helpers: imported when first
+# shown, so that either module can be imported first.
+_BUILT_ELSEWHERE: dict[str, tuple[str, str]] = {
+    Screen.CATEGORIES: ("display.category_screen", "build_categories"),
+    Screen.PRIORITY: ("display.category_screen", "build_priority_choice"),
+    Screen.TICKET: ("display.ticket_screens", "build_ticket"),
+    Screen.REFUSED: ("display.ticket_screens", "build_refused"),
+    Screen.CLOSED: ("display.closed_screens", "build_closed"),
+    Screen.OUT_OF_ORDER: ("display.closed_screens", "build_out_of_order"),
+}
 
 
 _MOVED = {
@@ -457,8 +424,6 @@ _MOVED = {
 def __getattr__(name: str) -> Any:
     """The names that moved to the screens' own modules, importable from here as before."""
     if name in _MOVED:
-        import importlib
-
         return getattr(importlib.import_module(_MOVED[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
